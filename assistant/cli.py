@@ -1,0 +1,96 @@
+"""`assistant`: ask questions, rebuild the index. A thin front end over `Assistant`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+from assistant.errors import AssistantError
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="assistant", description="A grounded chat assistant for runners.")
+    parser.add_argument("--corpus", type=Path, help="corpus folder (default: the bundled corpus/)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ask = commands.add_parser("ask", help="answer one question")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print exactly one JSON object")
+    ask.add_argument("--history", type=Path, help="JSON file: a list of {role, content} earlier turns")
+
+    commands.add_parser("index", help="rebuild the search index now")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s"
+    )
+    try:
+        if args.command == "ask":
+            return run_ask(args)
+        if args.command == "index":
+            return run_index(args)
+    except AssistantError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE if is_input_error(error) else EXIT_ERROR
+    return EXIT_USAGE
+
+
+def is_input_error(error: AssistantError) -> bool:
+    from assistant.errors import InvalidHistory, InvalidQuestion
+
+    return isinstance(error, (InvalidQuestion, InvalidHistory))
+
+
+def open_assistant(args: argparse.Namespace, rebuild: bool = False):
+    from assistant.pipeline import Assistant
+    from assistant.settings import load_settings
+
+    overrides = {"corpus_dir": args.corpus} if args.corpus else {}
+    return Assistant.from_settings(load_settings(**overrides), rebuild_index=rebuild)
+
+
+def run_ask(args: argparse.Namespace) -> int:
+    history = read_history(args.history) if args.history else None
+    answer = open_assistant(args).answer(args.question, history)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        from assistant.render import print_answer
+
+        print_answer(answer)
+    return EXIT_OK
+
+
+def read_history(path: Path) -> list:
+    from assistant.errors import InvalidHistory
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InvalidHistory(f"Cannot read history file {path}: {error}") from None
+    if not isinstance(data, list):
+        raise InvalidHistory(f"History file {path} must hold a JSON list of {{role, content}} turns.")
+    return data
+
+
+def run_index(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    assistant = open_assistant(args, rebuild=True)
+    index = assistant.index
+    print(
+        f"Indexed {len(assistant.corpus.documents)} documents into {index.node_count} passages "
+        f"in {time.perf_counter() - started:.2f} s (embeddings: {'yes' if index.vectors else 'none'})."
+    )
+    for problem in assistant.corpus.problems:
+        print(f"skipped {problem}", file=sys.stderr)
+    return EXIT_OK

@@ -1,0 +1,29 @@
+"""How well the retrieved passages cover a question: the signal behind abstaining.
+
+A question is covered when the passages contain its meaningful words, weighted by rarity: "what
+running shoes should I buy?" shares only the common word "run" with the corpus, so it scores low.
+"""
+
+from __future__ import annotations
+
+from assistant.answer import Passage
+from assistant.query import AnalyzedQuery
+from assistant.terms import content_terms
+
+EVIDENCE_PASSAGES = 3
+
+
+def evidence_score(query: AnalyzedQuery, passages: list[Passage]) -> float:
+    """0..1: half from the best single passage, half from the top passages together (for questions
+    that need two passages)."""
+    total = query.total_weight
+    if not total or not passages:
+        return 0.0
+    per_passage = [query.matched(passage_terms(p)) for p in passages[:EVIDENCE_PASSAGES]]
+    best = max(query.weight_of(terms) for terms in per_passage)
+    union = query.weight_of(set().union(*per_passage))
+    return 0.5 * best / total + 0.5 * union / total
+
+
+def passage_terms(passage: Passage) -> set[str]:
+    return set(content_terms(f"{passage.section} {passage.text}"))

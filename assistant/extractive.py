@@ -1,0 +1,140 @@
+"""Answer without a model: pick the few sentences of the retrieved passages that best answer the
+question and join them into a short answer with `[n]` citations. Deterministic, and every word of
+the answer is the corpus's own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.answer import Passage
+from assistant.query import AnalyzedQuery
+from assistant.sentences import Sentence, split_sentences
+from assistant.terms import content_terms
+
+MAX_SENTENCES = 3
+MAX_WORDS = 110
+MAX_LIST_ITEMS = 6
+# A sentence is only worth adding if it carries this share of the best sentence's score.
+KEEP_RATIO = 0.5
+STRONG_RATIO = 0.85
+LIST_WEIGHT = 0.8
+
+
+@dataclass(frozen=True)
+class Candidate:
+    passage_rank: int
+    sentence: Sentence
+    score: float
+    terms: frozenset[str]  # question terms it covers
+    on_topic_section: bool  # its section heading names all the question asks about
+
+
+def compose_extractive(query: AnalyzedQuery, passages: list[Passage]) -> list[tuple[int, str]]:
+    """The chosen sentences as (passage rank, text), in reading order; empty when nothing fits."""
+    if not query.weights or not passages:
+        return []
+    candidates = [c for rank, p in enumerate(passages) for c in fold_lists(score_sentences(query, rank, p))]
+    chosen = choose(candidates)
+    chosen.sort(key=lambda c: (c.passage_rank, c.sentence.index))
+    return [(c.passage_rank, sentence_with_list(c, passages)) for c in chosen]
+
+
+def score_sentences(query: AnalyzedQuery, rank: int, passage: Passage) -> list[Candidate]:
+    total = query.total_weight
+    heading = query.matched(set(content_terms(passage.section)))
+    # A section named for the question ("Dead bug" for "how do I do a dead bug?") answers it as a
+    # whole, so its sentences share the heading's words, the first ones most.
+    on_topic = query.weight_of(heading) >= 0.5 * total
+    answers_all = query.weight_of(heading) >= 0.8 * total
+    found = []
+    for sentence in split_sentences(passage.text):
+        terms = frozenset(query.matched(set(content_terms(sentence.text))))
+        inherited = (heading - terms) if on_topic else set()
+        score = (query.weight_of(set(terms)) + 0.9 * query.weight_of(inherited)) / total
+        if inherited:
+            score *= 1.0 - 0.04 * min(sentence.index, 10)
+        score *= 1.0 - 0.08 * rank  # earlier passages were judged more relevant by retrieval
+        words = len(sentence.text.split())
+        if words < 4:  # "Why?" and the like read badly alone
+            score *= 0.3
+        elif words > 70:
+            score *= 0.85
+        found.append(Candidate(rank, sentence, score, terms | inherited, answers_all))
+    return found
+
+
+def fold_lists(candidates: list[Candidate]) -> list[Candidate]:
+    """List items stand for the sentence that introduces them ("...warning signs:"), which is
+    quoted with its items: a lone bullet reads badly as an answer."""
+    groups: list[list[Candidate]] = []
+    for candidate in candidates:
+        if is_list_item(candidate) and groups and is_list_intro(groups[-1][0]):
+            groups[-1].append(candidate)
+        else:
+            groups.append([candidate])
+    return [merge_list(group) for group in groups]
+
+
+def merge_list(group: list[Candidate]) -> Candidate:
+    if len(group) == 1:
+        return group[0]
+    intro = group[0]
+    # A whole list is a long quote: it should win only when the question is about the list.
+    score = LIST_WEIGHT * max(c.score for c in group)
+    terms = frozenset().union(*(c.terms for c in group))
+    return Candidate(intro.passage_rank, intro.sentence, score, terms, intro.on_topic_section)
+
+
+def is_list_item(candidate: Candidate) -> bool:
+    return candidate.sentence.text[:1] in "-*•"
+
+
+def is_list_intro(candidate: Candidate) -> bool:
+    return candidate.sentence.text.rstrip().endswith(":")
+
+
+def choose(candidates: list[Candidate]) -> list[Candidate]:
+    """Greedy: best sentence first, then those that add question words, continue a chosen sentence,
+    come from the section that is all the question asks about, or are nearly as good on their own."""
+    pool = sorted(candidates, key=lambda c: (-c.score, c.passage_rank, c.sentence.index))
+    if not pool or pool[0].score <= 0:
+        return []
+    chosen = [pool[0]]
+    covered = set(pool[0].terms)
+    words = len(pool[0].sentence.text.split())
+    for candidate in pool[1:]:
+        if len(chosen) >= MAX_SENTENCES or candidate.score < KEEP_RATIO * pool[0].score:
+            break
+        follows = any(
+            c.passage_rank == candidate.passage_rank and c.sentence.index + 1 == candidate.sentence.index
+            for c in chosen
+        )
+        strong = candidate.score >= STRONG_RATIO * pool[0].score
+        useful = bool(candidate.terms - covered) or follows or candidate.on_topic_section or strong
+        length = len(candidate.sentence.text.split())
+        if useful and words + length <= MAX_WORDS:
+            chosen.append(candidate)
+            covered |= candidate.terms
+            words += length
+    return chosen
+
+
+def sentence_with_list(candidate: Candidate, passages: list[Passage]) -> str:
+    """A sentence that introduces a list ("...warning signs:") brings its items with it."""
+    text = tidy(candidate.sentence.text)
+    if not text.endswith(":"):
+        return text
+    following = split_sentences(passages[candidate.passage_rank].text)[candidate.sentence.index + 1 :]
+    items = [s.text.lstrip("-*• ").rstrip(".") for s in following if s.text[:1] in "-*•"]
+    return f"{text} {'; '.join(items[:MAX_LIST_ITEMS])}." if items else text.rstrip(":") + "."
+
+
+def tidy(text: str) -> str:
+    """Drop list bullets and quote marks left unbalanced by cutting a quotation into sentences."""
+    text = text.strip().lstrip("-*• ")
+    for mark in ("“", "”"):
+        text = text.replace(mark, '"')
+    if text.count('"') % 2:
+        text = text.replace('"', "", 1) if text.startswith('"') else text.replace('"', "")
+    return text
