@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--history", type=Path, help="JSON file: a list of {role, content} earlier turns")
 
     commands.add_parser("index", help="rebuild the search index now")
+    # More subcommands: add_parser calls above this line, handlers in HANDLERS below.
     return parser
 
 
@@ -35,14 +36,10 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s"
     )
     try:
-        if args.command == "ask":
-            return run_ask(args)
-        if args.command == "index":
-            return run_index(args)
+        return HANDLERS[args.command](args)
     except AssistantError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE if is_input_error(error) else EXIT_ERROR
-    return EXIT_USAGE
 
 
 def is_input_error(error: AssistantError) -> bool:
@@ -94,3 +91,9 @@ def run_index(args: argparse.Namespace) -> int:
     for problem in assistant.corpus.problems:
         print(f"skipped {problem}", file=sys.stderr)
     return EXIT_OK
+
+
+HANDLERS = {
+    "ask": run_ask,
+    "index": run_index,
+}

@@ -93,17 +93,20 @@ class Assistant:
     def mode(self) -> str:
         return "llm" if self.llm is not None else "extractive"
 
-    def answer(self, question: str, history: Sequence[Turn | dict] | None = None) -> Answer:
-        """The finished answer. Raises InvalidQuestion / InvalidHistory for input a reader must fix."""
+    def answer(
+        self, question: str, history: Sequence[Turn | dict] | None = None, use_llm: bool = True
+    ) -> Answer:
+        """The finished answer. Raises InvalidQuestion / InvalidHistory for input a reader must fix.
+        `use_llm=False` answers extractively even with a model (e.g. when a token budget is spent)."""
         final = None
-        for event in self.stream(question, history):
+        for event in self.stream(question, history, use_llm):
             if isinstance(event, Answer):
                 final = event
         assert final is not None
         return final
 
     def stream(
-        self, question: str, history: Sequence[Turn | dict] | None = None
+        self, question: str, history: Sequence[Turn | dict] | None = None, use_llm: bool = True
     ) -> Iterator[TextDelta | Answer]:
         """Text deltas while a model writes, then the final `Answer`, which replaces them."""
         started = time.perf_counter()
@@ -111,7 +114,7 @@ class Assistant:
         timings = {"retrieve_ms": (time.perf_counter() - started) * 1000}
         if evidence.injection or evidence.score < self.settings.min_evidence:
             answer = self.abstention(evidence)
-        elif self.llm is not None:
+        elif self.llm is not None and use_llm:
             answer = yield from self.generated(evidence, timings)
         else:
             answer = self.extractive(evidence)
