@@ -27,6 +27,7 @@ from assistant.query import AnalyzedQuery, Glossary, analyze_query, load_glossar
 from assistant.retrieval import PassageRetriever
 from assistant.safety import PROFESSIONAL_HELP_QUERY, has_warning_signs, looks_like_injection
 from assistant.settings import Settings, load_settings
+from assistant.spelling import Speller
 from assistant.tokens import fit_passages, usage_for
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ class Assistant:
         self.glossary = glossary
         self.llm = llm
         self.retriever = PassageRetriever(index, settings.top_k)
+        self.speller = Speller(index.stats.words | {w for phrase in glossary for w in phrase.split()})
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, rebuild_index: bool = False) -> Assistant:
@@ -112,7 +114,9 @@ class Assistant:
         started = time.perf_counter()
         evidence = self.gather_evidence(question, history)
         timings = {"retrieve_ms": (time.perf_counter() - started) * 1000}
-        if evidence.injection or evidence.score < self.settings.min_evidence:
+        # A question with warning signs is always answered with the see-a-professional guidance.
+        weak = evidence.score < self.settings.min_evidence and not evidence.safety_notice
+        if evidence.injection or weak:
             answer = self.abstention(evidence)
         elif self.llm is not None and use_llm:
             answer = yield from self.generated(evidence, timings)
@@ -129,9 +133,11 @@ class Assistant:
         if looks_like_injection(text):
             return Evidence(text, text, analyze_query("", {}, self.index.stats), [], 0.0, notice, True)
         standalone = standalone_question(text, turns, self.prompts, self.llm, self.settings.llm_deadline_s)
-        query = analyze_query(standalone.question, self.glossary, self.index.stats, standalone.carried)
-        search = f"{query.search_text} {PROFESSIONAL_HELP_QUERY}" if notice else query.search_text
-        passages = self.retriever.retrieve(search)
+        question_text = f"{standalone.question} {PROFESSIONAL_HELP_QUERY}" if notice else standalone.question
+        query = analyze_query(
+            question_text, self.glossary, self.index.stats, standalone.carried, self.speller
+        )
+        passages = self.retriever.retrieve(query.search_text)
         score = evidence_score(query, passages)
         return Evidence(text, standalone.text, query, passages, score, notice, False)
 

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import yaml
 
-from assistant.terms import TermStats, content_terms
+from assistant.rarity import english_rarity
+from assistant.spelling import Speller
+from assistant.terms import TermStats, content_terms, content_words
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +41,12 @@ class AnalyzedQuery:
 CARRIED_WEIGHT = 0.5  # context from an earlier turn matters, but less than the new question's words
 
 
-def analyze_query(text: str, glossary: Glossary, stats: TermStats, carried: str = "") -> AnalyzedQuery:
+def analyze_query(
+    text: str, glossary: Glossary, stats: TermStats, carried: str = "", speller: Speller | None = None
+) -> AnalyzedQuery:
     """`carried` is context from earlier turns (a follow-up's subject); its words weigh less."""
+    if speller is not None:
+        text, carried = speller.correct(text), speller.correct(carried)
     own_terms = set(content_terms(text))
     text = f"{text} {carried}".strip()
     lowered = text.lower()
@@ -53,10 +59,14 @@ def analyze_query(text: str, glossary: Glossary, stats: TermStats, carried: str 
         stems = {s for w in words for s in content_terms(w)}
         for term in content_terms(phrase) or []:
             aliases.setdefault(term, {term}).update(stems)
-    weights = {term: stats.idf(term) for term in aliases}
-    # A word the corpus never uses but whose alias it does is as common as that alias, not unknown.
+    spelling = {stem: word for word, stem in content_words(text)}
+    weights = {}
     for term, stems in aliases.items():
-        weights[term] = min(stats.idf(s) for s in stems) * (1.0 if term in own_terms else CARRIED_WEIGHT)
+        # A word the corpus never uses but whose alias it does is as common as that alias.
+        weight = min(stats.idf(s) for s in stems)
+        if not any(stats.df.get(s) for s in stems):
+            weight *= english_rarity(spelling.get(term, term))
+        weights[term] = weight * (1.0 if term in own_terms else CARRIED_WEIGHT)
     search_text = f"{text} {' '.join(extra_words)}".strip()
     return AnalyzedQuery(text, search_text, {t: frozenset(s) for t, s in aliases.items()}, weights)
 

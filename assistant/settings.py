@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     )
     # Smallest share of a question's (idf-weighted) terms the passages must contain before we answer.
     # Chosen by `assistant calibrate` on evals/cases.yaml; tests check it still matches.
-    min_evidence: float = Field(default=0.5, ge=0, le=1)
+    min_evidence: float = Field(default=0.41, ge=0, le=1)
 
     # Input limits.
     max_question_chars: int = Field(default=2000, ge=10)

@@ -18,6 +18,28 @@ from bm25s.stopwords import STOPWORDS_EN_PLUS
 TOKEN = re.compile(r"(?u)\b\w\w+\b")
 # Question filler the BM25 list lacks: words that say how something is asked, not what about.
 QUESTION_FILLER = {
+    "actually",
+    "according",
+    "article",
+    "always",
+    "going",
+    "try",
+    "trying",
+    "wondering",
+    "guess",
+    "think",
+    "fine",
+    "want",
+    "wanna",
+    "gonna",
+    "supposed",
+    "exactly",
+    "stuff",
+    "im",
+    "ive",
+    "dont",
+    "whats",
+    "u",
     "would",
     "could",
     "tell",
@@ -51,10 +73,15 @@ def _stem(word: str) -> str:
     return _stemmer.stemWord(word)
 
 
+def content_words(text: str) -> list[tuple[str, str]]:
+    """(word, stem) for each content word of `text`, in order, repeats kept."""
+    words = TOKEN.findall(text.lower().replace("’", "'"))
+    return [(w, _stem(w)) for w in words if w not in STOPWORDS]
+
+
 def content_terms(text: str) -> list[str]:
     """Stemmed content words of `text`, in order, repeats kept."""
-    words = TOKEN.findall(text.lower().replace("’", "'"))
-    return [_stem(w) for w in words if w not in STOPWORDS]
+    return [stem for _, stem in content_words(text)]
 
 
 class TermStats:
@@ -62,21 +89,25 @@ class TermStats:
 
     def __init__(self, texts: Iterable[str]) -> None:
         self.df: Counter[str] = Counter()
+        self.words: set[str] = set()  # the corpus's own spellings, for correcting typos
         self.n = 0
         for text in texts:
             self.n += 1
-            self.df.update(set(content_terms(text)))
+            pairs = content_words(text)
+            self.df.update({stem for _, stem in pairs})
+            self.words.update(word for word, _ in pairs if word.isalpha())
 
     def idf(self, term: str) -> float:
         # Words the corpus never uses get the highest weight: a question about them is likely off-topic.
         return math.log(1 + (self.n + 1) / (self.df.get(term, 0) + 0.5))
 
     def to_dict(self) -> dict:
-        return {"n": self.n, "df": dict(self.df)}
+        return {"n": self.n, "df": dict(self.df), "words": sorted(self.words)}
 
     @classmethod
     def from_dict(cls, data: dict) -> TermStats:
         stats = cls(())
         stats.n = int(data["n"])
         stats.df = Counter({str(k): int(v) for k, v in data["df"].items()})
+        stats.words = set(data["words"])
         return stats
