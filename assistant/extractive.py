@@ -19,6 +19,7 @@ MAX_LIST_ITEMS = 6
 KEEP_RATIO = 0.5
 STRONG_RATIO = 0.85
 LIST_WEIGHT = 0.8
+PASSING_MENTION = 0.6
 
 
 @dataclass(frozen=True)
@@ -34,24 +35,35 @@ def compose_extractive(query: AnalyzedQuery, passages: list[Passage]) -> list[tu
     """The chosen sentences as (passage rank, text), in reading order; empty when nothing fits."""
     if not query.weights or not passages:
         return []
-    candidates = [c for rank, p in enumerate(passages) for c in fold_lists(score_sentences(query, rank, p))]
+    owned = set().union(*(query.matched(set(content_terms(p.section))) for p in passages))
+    candidates = [
+        c for rank, p in enumerate(passages) for c in fold_lists(score_sentences(query, rank, p, owned))
+    ]
     chosen = choose(candidates)
     chosen.sort(key=lambda c: (c.passage_rank, c.sentence.index))
     return [(c.passage_rank, sentence_with_list(c, passages)) for c in chosen]
 
 
-def score_sentences(query: AnalyzedQuery, rank: int, passage: Passage) -> list[Candidate]:
+def score_sentences(query: AnalyzedQuery, rank: int, passage: Passage, owned: set[str]) -> list[Candidate]:
+    """`owned`: question words that some retrieved section is headed by. Where the corpus has a
+    section on bear walks, a passing mention of bear walks elsewhere is weaker evidence."""
     total = query.total_weight
     heading = query.matched(set(content_terms(passage.section)))
+    passing = owned - heading
     # A section named for the question ("Dead bug" for "how do I do a dead bug?") answers it as a
     # whole, so its sentences share the heading's words, the first ones most.
-    on_topic = query.weight_of(heading) >= 0.5 * total
-    answers_all = query.weight_of(heading) >= 0.8 * total
+    # Only the reader's own words count here: a follow-up's carried subject is context, not the ask.
+    own = query.own or frozenset(query.weights)
+    heading = heading & own
+    on_topic = query.weight_of(heading) >= 0.5 * query.weight_of(set(own))
+    answers_all = query.weight_of(heading) >= 0.8 * query.weight_of(set(own))
+    inherit = 1.0 if answers_all else 0.9
     found = []
     for sentence in split_sentences(passage.text):
         terms = frozenset(query.matched(set(content_terms(sentence.text))))
         inherited = (heading - terms) if on_topic else set()
-        score = (query.weight_of(set(terms)) + 0.9 * query.weight_of(inherited)) / total
+        direct = query.weight_of(set(terms)) - (1 - PASSING_MENTION) * query.weight_of(terms & passing)
+        score = (direct + inherit * query.weight_of(inherited)) / total
         if inherited:
             score *= 1.0 - 0.04 * min(sentence.index, 10)
         score *= 1.0 - 0.08 * rank  # earlier passages were judged more relevant by retrieval

@@ -25,6 +25,7 @@ class AnalyzedQuery:
     search_text: str  # the question plus glossary words, for retrieval
     aliases: dict[str, frozenset[str]]  # each question term -> stems that count as that term
     weights: dict[str, float]
+    own: frozenset[str] = frozenset()  # terms of the new question itself, not carried from history
 
     @property
     def total_weight(self) -> float:
@@ -68,7 +69,9 @@ def analyze_query(
             weight *= english_rarity(spelling.get(term, term))
         weights[term] = weight * (1.0 if term in own_terms else CARRIED_WEIGHT)
     search_text = f"{text} {' '.join(extra_words)}".strip()
-    return AnalyzedQuery(text, search_text, {t: frozenset(s) for t, s in aliases.items()}, weights)
+    return AnalyzedQuery(
+        text, search_text, {t: frozenset(s) for t, s in aliases.items()}, weights, frozenset(own_terms)
+    )
 
 
 def load_glossary(path: Path) -> Glossary:
