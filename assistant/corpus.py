@@ -74,7 +74,7 @@ def load_corpus(folder: Path) -> Corpus:
     problems: list[CorpusProblem] = []
     seen: dict[str, Path] = {}
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.suffix.lower() not in SUFFIXES or not path.is_file():
+        if path.name.startswith(".") or path.suffix.lower() not in SUFFIXES or path.is_dir():
             continue
         try:
             document = read_document(path)
