@@ -26,6 +26,22 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--history", type=Path, help="JSON file: a list of {role, content} earlier turns")
 
     commands.add_parser("index", help="rebuild the search index now")
+    evaluate = commands.add_parser("eval", help="score the assistant on the eval cases (exit 1 below a gate)")
+    calibrate = commands.add_parser("calibrate", help="choose min_evidence from the eval cases")
+    for sub in (evaluate, calibrate):
+        sub.add_argument("--cases", type=Path, help="case file (default: evals/cases.yaml)")
+        sub.add_argument("--mode", choices=["extractive", "llm"], help="force the answer mode")
+        sub.add_argument("--embeddings", choices=["auto", "openai", "local", "none"], help="dense vectors")
+    evaluate.add_argument("--report", type=Path, help="folder for report.json, junit.xml and report.md")
+    evaluate.add_argument("--baseline", type=Path, help="earlier report.json: fail on cases it passed")
+    evaluate.add_argument("--judge", action="store_true", help="add LLM-judged correctness and faithfulness")
+    evaluate.add_argument("--thresholds", type=Path, help="gates file (default: evals/thresholds.yaml)")
+    evaluate.add_argument("--step-summary", type=Path, help="report.md target; default $GITHUB_STEP_SUMMARY")
+    report = commands.add_parser("report", help="questions the assistant abstained on or readers disliked")
+    report.add_argument("--since", type=float, metavar="DAYS", help="only the last DAYS days")
+    report.add_argument(
+        "--export", type=Path, metavar="FILE", help="write the groups as draft eval cases (YAML)"
+    )
     # More subcommands: add_parser calls above this line, handlers in HANDLERS below.
     return parser
 
@@ -93,7 +109,28 @@ def run_index(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_eval(args: argparse.Namespace) -> int:
+    from assistant.evaluation.commands import run_eval as evaluate
+
+    return evaluate(args)
+
+
+def run_calibrate(args: argparse.Namespace) -> int:
+    from assistant.evaluation.commands import run_calibrate as calibrate
+
+    return calibrate(args)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from assistant.feedback_report import run_report as report
+
+    return report(args)
+
+
 HANDLERS = {
     "ask": run_ask,
     "index": run_index,
+    "eval": run_eval,
+    "calibrate": run_calibrate,
+    "report": run_report,
 }

@@ -1,0 +1,99 @@
+"""Choose `min_evidence` from the eval cases instead of by hand.
+
+Each case's evidence score is computed once (retrieval only); the sweep then only compares numbers,
+so a 101-point grid costs no more than one pass over the cases. The pick maximizes abstention F1
+(abstaining is the positive class); among equally good thresholds it takes the middle of the widest
+run, which leaves the most room on both sides for the score to drift.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.evaluation.cases import EvalCase
+from assistant.evaluation.metrics import abstention_scores
+from assistant.pipeline import Assistant
+
+GRID = tuple(i / 100 for i in range(101))  # 0.00 .. 1.00
+
+
+@dataclass(frozen=True)
+class ScoredCase:
+    """A case's expected abstention and its evidence, as the pipeline's abstain rule sees them."""
+
+    case_id: str
+    should_abstain: bool
+    score: float
+    injection: bool  # declined regardless of the threshold
+
+    def abstains_at(self, threshold: float) -> bool:
+        return self.injection or self.score < threshold
+
+
+@dataclass(frozen=True)
+class CalibrationPoint:
+    threshold: float
+    precision: float | None
+    recall: float | None
+    f1: float
+
+
+@dataclass(frozen=True)
+class Calibration:
+    points: list[CalibrationPoint]
+    chosen: float
+    plateau: tuple[float, float]  # the run of best-F1 thresholds the choice sits in
+    scored: list[ScoredCase]
+
+    @property
+    def best(self) -> CalibrationPoint:
+        return next(p for p in self.points if p.threshold == self.plateau[0])
+
+
+def score_cases(assistant: Assistant, cases: Sequence[EvalCase]) -> list[ScoredCase]:
+    """Retrieval only: the evidence score each case's question gets, before any answer."""
+    scored = []
+    for case in cases:
+        evidence = assistant.gather_evidence(case.question, case.history_dicts())
+        scored.append(ScoredCase(case.id, case.expect.abstain, evidence.score, evidence.injection))
+    return scored
+
+
+def sweep(scored: Sequence[ScoredCase], grid: Sequence[float] = GRID) -> list[CalibrationPoint]:
+    expected = [s.should_abstain for s in scored]
+    points = []
+    for threshold in grid:
+        precision, recall, f1 = abstention_scores(expected, [s.abstains_at(threshold) for s in scored])
+        points.append(CalibrationPoint(threshold, precision, recall, f1 or 0.0))
+    return points
+
+
+def best_plateau(points: Sequence[CalibrationPoint]) -> tuple[int, int]:
+    """Indices (first, last) of the widest contiguous run of maximal F1; the lowest run on a tie."""
+    top = max(p.f1 for p in points)
+    best: tuple[int, int] = (-1, -2)
+    start = None
+    for i, point in enumerate([*points, None]):
+        if point is not None and point.f1 == top:
+            start = i if start is None else start
+        elif start is not None:
+            if i - 1 - start > best[1] - best[0]:
+                best = (start, i - 1)
+            start = None
+    return best
+
+
+def choose_threshold(points: Sequence[CalibrationPoint]) -> tuple[float, tuple[float, float]]:
+    """The midpoint of the best plateau, rounded to 2 decimals (halves round up), and the plateau."""
+    first, last = best_plateau(points)
+    low, high = points[first].threshold, points[last].threshold
+    hundredths = (round(low * 100) + round(high * 100) + 1) // 2
+    return hundredths / 100, (low, high)
+
+
+def calibrate(assistant: Assistant, cases: Sequence[EvalCase]) -> Calibration:
+    scored = score_cases(assistant, cases)
+    points = sweep(scored)
+    chosen, plateau = choose_threshold(points)
+    return Calibration(points, chosen, plateau, scored)

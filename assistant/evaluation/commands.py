@@ -1,0 +1,145 @@
+"""`assistant eval` and `assistant calibrate`: the front-end edge of the eval suite.
+
+Exit codes: 0 all gates met, 1 a gate or a baseline case failed (or the assistant cannot start),
+2 a case file, thresholds file, baseline or flag to fix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+
+from assistant.components import build_llm, choose_embeddings
+from assistant.evaluation.baseline import load_baseline, regressions
+from assistant.evaluation.calibrate import calibrate
+from assistant.evaluation.cases import DEFAULT_CASES, EvalCase, check_sources, load_cases
+from assistant.evaluation.errors import EvalInputError
+from assistant.evaluation.judge import CACHE_FILE, JudgeCache, build_judges, judge_results
+from assistant.evaluation.metrics import summarize
+from assistant.evaluation.reports import append_step_summary, write_reports
+from assistant.evaluation.runner import EvalRun, run_cases
+from assistant.evaluation.scoring import CaseResult
+from assistant.evaluation.terminal import print_calibration, print_run, progress_bar
+from assistant.evaluation.thresholds import DEFAULT_THRESHOLDS, check_thresholds, load_thresholds
+from assistant.pipeline import Assistant
+from assistant.settings import Settings, load_settings
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+JUDGE_TIMEOUT_S = 60.0  # a judge reads a whole answer and its passages; the chat timeout is too short
+
+
+def run_eval(args: argparse.Namespace, console: Console | None = None) -> int:
+    console = console or Console()
+    cases_path = args.cases or DEFAULT_CASES
+    try:
+        cases = load_cases(cases_path)
+        bounds = load_thresholds(args.thresholds or DEFAULT_THRESHOLDS)
+        baseline = load_baseline(args.baseline) if args.baseline else None
+        settings = eval_settings(args.corpus, args.mode, args.embeddings, args.judge)
+        assistant = open_for_cases(settings, cases, cases_path)
+    except EvalInputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    run = evaluate(assistant, cases, cases_path, args.judge, console)
+    run.checks = check_thresholds(run.summary, bounds)
+    run.regressions = regressions(run.results, baseline) if baseline is not None else []
+    publish(run, args.report, args.step_summary or github_step_summary(), console)
+    return EXIT_OK if run.ok else EXIT_FAILED
+
+
+def evaluate(
+    assistant: Assistant, cases: list[EvalCase], cases_path: Path, judge: bool, console: Console
+) -> EvalRun:
+    """Answer, score and (optionally) judge every case; gates and baseline are applied by the caller."""
+    started = time.perf_counter()
+    with progress_bar(console, "answering", len(cases)) as advance:
+        results = run_cases(assistant, cases, advance)
+    if judge:
+        add_judge_verdicts(results, assistant.settings, console)
+    return EvalRun(
+        cases_path=cases_path,
+        mode=assistant.mode,
+        embeddings=choose_embeddings(assistant.settings).kind,
+        model=assistant.settings.model if assistant.llm is not None else None,
+        results=results,
+        summary=summarize(results),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def publish(run: EvalRun, report_dir: Path | None, step_summary: Path | None, console: Console) -> None:
+    print_run(run, console)
+    if report_dir:
+        written = write_reports(run, report_dir)
+        console.print("Reports: " + ", ".join(str(path) for path in written))
+    if step_summary:
+        append_step_summary(run, step_summary)
+
+
+def run_calibrate(args: argparse.Namespace, console: Console | None = None) -> int:
+    console = console or Console()
+    cases_path = args.cases or DEFAULT_CASES
+    try:
+        cases = load_cases(cases_path)
+        settings = eval_settings(args.corpus, args.mode, args.embeddings, judge=False)
+        assistant = open_for_cases(settings, cases, cases_path)
+    except EvalInputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    console.print(
+        f"Calibrating on {len(cases)} cases from {cases_path.name} "
+        f"(mode {assistant.mode}, embeddings {choose_embeddings(settings).kind})"
+    )
+    print_calibration(calibrate(assistant, cases), settings.min_evidence, console)
+    return EXIT_OK
+
+
+def eval_settings(corpus: Path | None, mode: str | None, embeddings: str | None, judge: bool) -> Settings:
+    """Settings as configured, with the flags applied; `--mode llm` and `--judge` need a model."""
+    overrides: dict[str, object] = {}
+    if corpus:
+        overrides["corpus_dir"] = corpus
+    if embeddings:
+        overrides["embeddings"] = embeddings
+    if mode:
+        overrides["llm"] = "openai" if mode == "llm" else "none"
+    settings = load_settings(**overrides)
+    has_model = bool(settings.openai_api_key or settings.openai_base_url)
+    if mode == "llm" and not has_model:
+        raise EvalInputError("--mode llm needs OPENAI_API_KEY or OPENAI_BASE_URL (environment or .env).")
+    if judge and not has_model:
+        raise EvalInputError("--judge needs OPENAI_API_KEY or OPENAI_BASE_URL for the judge model.")
+    return settings
+
+
+def open_for_cases(settings: Settings, cases: list[EvalCase], cases_path: Path) -> Assistant:
+    assistant = Assistant.from_settings(settings)
+    check_sources(cases, {d.doc_id for d in assistant.corpus.documents}, cases_path)
+    return assistant
+
+
+def add_judge_verdicts(results: list[CaseResult], settings: Settings, console: Console) -> None:
+    judge_settings = settings.model_copy(
+        update={"llm": "openai", "llm_timeout_s": max(settings.llm_timeout_s, JUDGE_TIMEOUT_S)}
+    )
+    llm = build_llm(judge_settings)
+    assert llm is not None  # eval_settings checked there is a key or a base URL
+    cache = JudgeCache(settings.data_dir / CACHE_FILE)
+    with progress_bar(console, "judging", len(results)) as advance:
+        calls = judge_results(results, build_judges(llm), settings.model, cache, advance)
+    failed = sum(v.passing is None for r in results for v in r.judge.values())
+    console.print(
+        f"Judge: {calls} new judgement(s), the rest from {cache.path}; {failed} failed (see report.json)"
+    )
+
+
+def github_step_summary() -> Path | None:
+    """GitHub Actions names a file here whose Markdown it shows on the run page; it is the CI
+    runner's variable, not an assistant setting, so it is read at this edge and nowhere else."""
+    value = os.environ.get("GITHUB_STEP_SUMMARY")
+    return Path(value) if value else None
