@@ -59,9 +59,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def is_input_error(error: AssistantError) -> bool:
-    from assistant.errors import InvalidHistory, InvalidQuestion
-
-    return isinstance(error, (InvalidQuestion, InvalidHistory))
+    """Errors the caller fixes by changing what they typed exit 2; the rest exit 1."""
+    return getattr(error, "input_error", False)
 
 
 def open_assistant(args: argparse.Namespace, rebuild: bool = False):
