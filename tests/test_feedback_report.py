@@ -183,9 +183,9 @@ def test_report_on_an_empty_log_says_there_is_nothing_to_review(settings: Settin
 
 
 def test_report_options_a_user_gets_wrong_have_clear_messages(settings: Settings, tmp_path, capsys) -> None:
-    assert main(["report", "--since", "0"]) == 1
+    assert main(["report", "--since", "0"]) == 2  # an option to fix: exit 2
     assert "--since takes a positive number of days" in capsys.readouterr().err
-    assert main(["report", "--export", str(tmp_path / "missing" / "drafts.yaml")]) == 1
+    assert main(["report", "--export", str(tmp_path / "missing" / "drafts.yaml")]) == 2
     assert "folder" in capsys.readouterr().err and not (tmp_path / "missing").exists()
 
 
