@@ -15,12 +15,13 @@ MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 def cite_sentences(
     chosen: Sequence[tuple[int, str]], passages: Sequence[Passage]
 ) -> tuple[str, list[Citation]]:
-    """Join extractive sentences, each followed by the marker of the passage it came from."""
+    """Join extractive sentences; a run of sentences from one passage ends with its marker once."""
     numbers: dict[int, int] = {}
     parts = []
-    for rank, sentence in chosen:
+    for position, (rank, sentence) in enumerate(chosen):
         n = numbers.setdefault(rank, len(numbers) + 1)
-        parts.append(f"{sentence} [{n}]")
+        last_of_run = position + 1 == len(chosen) or chosen[position + 1][0] != rank
+        parts.append(f"{sentence} [{n}]" if last_of_run else sentence)
     return " ".join(parts), [to_citation(n, passages[rank]) for rank, n in numbers.items()]
 
 

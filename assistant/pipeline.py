@@ -112,7 +112,7 @@ class Assistant:
     ) -> Iterator[TextDelta | Answer]:
         """Text deltas while a model writes, then the final `Answer`, which replaces them."""
         started = time.perf_counter()
-        evidence = self.gather_evidence(question, history)
+        evidence = self.gather_evidence(question, history, use_llm)
         timings = {"retrieve_ms": (time.perf_counter() - started) * 1000}
         # A question with warning signs is always answered with the see-a-professional guidance.
         weak = evidence.score < self.settings.min_evidence and not evidence.safety_notice
@@ -126,13 +126,16 @@ class Assistant:
         answer.timings_ms = {**timings, **answer.timings_ms}
         yield answer
 
-    def gather_evidence(self, question: str, history: Sequence[Turn | dict] | None) -> Evidence:
+    def gather_evidence(
+        self, question: str, history: Sequence[Turn | dict] | None, use_llm: bool = True
+    ) -> Evidence:
         text = clean_question(question, self.settings.max_question_chars)
         turns = clean_history(history, self.settings.max_history_turns)
         notice = self.prompts.safety_notice if has_warning_signs(text) else None
         if looks_like_injection(text):
             return Evidence(text, text, analyze_query("", {}, self.index.stats), [], 0.0, notice, True)
-        standalone = standalone_question(text, turns, self.prompts, self.llm, self.settings.llm_deadline_s)
+        llm = self.llm if use_llm else None
+        standalone = standalone_question(text, turns, self.prompts, llm, self.settings.llm_deadline_s)
         question_text = f"{standalone.question} {PROFESSIONAL_HELP_QUERY}" if notice else standalone.question
         query = analyze_query(
             question_text, self.glossary, self.index.stats, standalone.carried, self.speller

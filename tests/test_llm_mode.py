@@ -151,3 +151,6 @@ def test_budget_switch_answers_extractively_with_a_model_configured(
 ) -> None:
     answer = llm_assistant.answer(QUESTION, use_llm=False)
     assert answer.mode == "extractive" and fake_openai.requests == []
+    history = [{"role": "user", "content": QUESTION}]
+    llm_assistant.answer("how often should I do it?", history, use_llm=False)  # no model rewrite either
+    assert fake_openai.requests == []

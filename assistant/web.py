@@ -1,0 +1,313 @@
+"""The Gradio chat: the full page at `/` and the compact `/embed` view the blog widget frames.
+
+Everything shown goes through `web_render`, which escapes readers' words and corpus passages;
+Gradio's own sanitizer stays on as a second line of defence.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import gradio as gr
+
+from assistant.answer import Answer, TextDelta
+from assistant.errors import AssistantError
+from assistant.limits import Limits, client_address
+from assistant.pipeline import Assistant
+from assistant.web_render import (
+    chat_markdown,
+    escape_markdown,
+    notice_markdown,
+    plain_markdown,
+    streaming_markdown,
+)
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+EXAMPLES = (
+    "Why does my back ache after long runs?",
+    "Which muscles make up the core?",
+    "How do I do a dead bug?",
+    "How often should runners train their core?",
+)
+WELCOME = "**Ask about core strength and back pain for runners.** Try one of these:"
+NOT_ADVICE = "Not medical advice. For pain, numbness or an injury, see a doctor or physiotherapist."
+BUDGET_NOTE = "Today's allowance of written answers is used up, so this answer quotes the passages directly."
+TROUBLE = "Sorry, something went wrong on our side while answering. Please try again in a moment."
+# After an answer, show where it starts (static/chat.js, inlined into the page head).
+SHOW_ANSWER_START = "() => window.runnersCoach && window.runnersCoach.showAnswerStart()"
+
+
+class QuestionLog(Protocol):
+    """What the web needs from `assistant.store.QuestionLog` (neither call blocks nor raises)."""
+
+    def record_answer(
+        self, answer: Answer, *, session_id: str | None = ..., client: str | None = ...
+    ) -> str: ...
+
+    def record_feedback(self, record_id: str, liked: bool, comment: str | None = ...) -> str: ...
+
+    def flush(self, timeout: float = ...) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+# ---------------------------------------------------------------- rendering: Answer -> safe Markdown
+
+
+# ---------------------------------------------------------------- answering: limits, assistant, log
+
+
+@dataclass
+class Reply:
+    """The end of one answer: what to show, and the log record a thumbs up/down refers to."""
+
+    answer: Answer
+    record_id: str
+    note: str | None
+
+
+class ChatService:
+    """Questions from the web, through the limits to the assistant and into the question log.
+    Knows nothing about Gradio, so tests can drive it directly."""
+
+    def __init__(self, assistant: Assistant, limits: Limits, question_log: QuestionLog) -> None:
+        self.assistant = assistant
+        self.limits = limits
+        self.question_log = question_log
+
+    def stream(
+        self, question: str, history: list[dict], client: str | None, session_id: str | None
+    ) -> Iterator[TextDelta | Reply]:
+        """Text deltas while a model writes, then a `Reply`. Raises `AssistantError`s for readers."""
+        self.limits.admit(client, sum(turn["role"] == "user" for turn in history))
+        use_model = self.limits.use_model()
+        note = BUDGET_NOTE if self.assistant.settings.llm_enabled() and not use_model else None
+        answer = None
+        for event in self.assistant.stream(question, self.limits.recent_history(history), use_llm=use_model):
+            if isinstance(event, Answer):
+                answer = event
+            else:
+                yield event
+        assert answer is not None
+        self.limits.record(answer)
+        record_id = self.question_log.record_answer(answer, session_id=session_id, client=client)
+        yield Reply(answer, record_id, note)
+
+    def answer_markdown(self, question: str, client: str | None, session_id: str | None) -> str:
+        """One question, no history: the finished answer as Markdown, or the reader-facing problem."""
+        try:
+            reply = [e for e in self.stream(question, [], client, session_id) if isinstance(e, Reply)][-1]
+        except AssistantError as problem:
+            return escape_markdown(str(problem))
+        return plain_markdown(reply.answer, reply.note)
+
+    def feedback(self, record_id: str, liked: bool, comment: str | None) -> None:
+        self.question_log.record_feedback(record_id, liked, (comment or "").strip()[:2000] or None)
+
+
+# ---------------------------------------------------------------- the Gradio page
+
+
+@dataclass
+class Conversation:
+    """One browser tab's chat, kept on the server: the raw turns for follow-ups (never the rendered
+    Markdown the browser sends back) and which log record each answer message came from."""
+
+    turns: list[dict] = field(default_factory=list)
+    records: dict[int, str] = field(default_factory=dict)  # chat message index -> log record id
+    pending: tuple[str, bool] | None = None  # the answer (and thumbs) a comment will be attached to
+
+
+def pick_example(data: gr.SelectData) -> str:
+    return data.value["text"]
+
+
+def reader_address(request: gr.Request | None, trusted_proxies: int) -> str | None:
+    if request is None:
+        return None
+    peer = request.client.host if request.client else None
+    return client_address(peer, request.headers.get("x-forwarded-for"), trusted_proxies)
+
+
+class ChatPage:
+    """Builds one view's Blocks and holds its event handlers, which adapt Gradio values to
+    `ChatService`. `compact` is the `/embed` view: no header, the chat fills the frame."""
+
+    def __init__(self, service: ChatService, title: str, trusted_proxies: int, compact: bool = False) -> None:
+        self.service = service
+        self.title = title
+        self.trusted_proxies = trusted_proxies
+        self.compact = compact
+
+    def stream_into_chat(
+        self, message: str, chat: list[dict], conversation: Conversation | None, request: gr.Request
+    ) -> Iterator[tuple[str, list[dict], Conversation]]:
+        """Stream one answer into the chat; problems become a plain message in the chat."""
+        conversation = conversation or Conversation()
+        chat = list(chat or [])
+        if (message or "").strip():
+            chat.append({"role": "user", "content": escape_markdown(message)})
+        chat.append({"role": "assistant", "content": "…"})
+        yield "", chat, conversation
+        key, written = str(len(chat)), ""
+        try:
+            client = reader_address(request, self.trusted_proxies)
+            for event in self.service.stream(message, conversation.turns, client, request.session_hash):
+                if isinstance(event, TextDelta):
+                    written += event.text
+                    chat[-1] = {"role": "assistant", "content": streaming_markdown(written)}
+                else:
+                    chat[-1] = {
+                        "role": "assistant",
+                        "content": chat_markdown(event.answer, key, event.note, expanded=not self.compact),
+                    }
+                    conversation.records[len(chat) - 1] = event.record_id
+                    conversation.turns += [
+                        {"role": "user", "content": event.answer.question},
+                        {"role": "assistant", "content": event.answer.text},
+                    ]
+                yield "", chat, conversation
+        except AssistantError as problem:
+            chat[-1] = {"role": "assistant", "content": notice_markdown(str(problem))}
+            yield "", chat, conversation
+        except Exception:
+            log.exception("Answering a web question failed")
+            chat[-1] = {"role": "assistant", "content": notice_markdown(TROUBLE)}
+            yield "", chat, conversation
+
+    def record_thumbs(
+        self, conversation: Conversation | None, data: gr.LikeData
+    ) -> tuple[Conversation, Any, Any]:
+        """Store the thumbs at once, then offer the optional comment box for that answer."""
+        conversation = conversation or Conversation()
+        index = data.index if isinstance(data.index, int) else data.index[0]
+        record_id = conversation.records.get(index)
+        if record_id is None or not isinstance(data.liked, bool):
+            return conversation, gr.update(visible=False), gr.update()
+        self.service.feedback(record_id, data.liked, None)
+        conversation.pending = (record_id, data.liked)
+        label = "Thanks! Anything to add? (optional)" if data.liked else "Thanks. What was wrong? (optional)"
+        return conversation, gr.update(visible=True), gr.update(label=label, value="")
+
+    def record_comment(
+        self, comment: str, conversation: Conversation | None
+    ) -> tuple[Conversation, Any, str]:
+        if conversation and conversation.pending and (comment or "").strip():
+            record_id, liked = conversation.pending
+            self.service.feedback(record_id, liked, comment)
+            gr.Info("Thanks for your feedback.")
+        if conversation:
+            conversation.pending = None
+        return conversation or Conversation(), gr.update(visible=False), ""
+
+    def api_chat(self, message: str, request: gr.Request) -> str:
+        """Answer one question from the runner's-core corpus; Markdown with the cited sources."""
+        client = reader_address(request, self.trusted_proxies)
+        return self.service.answer_markdown(message, client, getattr(request, "session_hash", None))
+
+    def build(self, concurrency: int = 8) -> gr.Blocks:
+        compact = self.compact
+        with gr.Blocks(
+            title=self.title, analytics_enabled=False, fill_height=compact, elem_classes=["coach"]
+        ) as blocks:
+            conversation = gr.State(None)
+            if not compact:
+                gr.Markdown(f"# {escape_markdown(self.title)}", elem_id="page-title")
+                gr.Markdown(
+                    "Answers come only from our article and trainer notes, "
+                    "and cite the passages they rest on.",
+                    elem_classes=["intro"],
+                )
+            chatbot = gr.Chatbot(
+                label="Conversation",
+                elem_id="chat",
+                show_label=False,
+                height=None if compact else 560,
+                scale=1,
+                layout="bubble",
+                placeholder=WELCOME,
+                examples=[{"text": q} for q in EXAMPLES],
+                latex_delimiters=[],
+                sanitize_html=True,
+                allow_tags=False,
+                feedback_options=("Like", "Dislike"),
+                buttons=["copy"],
+                group_consecutive_messages=False,
+            )
+            with gr.Row(equal_height=True, elem_classes=["ask-row"]):
+                question = gr.Textbox(
+                    label="Your question",
+                    elem_id="question",
+                    show_label=False,
+                    placeholder="Ask about your core and back…",
+                    scale=5,
+                    max_lines=4,
+                    autofocus=not compact,
+                    submit_btn="Ask",
+                )
+            with gr.Group(visible=False, elem_id="feedback") as feedback_box:
+                comment = gr.Textbox(
+                    label="Anything to add? (optional)",
+                    elem_id="feedback-comment",
+                    max_lines=3,
+                    max_length=2000,
+                )
+                with gr.Row():
+                    send = gr.Button(
+                        "Send feedback",
+                        size="sm",
+                        variant="primary",
+                        scale=0,
+                        min_width=140,
+                        elem_id="feedback-send",
+                    )
+                    skip = gr.Button("No thanks", size="sm", scale=0, min_width=110, elem_id="feedback-skip")
+            with gr.Row(elem_classes=["footer-row"]):
+                gr.Markdown(NOT_ADVICE, elem_id="not-advice", elem_classes=["not-advice"])
+                new_chat = gr.Button("New chat", size="sm", scale=0, elem_id="new-chat")
+
+            answer_io = dict(
+                fn=self.stream_into_chat,
+                inputs=[question, chatbot, conversation],
+                outputs=[question, chatbot, conversation],
+                api_visibility="private",
+                show_progress="hidden",
+            )
+            question.submit(**answer_io).then(None, js=SHOW_ANSWER_START)
+            example = chatbot.example_select(
+                pick_example, None, question, api_visibility="private", queue=False
+            )
+            example.then(**answer_io).then(None, js=SHOW_ANSWER_START)
+            chatbot.like(
+                self.record_thumbs,
+                [conversation],
+                [conversation, feedback_box, comment],
+                api_visibility="private",
+            )
+            for trigger in (send.click, comment.submit):
+                trigger(
+                    self.record_comment,
+                    [comment, conversation],
+                    [conversation, feedback_box, comment],
+                    api_visibility="private",
+                )
+            skip.click(
+                lambda: gr.update(visible=False), None, feedback_box, api_visibility="private", queue=False
+            )
+            chatbot.clear(lambda: None, None, conversation, api_visibility="private", queue=False)
+            new_chat.click(
+                lambda: ([], None, gr.update(visible=False)),
+                None,
+                [chatbot, conversation, feedback_box],
+                api_visibility="private",
+                queue=False,
+            )
+            if not compact:
+                gr.api(self.api_chat, api_name="chat")
+        # One queue per mounted view; answers run side by side up to `concurrency`.
+        return blocks.queue(default_concurrency_limit=concurrency)

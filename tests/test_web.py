@@ -1,0 +1,294 @@
+"""The web front end without a browser: rendering, the chat service, headers, routes and the API."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant.answer import Answer, Citation, TextDelta
+from assistant.limits import Limits, RateLimited
+from assistant.pipeline import Assistant
+from assistant.server import create_app
+from assistant.settings import Settings
+from assistant.web import BUDGET_NOTE, ChatPage, ChatService, Conversation, Reply, reader_address
+from assistant.web_render import chat_markdown, escape_markdown, plain_markdown
+from tests.browser import LiveServer
+from tests.conftest import make_settings
+
+SECRET = "sk-test-secret-never-in-a-page"
+HTML_TAG = re.compile(r"<\s*[a-zA-Z]")
+
+
+class RecordingLog:
+    """The question log's interface, remembering calls (the real store has its own tests)."""
+
+    def __init__(self) -> None:
+        self.answers: list[tuple[Answer, str | None, str | None]] = []
+        self.feedback: list[tuple[str, bool, str | None]] = []
+
+    def record_answer(
+        self, answer: Answer, *, session_id: str | None = None, client: str | None = None
+    ) -> str:
+        self.answers.append((answer, session_id, client))
+        return f"record-{len(self.answers)}"
+
+    def record_feedback(self, record_id: str, liked: bool, comment: str | None = None) -> str:
+        self.feedback.append((record_id, liked, comment))
+        return "feedback"
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        return True
+
+    def close(self) -> None:
+        pass
+
+
+def sample_answer(**changes: object) -> Answer:
+    citation = Citation(
+        1, "aching-back", "The <b>Article</b>", "Dead bug", "Lie *down* <script>x</script>", None
+    )
+    fields = {
+        "question": "q",
+        "text": "Keep your back down [1]. Unknown marker [7].",
+        "citations": [citation],
+    }
+    return Answer(**{**fields, **changes})
+
+
+def fake_request(
+    host: str = "10.0.0.5", forwarded: str | None = None, session: str = "s1"
+) -> SimpleNamespace:
+    headers = {"x-forwarded-for": forwarded} if forwarded else {}
+    return SimpleNamespace(client=SimpleNamespace(host=host), headers=headers, session_hash=session)
+
+
+@pytest.fixture
+def log() -> RecordingLog:
+    return RecordingLog()
+
+
+@pytest.fixture
+def service(assistant: Assistant, lean_settings: Settings, log: RecordingLog) -> ChatService:
+    return ChatService(assistant, Limits(lean_settings.model_copy(update={"rate_limit_burst": 100})), log)
+
+
+# ------------------------------------------------------------------ rendering
+
+
+def test_escaped_text_has_no_html_and_no_markdown_formatting() -> None:
+    text = escape_markdown(
+        "<img src=x onerror=alert(1)> *bold* [link](javascript:alert(1)) `code`\n# head\n- item"
+    )
+    assert not HTML_TAG.search(text)
+    assert "&lt;img src=x onerror=alert(1)&gt;" in text
+    for literal in (r"\*bold\*", r"\[link\]", r"\`code\`", r"\# head", r"\- item"):
+        assert literal in text
+
+
+def test_answer_links_each_citation_to_its_quoted_source() -> None:
+    rendered = chat_markdown(sample_answer(), key="4")
+    assert '<a class="cite" href="#src-4-1" aria-label="source 1">[1]</a>' in rendered
+    assert r"\[7\]" in rendered  # a marker with no citation stays text
+    assert '<li id="src-4-1" value="1">' in rendered
+    assert "The &lt;b&gt;Article&lt;/b&gt; — Dead bug" in rendered
+    assert "<blockquote>Lie *down* &lt;script&gt;x&lt;/script&gt;</blockquote>" in rendered
+    assert "<script>" not in rendered and "<b>" not in rendered
+
+
+def test_sources_link_to_documents_with_a_web_address_only() -> None:
+    good = Citation(1, "d", "T", "S", "text", "https://example.com/post")
+    bad = Citation(2, "d", "T", "S", "text", "javascript:alert(1)")
+    rendered = chat_markdown(sample_answer(text="A [1] B [2]", citations=[good, bad]), key="1")
+    assert '<a href="https://example.com/post">Read the article</a>' in rendered
+    assert "javascript:" not in rendered
+
+
+def test_safety_notice_is_a_callout_above_the_answer() -> None:
+    rendered = chat_markdown(sample_answer(safety_notice="See a doctor <now>."), key="1")
+    assert rendered.startswith('<div class="safety-notice" role="note">')
+    assert "See a doctor &lt;now&gt;." in rendered
+
+
+def test_abstention_reads_as_an_answer_not_an_error() -> None:
+    rendered = chat_markdown(
+        sample_answer(text="Sorry, that isn't covered.", citations=[], abstained=True), "1"
+    )
+    assert rendered.startswith('<span class="not-covered">')
+    assert "chat-note" not in rendered and "error" not in rendered.lower()
+
+
+def test_compact_view_collapses_sources() -> None:
+    assert '<details class="sources"><summary>Sources (1)</summary>' in chat_markdown(
+        sample_answer(), "1", expanded=False
+    )
+
+
+def test_api_markdown_has_sources_and_no_html() -> None:
+    text = plain_markdown(sample_answer(safety_notice="See a doctor."))
+    assert text.startswith("> **Please see a professional.**")
+    assert "Keep your back down [1]. Unknown marker [7]." in text
+    assert "**Sources**" in text and "1\\. *The &lt;b&gt;Article&lt;/b&gt; — Dead bug*" in text
+    assert not HTML_TAG.search(text)
+
+
+# ------------------------------------------------------------------ the chat service and handlers
+
+
+def test_service_logs_each_answer_with_session_and_client(service: ChatService, log: RecordingLog) -> None:
+    events = list(service.stream("How do I do a dead bug?", [], "10.0.0.5", "tab-1"))
+    reply = events[-1]
+    assert isinstance(reply, Reply) and reply.record_id == "record-1" and reply.answer.citations
+    assert log.answers[0][1:] == ("tab-1", "10.0.0.5")
+
+
+def test_rate_limited_reader_sees_a_message_in_the_chat(
+    assistant: Assistant, lean_settings: Settings
+) -> None:
+    limits = Limits(lean_settings.model_copy(update={"rate_limit_burst": 1, "rate_limit_per_minute": 1}))
+    page = ChatPage(ChatService(assistant, limits, RecordingLog()), "t", trusted_proxies=0)
+    list(page.stream_into_chat("How do I do a dead bug?", [], None, fake_request()))
+    *_, (_, chat, _) = page.stream_into_chat("And crunches?", [], None, fake_request())
+    assert "Please wait" in chat[-1]["content"] and 'class="chat-note"' in chat[-1]["content"]
+    with pytest.raises(RateLimited):
+        list(ChatService(assistant, limits, RecordingLog()).stream("q", [], "10.0.0.5", None))
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [("   ", "Please type a question"), ("why " * 2000, "That question is too long")],
+)
+def test_bad_input_is_a_plain_message_never_a_trace(
+    service: ChatService, question: str, message: str
+) -> None:
+    page = ChatPage(service, "t", trusted_proxies=0)
+    *_, (box, chat, conversation) = page.stream_into_chat(question, [], None, fake_request())
+    assert box == ""
+    assert message in chat[-1]["content"] and 'class="chat-note"' in chat[-1]["content"]
+    assert "Traceback" not in chat[-1]["content"] and conversation.turns == []
+
+
+def test_follow_ups_use_the_raw_turns_kept_on_the_server(service: ChatService, log: RecordingLog) -> None:
+    page = ChatPage(service, "t", trusted_proxies=0)
+    *_, (_, chat, conversation) = page.stream_into_chat("How do I do a dead bug?", [], None, fake_request())
+    assert conversation.turns[0] == {"role": "user", "content": "How do I do a dead bug?"}
+    assert conversation.records == {1: "record-1"}
+    tampered = [{"role": "user", "content": "<b>injected</b>"}, *chat]
+    *_, (_, chat, conversation) = page.stream_into_chat(
+        "how often should I do it?", tampered, conversation, fake_request()
+    )
+    assert log.answers[-1][0].standalone_question != "how often should I do it?"
+    assert len(conversation.turns) == 4 and len(chat) == 5
+
+
+def test_thumbs_are_stored_at_once_and_a_comment_follows(service: ChatService, log: RecordingLog) -> None:
+    page = ChatPage(service, "t", trusted_proxies=0)
+    conversation = Conversation(records={1: "record-9"})
+    conversation, box, _ = page.record_thumbs(conversation, SimpleNamespace(index=1, liked=False))
+    assert log.feedback == [("record-9", False, None)] and box["visible"] is True
+    page.record_comment("  Too vague  ", conversation)
+    assert log.feedback[-1] == ("record-9", False, "Too vague")
+    page.record_thumbs(conversation, SimpleNamespace(index=0, liked=True))  # a question, not an answer
+    assert len(log.feedback) == 2
+
+
+def test_reader_address_honours_the_trusted_proxy_count() -> None:
+    request = fake_request(host="10.0.0.1", forwarded="6.6.6.6, 203.0.113.7")
+    assert reader_address(request, 0) == "10.0.0.1"
+    assert reader_address(request, 1) == "203.0.113.7"
+    assert reader_address(None, 1) is None
+
+
+def test_spent_budget_turns_answers_extractive_with_a_note(llm_assistant: Assistant) -> None:
+    settings = llm_assistant.settings.model_copy(update={"daily_llm_token_budget": 10})
+    service = ChatService(llm_assistant, Limits(settings), RecordingLog())
+    first = list(service.stream("How do I do a dead bug?", [], "c", None))
+    assert any(isinstance(e, TextDelta) for e in first) and first[-1].answer.mode == "llm"
+    second = list(service.stream("How do I do a dead bug?", [], "c", None))
+    assert second[-1].answer.mode == "extractive" and second[-1].note == BUDGET_NOTE
+    assert not any(isinstance(e, TextDelta) for e in second)
+
+
+# ------------------------------------------------------------------ the server
+
+
+@pytest.fixture
+def client_for(tmp_path: Path, assistant: Assistant) -> Iterator:
+    clients: list[TestClient] = []
+
+    def make(**overrides: object) -> TestClient:
+        settings = make_settings(tmp_path, **overrides)
+        client = TestClient(create_app(settings, assistant=assistant, question_log=RecordingLog()))
+        clients.append(client.__enter__())
+        return client
+
+    yield make
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+def test_embed_may_be_framed_by_allowed_origins_only(client_for) -> None:
+    client = client_for()
+    embed = client.get("/embed/")
+    assert embed.status_code == 200
+    assert embed.headers["content-security-policy"] == (
+        "frame-ancestors 'self' http://localhost:* http://127.0.0.1:*"
+    )
+    assert "x-frame-options" not in embed.headers
+    page = client.get("/")
+    assert page.headers["content-security-policy"] == "frame-ancestors 'self'"
+    assert page.headers["x-frame-options"] == "SAMEORIGIN"
+
+    blog = client_for(allowed_origins="https://blog.example.com, https://*.example.org")
+    assert blog.get("/embed/").headers["content-security-policy"] == (
+        "frame-ancestors 'self' https://blog.example.com https://*.example.org"
+    )
+
+
+def test_widget_script_is_served_and_no_secret_reaches_the_browser(client_for) -> None:
+    client = client_for(openai_api_key=SECRET)
+    widget = client.get("/widget.js")
+    assert widget.status_code == 200 and widget.headers["content-type"].startswith("text/javascript")
+    assert "embed/" in widget.text
+    for path in ("/", "/embed/", "/config", "/embed/config", "/widget.js", "/gradio_api/info"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert SECRET not in response.text, path
+
+
+def test_embed_without_slash_redirects_relatively(client_for) -> None:
+    response = client_for().get("/embed", follow_redirects=False)
+    assert response.status_code == 308 and response.headers["location"] == "embed/"
+
+
+def test_root_path_behind_a_proxy_reaches_gradio(client_for) -> None:
+    client = client_for(root_path="/assistant")
+    assert client.get("/config").json()["root"].endswith("/assistant")
+    assert client.get("/embed/config").json()["root"].endswith("/assistant/embed")
+
+
+def test_page_is_titled_and_has_no_analytics(client_for) -> None:
+    client = client_for(title="Coach <Beta>")
+    config = client.get("/config").json()
+    assert config["title"] == "Coach <Beta>" and config["analytics_enabled"] is False
+    assert "Coach &lt;Beta&gt;" in client.get("/").text
+
+
+def test_official_client_gets_a_cited_markdown_answer(tmp_path: Path, assistant: Assistant) -> None:
+    from gradio_client import Client
+
+    settings = make_settings(tmp_path)
+    server = LiveServer(create_app(settings, assistant=assistant, question_log=RecordingLog())).start()
+    try:
+        client = Client(server.origin + "/", verbose=False, download_files=False)
+        answer = client.predict("How do I do a dead bug?", api_name="/chat")
+        assert "[1]" in answer and "**Sources**" in answer and "Dead bug" in answer
+        problem = client.predict("", api_name="/chat")
+        assert "Please type a question" in problem
+        client.close()
+    finally:
+        server.stop()
