@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+Mode = Literal["extractive", "llm"]
+
 
 @dataclass(frozen=True)
 class Turn:
@@ -60,7 +62,7 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     abstained: bool = False
     safety_notice: str | None = None
-    mode: Literal["extractive", "llm"] = "extractive"
+    mode: Mode = "extractive"
     timings_ms: dict[str, float] = field(default_factory=dict)
     usage: Usage = field(default_factory=Usage)
     passages: list[Passage] = field(default_factory=list)

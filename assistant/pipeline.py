@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from llama_index.core.llms import LLM
 
-from assistant.answer import Answer, Passage, TextDelta, Turn, Usage
+from assistant.answer import Answer, Citation, Mode, Passage, TextDelta, Turn, Usage
 from assistant.citations import cite_sentences, repair_citations
 from assistant.components import build_embedding, build_llm, choose_embeddings
 from assistant.condense import standalone_question
@@ -144,13 +144,13 @@ class Assistant:
         score = evidence_score(query, passages)
         return Evidence(text, standalone.text, query, passages, score, notice, False)
 
-    def abstention(self, evidence: Evidence, mode: str = "extractive", usage: Usage | None = None) -> Answer:
+    def abstention(self, evidence: Evidence, mode: Mode = "extractive", usage: Usage | None = None) -> Answer:
         return Answer(
             question=evidence.question,
             text=self.prompts.abstain,
             abstained=True,
             safety_notice=evidence.safety_notice,
-            mode=mode,  # type: ignore[arg-type]
+            mode=mode,
             usage=usage or Usage(),
             passages=evidence.passages,
             standalone_question=evidence.standalone,
@@ -163,16 +163,8 @@ class Assistant:
         if not chosen:
             return self.abstention(evidence, usage=usage)
         text, citations = cite_sentences(chosen, evidence.passages)
-        return Answer(
-            question=evidence.question,
-            text=text,
-            citations=citations,
-            safety_notice=evidence.safety_notice,
-            mode="extractive",
-            usage=usage or Usage(),
-            passages=evidence.passages,
-            standalone_question=evidence.standalone,
-            fallback_reason=fallback_reason,
+        return cited_answer(
+            evidence, text, citations, "extractive", usage, evidence.passages, fallback_reason
         )
 
     def generated(self, evidence: Evidence, timings: dict[str, float]) -> Iterator[TextDelta | Answer]:
@@ -183,12 +175,15 @@ class Assistant:
         messages = build_messages(evidence.standalone, passages, self.prompts)
         prompt = "\n".join(str(m.content) for m in messages)
         pieces: list[str] = []
+        shown = 0  # pieces streamed so far; a reply that may still become NOT_COVERED is held back
         started = time.perf_counter()
         try:
             for delta in stream_reply(self.llm, messages, settings.llm_deadline_s):
                 pieces.append(delta)
-                if not NOT_COVERED.startswith("".join(pieces).strip()[: len(NOT_COVERED)]):
-                    yield TextDelta(delta)
+                so_far = "".join(pieces).strip()
+                if not NOT_COVERED.startswith(so_far[: len(NOT_COVERED)]):
+                    yield TextDelta("".join(pieces[shown:]))
+                    shown = len(pieces)
             raw = "".join(pieces).strip()
             if not raw:
                 raise GenerationFailed("empty answer")
@@ -205,16 +200,29 @@ class Assistant:
         if not citations:
             log.warning("Model answer cited no passage; answering extractively")
             return self.extractive(evidence, "uncited answer", usage)
-        return Answer(
-            question=evidence.question,
-            text=text,
-            citations=citations,
-            safety_notice=evidence.safety_notice,
-            mode="llm",
-            usage=usage,
-            passages=passages,
-            standalone_question=evidence.standalone,
-        )
+        return cited_answer(evidence, text, citations, "llm", usage, passages)
 
     def prices(self) -> tuple[float, float]:
         return self.settings.price_prompt_per_mtok, self.settings.price_completion_per_mtok
+
+
+def cited_answer(
+    evidence: Evidence,
+    text: str,
+    citations: list[Citation],
+    mode: Mode,
+    usage: Usage | None,
+    passages: list[Passage],
+    fallback_reason: str | None = None,
+) -> Answer:
+    return Answer(
+        question=evidence.question,
+        text=text,
+        citations=citations,
+        safety_notice=evidence.safety_notice,
+        mode=mode,
+        usage=usage or Usage(),
+        passages=passages,
+        standalone_question=evidence.standalone,
+        fallback_reason=fallback_reason,
+    )

@@ -30,17 +30,8 @@ from assistant.server import chat_theme, create_app
 from assistant.settings import load_settings
 from benchmarks.machine import machine_info
 from benchmarks.stats import median, p50_p95
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 QUESTIONS = (
     "How do I do a dead bug?",
     "Why does my back ache after long runs?",

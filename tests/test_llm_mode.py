@@ -154,3 +154,13 @@ def test_budget_switch_answers_extractively_with_a_model_configured(
     history = [{"role": "user", "content": QUESTION}]
     llm_assistant.answer("how often should I do it?", history, use_llm=False)  # no model rewrite either
     assert fake_openai.requests == []
+
+
+def test_a_reply_that_starts_like_not_covered_streams_in_full(
+    llm_assistant: Assistant, fake_openai: FakeOpenAI
+) -> None:
+    reply = "No, keep your whole back on the floor [1]."
+    fake_openai.queue(reply)
+    events = list(llm_assistant.stream(QUESTION))
+    assert "".join(e.text for e in events if isinstance(e, TextDelta)) == reply
+    assert events[-1].mode == "llm"
