@@ -7,6 +7,7 @@ Gradio's own sanitizer stays on as a second line of defence.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,8 @@ WELCOME = "**Ask about core strength and back pain for runners.** Try one of the
 NOT_ADVICE = "Not medical advice. For pain, numbness or an injury, see a doctor or physiotherapist."
 BUDGET_NOTE = "Today's allowance of written answers is used up, so this answer quotes the passages directly."
 TROUBLE = "Sorry, something went wrong on our side while answering. Please try again in a moment."
+BAD_RECORD_ID = "That is not the record id of an answer; use the one /ask returned."
+RECORD_ID = re.compile(r"[0-9a-f]{32}")  # uuid4 hex, as assistant.store_records.new_id makes them
 # After an answer, show where it starts (static/chat.js, inlined into the page head).
 SHOW_ANSWER_START = "() => window.runnersCoach && window.runnersCoach.showAnswerStart()"
 
@@ -98,16 +101,42 @@ class ChatService:
         record_id = self.question_log.record_answer(answer, session_id=session_id, client=client)
         yield Reply(answer, record_id, note)
 
+    def finished_reply(self, question: str, client: str | None, session_id: str | None) -> Reply:
+        """One question, no history, answered to the end. Raises `AssistantError`s for readers."""
+        return [e for e in self.stream(question, [], client, session_id) if isinstance(e, Reply)][-1]
+
     def answer_markdown(self, question: str, client: str | None, session_id: str | None) -> str:
         """One question, no history: the finished answer as Markdown, or the reader-facing problem."""
         try:
-            reply = [e for e in self.stream(question, [], client, session_id) if isinstance(e, Reply)][-1]
+            reply = self.finished_reply(question, client, session_id)
         except AssistantError as problem:
             return escape_markdown(str(problem))
         return plain_markdown(reply.answer, reply.note)
 
+    def answer_with_record(self, question: str, client: str | None, session_id: str | None) -> dict:
+        """Like `answer_markdown`, plus the log record id an API caller's feedback refers to
+        (None when the question was refused, so there is nothing to rate)."""
+        try:
+            reply = self.finished_reply(question, client, session_id)
+        except AssistantError as problem:
+            return {"markdown": escape_markdown(str(problem)), "record_id": None}
+        return {"markdown": plain_markdown(reply.answer, reply.note), "record_id": reply.record_id}
+
     def feedback(self, record_id: str, liked: bool, comment: str | None) -> None:
         self.question_log.record_feedback(record_id, liked, (comment or "").strip()[:2000] or None)
+
+    def api_feedback(self, record_id: str, liked: bool, comment: str | None, client: str | None) -> str:
+        """Thumbs from an API caller: "ok", or why not. Unlike the page's thumbs (one per answer
+        shown), an API caller could write to the log without end, so each call counts against its
+        rate limit, and only ids shaped like the ones we hand out are accepted."""
+        if not isinstance(record_id, str) or not RECORD_ID.fullmatch(record_id):
+            return BAD_RECORD_ID
+        try:
+            self.limits.admit(client)
+        except AssistantError as problem:
+            return str(problem)
+        self.feedback(record_id, bool(liked), comment if isinstance(comment, str) else None)
+        return "ok"
 
 
 # ---------------------------------------------------------------- the Gradio page
@@ -210,6 +239,16 @@ class ChatPage:
         client = reader_address(request, self.trusted_proxies)
         return self.service.answer_markdown(message, client, getattr(request, "session_hash", None))
 
+    def api_ask(self, message: str, request: gr.Request) -> dict:
+        """Answer one question; JSON with the Markdown answer and the `record_id` /feedback takes."""
+        client = reader_address(request, self.trusted_proxies)
+        return self.service.answer_with_record(message, client, getattr(request, "session_hash", None))
+
+    def api_feedback(self, record_id: str, liked: bool, request: gr.Request, comment: str = "") -> str:
+        """Thumbs up (liked=true) or down, with an optional comment, on an answer from /ask."""
+        client = reader_address(request, self.trusted_proxies)
+        return self.service.api_feedback(record_id, liked, comment, client)
+
     def build(self, concurrency: int = 8) -> gr.Blocks:
         compact = self.compact
         with gr.Blocks(
@@ -309,5 +348,7 @@ class ChatPage:
             )
             if not compact:
                 gr.api(self.api_chat, api_name="chat")
+                gr.api(self.api_ask, api_name="ask")
+                gr.api(self.api_feedback, api_name="feedback")
         # One queue per mounted view; answers run side by side up to `concurrency`.
         return blocks.queue(default_concurrency_limit=concurrency)
