@@ -7,6 +7,7 @@ downloaded one; tests that need it skip only when it is not installed (CI instal
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import threading
@@ -104,11 +105,12 @@ def framing_page(embed_url: str) -> str:
 
 
 def save_screenshot(page: object, name: str, docs_name: str | None = None) -> Path:
-    """Into test-artifacts/screenshots (gitignored); `docs_name` also copies it to docs/ for the README."""
+    """Into test-artifacts/screenshots (gitignored). With UPDATE_DOCS_SCREENSHOTS=1, `docs_name` also
+    refreshes the README's copy in docs/ (opt-in, so a test run leaves the work tree clean)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / name
     page.screenshot(path=str(path))  # type: ignore[attr-defined]
-    if docs_name:
+    if docs_name and os.environ.get("UPDATE_DOCS_SCREENSHOTS") == "1":
         DOCS.mkdir(exist_ok=True)
         shutil.copyfile(path, DOCS / docs_name)
     return path
