@@ -38,6 +38,8 @@ EXAMPLES = (
 WELCOME = "**Ask about core strength and back pain for runners.** Try one of these:"
 NOT_ADVICE = "Not medical advice. For pain, numbness or an injury, see a doctor or physiotherapist."
 BUDGET_NOTE = "Today's allowance of written answers is used up, so this answer quotes the passages directly."
+# A comment is a reader's words: keep all of any real one; the cap only stops a pasted novel.
+MAX_COMMENT_CHARS = 20_000
 TROUBLE = "Sorry, something went wrong on our side while answering. Please try again in a moment."
 BAD_RECORD_ID = "That is not the record id of an answer; use the one /ask returned."
 RECORD_ID = re.compile(r"[0-9a-f]{32}")  # uuid4 hex, as assistant.store_records.new_id makes them
@@ -123,7 +125,9 @@ class ChatService:
         return {"markdown": plain_markdown(reply.answer, reply.note), "record_id": reply.record_id}
 
     def feedback(self, record_id: str, liked: bool, comment: str | None) -> None:
-        self.question_log.record_feedback(record_id, liked, (comment or "").strip()[:2000] or None)
+        self.question_log.record_feedback(
+            record_id, liked, (comment or "").strip()[:MAX_COMMENT_CHARS] or None
+        )
 
     def api_feedback(self, record_id: str, liked: bool, comment: str | None, client: str | None) -> str:
         """Thumbs from an API caller: "ok", or why not. Unlike the page's thumbs (one per answer

@@ -25,7 +25,6 @@ from starlette.routing import Route
 from assistant.server import create_app
 from assistant.settings import PROJECT_ROOT
 from assistant.store import QuestionLog, open_question_log
-from tests.conftest import make_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -140,6 +139,8 @@ class Sites:
 
 @pytest.fixture(scope="session")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
+    from tests.conftest import make_settings  # conftest imports this module for the chromium fixture
+
     blog_port, other_port = free_port(), free_port()
     blog_origin = f"http://{LOOPBACK}:{blog_port}"
     settings = make_settings(

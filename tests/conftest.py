@@ -8,6 +8,7 @@ import pytest
 
 from assistant.pipeline import Assistant
 from assistant.settings import PROJECT_ROOT, Settings, load_settings
+from tests.browser import chromium  # noqa: F401  (one Chromium for every browser test module)
 from tests.fake_openai import FakeOpenAI, fake_openai  # noqa: F401  (re-exported fixture)
 
 CORPUS = PROJECT_ROOT / "corpus"

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.browser import LOOPBACK, Sites, chromium, save_screenshot, sites  # noqa: F401  (fixtures)
+from tests.browser import LOOPBACK, Sites, save_screenshot, sites  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.slow
 XSS = "<script>alert(1)</script> <img src=x onerror=alert(1)> why does my back hurt?"
@@ -16,7 +16,7 @@ ANSWER_TIMEOUT_MS = 20_000
 
 
 @pytest.fixture
-def context(chromium) -> Iterator[object]:  # noqa: F811
+def context(chromium) -> Iterator[object]:
     context = chromium.new_context(viewport={"width": 1280, "height": 860})
     yield context
     context.close()
