@@ -5,6 +5,7 @@ the answer is the corpus's own.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from assistant.answer import Passage
@@ -20,6 +21,16 @@ KEEP_RATIO = 0.5
 STRONG_RATIO = 0.85
 LIST_WEIGHT = 0.8
 PASSING_MENTION = 0.6
+PARTIAL_HEADING = 0.6
+PARAGRAPH_SUBJECT = 0.5
+# A "why" question is answered by a reason: sentences that give one weigh more.
+WHY = re.compile(r"\bwhy\b", re.IGNORECASE)
+CAUSAL = re.compile(
+    r"\b(because|so that|ensures?|which is why|that's why|that is why|as a result|leads? to|causes?)\b",
+    re.IGNORECASE,
+)
+CAUSAL_BOOST = 1.15
+SAME_POINT = 0.5  # share of content words two sentences have in common when they make one point
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,7 @@ def score_sentences(query: AnalyzedQuery, rank: int, passage: Passage, owned: se
     """`owned`: question words that some retrieved section is headed by. Where the corpus has a
     section on bear walks, a passing mention of bear walks elsewhere is weaker evidence."""
     total = query.total_weight
+    why = bool(WHY.search(query.text))
     heading = query.matched(set(content_terms(passage.section)))
     passing = owned - heading
     # A section named for the question ("Dead bug" for "how do I do a dead bug?") answers it as a
@@ -55,15 +67,29 @@ def score_sentences(query: AnalyzedQuery, rank: int, passage: Passage, owned: se
     # Only the reader's own words count here: a follow-up's carried subject is context, not the ask.
     own = query.own or frozenset(query.weights)
     heading = heading & own
-    on_topic = query.weight_of(heading) >= 0.5 * query.weight_of(set(own))
-    answers_all = query.weight_of(heading) >= 0.8 * query.weight_of(set(own))
-    inherit = 1.0 if answers_all else 0.9
+    # A heading that names only part of the ask ("dead bug" in "do my feet touch the floor in the
+    # dead bug?") still says what its sentences are about, with less weight.
+    share = query.weight_of(heading) / (query.weight_of(set(own)) or 1.0)
+    answers_all = share >= 0.8
+    inherit = 1.0 if answers_all else 0.9 if share >= 0.5 else PARTIAL_HEADING
     found = []
+    mentioned: set[str] = set()  # question words named earlier in the paragraph
+    previous_end = 0
     for sentence in split_sentences(passage.text):
+        if "\n\n" in passage.text[previous_end : sentence.start]:
+            mentioned = set()
+        previous_end = sentence.start + len(sentence.text)
         terms = frozenset(query.matched(set(content_terms(sentence.text))))
-        inherited = (heading - terms) if on_topic else set()
+        inherited = heading - terms
+        # "To get into the move, ..." after "Dead bug is ...": the paragraph's subject carries on.
+        carried = mentioned - terms - inherited
+        mentioned |= terms & own
         direct = query.weight_of(set(terms)) - (1 - PASSING_MENTION) * query.weight_of(terms & passing)
-        score = (direct + inherit * query.weight_of(inherited)) / total
+        score = (
+            direct + inherit * query.weight_of(inherited) + PARAGRAPH_SUBJECT * query.weight_of(carried)
+        ) / total
+        if why and CAUSAL.search(sentence.text):
+            score *= CAUSAL_BOOST
         if inherited:
             score *= 1.0 - 0.04 * min(sentence.index, 10)
         score *= 1.0 - 0.08 * rank  # earlier passages were judged more relevant by retrieval
@@ -72,7 +98,7 @@ def score_sentences(query: AnalyzedQuery, rank: int, passage: Passage, owned: se
             score *= 0.3
         elif words > 70:
             score *= 0.85
-        found.append(Candidate(rank, sentence, score, terms | inherited, answers_all))
+        found.append(Candidate(rank, sentence, score, terms | inherited | carried, answers_all))
     return found
 
 
@@ -125,11 +151,21 @@ def choose(candidates: list[Candidate]) -> list[Candidate]:
         strong = candidate.score >= STRONG_RATIO * pool[0].score
         useful = bool(candidate.terms - covered) or follows or candidate.on_topic_section or strong
         length = len(candidate.sentence.text.split())
-        if useful and words + length <= MAX_WORDS:
+        if useful and words + length <= MAX_WORDS and not repeats(candidate, chosen):
             chosen.append(candidate)
             covered |= candidate.terms
             words += length
     return chosen
+
+
+def repeats(candidate: Candidate, chosen: list[Candidate]) -> bool:
+    """The article and the notes often say the same thing twice: quote it once."""
+    words = set(content_terms(candidate.sentence.text))
+    for other in chosen:
+        theirs = set(content_terms(other.sentence.text))
+        if words and theirs and len(words & theirs) >= SAME_POINT * len(words | theirs):
+            return True
+    return False
 
 
 def sentence_with_list(candidate: Candidate, passages: list[Passage]) -> str:
