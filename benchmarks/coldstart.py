@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import resource
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from assistant.settings import PROJECT_ROOT
 from benchmarks.baseline import LOCAL_MODEL_ENV
 from benchmarks.stats import median
 from tests.fake_openai import FakeOpenAI
+from tests.loopback import free_port, stop_process
 
 QUESTION = "How do I do a dead bug?"
 LAUNCH_TIMEOUT_S = 180
@@ -87,26 +87,12 @@ def stock_cold_start(kind: str, runs: int) -> dict[str, object]:
         return run_summary([timed_run(command, clean_env()) for _ in range(runs)])
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def server_command() -> tuple[list[str], str]:
-    """`python app.py` when it exists; otherwise the server module it would wrap."""
-    if APP.is_file():
-        return [sys.executable, str(APP)], "python app.py"
-    code = "from assistant.server import serve; from assistant.settings import load_settings; serve(load_settings())"
-    return [sys.executable, "-c", code], "assistant.server.serve (app.py not present)"
-
-
 def app_cold_start(data_dir: Path, embeddings: str, runs: int) -> dict[str, object]:
-    command, label = server_command()
+    command = [sys.executable, str(APP)]
     launches = [launch_app(command, data_dir, embeddings) for _ in range(runs + 1)][1:]  # 1st builds
     first_answers = [t["api_answer_s"] for t in launches if t["api_answer_s"] is not None]
     return {
-        "command": label,
+        "command": "python app.py",
         "http_200_median_s": median([t["http_200_s"] for t in launches]),
         "api_answer_median_s": median(first_answers) if first_answers else None,
         "runs": runs,
@@ -129,12 +115,7 @@ def launch_app(command: list[str], data_dir: Path, embeddings: str) -> dict[str,
         answered = api_answer(base)
         return {"http_200_s": http_200, "api_answer_s": time.perf_counter() - started if answered else None}
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 def wait_for_page(base: str, process: subprocess.Popen, started: float) -> None:

@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import random
-import socket
 import sys
 import tempfile
 import threading
@@ -30,7 +29,6 @@ from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-import uvicorn
 import yaml
 from sqlalchemy import select
 
@@ -43,8 +41,8 @@ from assistant.store import QuestionLog, open_question_log
 from assistant.store_db import feedback, questions
 from benchmarks.machine import machine_info
 from benchmarks.stats import percentile
+from tests.loopback import LiveServer
 
-LOOPBACK = "127.0.0.1"
 CASES = PROJECT_ROOT / "evals" / "cases.yaml"
 FEEDBACK_SHARE = 0.3  # about one answer in three gets a thumbs, as an engaged reader might
 CONNECT_TIMEOUT_S = 60.0  # for every client to fetch the app's config before the clock starts
@@ -151,42 +149,6 @@ def load_test_settings(data_dir: Path, database_url: str | None = None, **overri
         **UNTHROTTLED,
     }
     return load_settings(**{**base, **overrides})
-
-
-class LoopbackServer:
-    """An ASGI app served by uvicorn on a free 127.0.0.1 port, in a background thread."""
-
-    def __init__(self, app: object) -> None:
-        with socket.socket() as sock:
-            sock.bind((LOOPBACK, 0))
-            self.port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            app,
-            host=LOOPBACK,
-            port=self.port,
-            log_level="critical",  # the forced close of Gradio's event streams is expected
-            proxy_headers=False,
-            timeout_graceful_shutdown=1,
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://{LOOPBACK}:{self.port}/"
-
-    def start(self, timeout: float = 60.0) -> LoopbackServer:
-        self.thread.start()
-        deadline = time.monotonic() + timeout
-        while not self.server.started:
-            if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"server on port {self.port} did not start")
-            time.sleep(0.02)
-        return self
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
 
 
 # ---------------------------------------------------------------- the clients
@@ -346,7 +308,9 @@ def run_load(
 ) -> LoadReport:
     """Serve `settings`' app on loopback, drive it with `clients` for `seconds`, check the store."""
     log = open_question_log(settings)
-    server = LoopbackServer(create_app(settings, assistant=assistant, question_log=log)).start()
+    server = LiveServer(
+        create_app(settings, assistant=assistant, question_log=log), log_level="critical"
+    ).start()
     try:
         runs, elapsed = drive_clients(server.url, load_questions(), clients, seconds)
         store = check_store(log, runs)

@@ -33,8 +33,8 @@ def web_latency_run(calls: int, loads: int, tmp: Path) -> dict:
 
 def api_latency_only(data_dir: Path, calls: int) -> dict:
     servers = {
-        "echo": web_latency.Server(web_latency.echo_app()),
-        "ours": web_latency.Server(web_latency.our_app(data_dir)),
+        "echo": web_latency.serve(web_latency.echo_app()),
+        "ours": web_latency.serve(web_latency.our_app(data_dir)),
     }
     try:
         return {name: web_latency.answer_latency_ms(s.url, calls) for name, s in servers.items()}

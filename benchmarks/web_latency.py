@@ -13,17 +13,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr
-import uvicorn
 from fastapi import FastAPI
 
 from assistant.server import chat_theme, create_app
@@ -31,6 +28,7 @@ from assistant.settings import load_settings
 from benchmarks.machine import machine_info
 from benchmarks.stats import median, p50_p95
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.loopback import LiveServer
 
 QUESTIONS = (
     "How do I do a dead bug?",
@@ -41,34 +39,9 @@ QUESTIONS = (
 )
 
 
-class Server:
-    """An ASGI app on a free loopback port, in a thread."""
-
-    def __init__(self, app: object) -> None:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            app,
-            host="127.0.0.1",
-            port=self.port,
-            log_level="critical",  # the forced shutdown below is expected, not worth a traceback
-            proxy_headers=False,
-            timeout_graceful_shutdown=1,  # Gradio's event streams would otherwise hold shutdown
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        while not self.server.started:
-            time.sleep(0.02)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+def serve(app: object) -> LiveServer:
+    """Started on a free loopback port; its forced shutdown at the end is expected, so quiet."""
+    return LiveServer(app, log_level="critical").start()
 
 
 def echo_app() -> FastAPI:
@@ -137,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
 
     results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as data_dir:
-        servers = {"echo": Server(echo_app()), "ours": Server(our_app(Path(data_dir)))}
+        servers = {"echo": serve(echo_app()), "ours": serve(our_app(Path(data_dir)))}
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -22,8 +22,9 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from assistant.settings import PROJECT_ROOT
-from benchmarks.coldstart import clean_env, free_port
+from benchmarks.coldstart import clean_env
 from benchmarks.stats import median_of_runs, p50_p95
+from tests.loopback import free_port, stop_process
 
 CLIENTS = (1, 4, 16, 64)
 QUESTIONS = (
@@ -51,12 +52,7 @@ def server_process(app: str, data_dir: Path) -> Iterator[str]:
         wait_until_up(url, process)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 def wait_until_up(url: str, process: subprocess.Popen) -> None:

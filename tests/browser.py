@@ -1,7 +1,7 @@
 """Real servers on loopback and a real Chromium, for the web and widget tests.
 
-`LiveServer` runs any ASGI app (our chat, or a page pretending to be a blog) in a thread on a free
-127.0.0.1 port, so one test run holds several origins at once. Chromium is Debian's, never a
+`LiveServer` (from tests.loopback) runs any ASGI app (our chat, or a page pretending to be a blog)
+in a thread on a free 127.0.0.1 port, so one test run holds several origins at once. Chromium is Debian's, never a
 downloaded one; tests that need it skip only when it is not installed (CI installs it).
 """
 
@@ -9,15 +9,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
@@ -25,6 +21,7 @@ from starlette.routing import Route
 from assistant.server import create_app
 from assistant.settings import PROJECT_ROOT
 from assistant.store import QuestionLog, open_question_log
+from tests.loopback import LOOPBACK, LiveServer, free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -38,47 +35,6 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 DOCS = PROJECT_ROOT / "docs"
-LOOPBACK = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((LOOPBACK, 0))
-        return sock.getsockname()[1]
-
-
-class LiveServer:
-    """An ASGI app served by uvicorn in a background thread until `stop()`."""
-
-    def __init__(self, app: object, port: int | None = None) -> None:
-        self.port = port or free_port()
-        config = uvicorn.Config(
-            app,
-            host=LOOPBACK,
-            port=self.port,
-            log_level="warning",
-            proxy_headers=False,
-            timeout_graceful_shutdown=1,
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    @property
-    def origin(self) -> str:
-        return f"http://{LOOPBACK}:{self.port}"
-
-    def start(self, timeout: float = 30.0) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + timeout
-        while not self.server.started:
-            if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"server on port {self.port} did not start")
-            time.sleep(0.02)
-        return self
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
 
 
 def static_pages(pages: dict[str, str]) -> Starlette:

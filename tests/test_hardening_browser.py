@@ -18,8 +18,9 @@ from typing import TypeVar
 import pytest
 
 from assistant.server import create_app
-from tests.browser import LiveServer, blog_page, free_port, static_pages
+from tests.browser import blog_page, static_pages
 from tests.conftest import CORPUS, make_settings
+from tests.loopback import LiveServer, free_port
 
 T = TypeVar("T")
 
