@@ -6,7 +6,8 @@ the answer is the corpus's own.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from assistant.answer import Passage
 from assistant.query import AnalyzedQuery
@@ -30,6 +31,7 @@ CAUSAL = re.compile(
     re.IGNORECASE,
 )
 CAUSAL_BOOST = 1.15
+CONJUNCTION = re.compile(r"\b(and|or|vs|versus)\b|&", re.IGNORECASE)
 SAME_POINT = 0.5  # share of content words two sentences have in common when they make one point
 
 
@@ -47,12 +49,80 @@ def compose_extractive(query: AnalyzedQuery, passages: list[Passage]) -> list[tu
     if not query.weights or not passages:
         return []
     owned = set().union(*(query.matched(set(content_terms(p.section))) for p in passages))
-    candidates = [
-        c for rank, p in enumerate(passages) for c in fold_lists(score_sentences(query, rank, p, owned))
-    ]
-    chosen = choose(candidates)
-    chosen.sort(key=lambda c: (c.passage_rank, c.sentence.index))
+    subjects = subjects_asked(query, passages)
+    if subjects:
+        chosen = []  # in the order the question names the subjects
+        for subject in subjects:
+            picks = best_on(subject, subjects, query, passages)
+            chosen += [c for c in picks if c not in chosen and not repeats(c, chosen)]
+    else:
+        chosen = choose(candidates_for(query, passages, owned))
+        chosen.sort(key=lambda c: (c.passage_rank, c.sentence.index))
     return [(c.passage_rank, sentence_with_list(c, passages)) for c in chosen]
+
+
+def candidates_for(query: AnalyzedQuery, passages: list[Passage], owned: set[str]) -> list[Candidate]:
+    return [c for rank, p in enumerate(passages) for c in fold_lists(score_sentences(query, rank, p, owned))]
+
+
+def subjects_asked(query: AnalyzedQuery, passages: list[Passage]) -> list[frozenset[str]]:
+    """The things a question joins with "and"/"or" ("mistakes in shoulder taps and bear walks") when
+    each has a section of its own: each gets its own answer, rather than the one sentence that
+    merely names them both. Empty for a question about one thing."""
+    own = query.own or frozenset(query.weights)
+    headings: list[frozenset[str]] = []
+    for passage in passages:
+        if passage.section == passage.title:  # a document's title is about everything in it
+            continue
+        heading = frozenset(query.matched(set(content_terms(passage.section))) & own)
+        if heading and heading not in headings:
+            headings.append(heading)
+    subjects = [h for h in headings if not any(h & other for other in headings if other != h)]
+    return in_question_order(query, subjects) if len(subjects) >= 2 else []
+
+
+def in_question_order(query: AnalyzedQuery, subjects: list[frozenset[str]]) -> list[frozenset[str]]:
+    """The subjects as the question names them, if it names each apart with "and"/"or" between
+    them ("crunches and dead bugs" is two things, "the core session" one); else none."""
+    words = re.findall(r"\w+|&", query.text.lower())
+    spans = {}
+    for subject in subjects:
+        at = [i for i, word in enumerate(words) if query.matched(set(content_terms(word))) & subject]
+        if not at:
+            return []
+        spans[subject] = (min(at), max(at))
+    ordered = sorted(subjects, key=spans.__getitem__)
+    apart = all(
+        spans[earlier][1] < spans[later][0]
+        and any(CONJUNCTION.fullmatch(w) for w in words[spans[earlier][1] + 1 : spans[later][0]])
+        for earlier, later in pairwise(ordered)
+    )
+    return ordered[:MAX_SENTENCES] if apart else []
+
+
+def best_on(
+    subject: frozenset[str], subjects: list[frozenset[str]], query: AnalyzedQuery, passages: list[Passage]
+) -> list[Candidate]:
+    """The best sentence about one subject of a joined question (and the one after it, when that
+    goes on with the same point), judged on the subject plus what the question asks of every one."""
+    own = query.own or frozenset(query.weights)
+    keep = set(query.weights) - (set().union(*subjects) - subject)  # not the other subjects' words
+    part = replace(
+        query,
+        weights={t: w for t, w in query.weights.items() if t in keep},
+        aliases={t: a for t, a in query.aliases.items() if t in keep},
+        own=own & frozenset(keep),
+    )
+    chosen = choose(candidates_for(part, passages, set().union(*subjects)))
+    if not chosen:
+        return []
+    first = chosen[0]
+    follows = [
+        c
+        for c in chosen[1:]
+        if c.passage_rank == first.passage_rank and c.sentence.index == first.sentence.index + 1
+    ]
+    return [first, *follows]
 
 
 def score_sentences(query: AnalyzedQuery, rank: int, passage: Passage, owned: set[str]) -> list[Candidate]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.answer import Passage
-from assistant.extractive import compose_extractive, score_sentences
+from assistant.extractive import compose_extractive, score_sentences, subjects_asked
 from assistant.query import analyze_query
 from assistant.terms import TermStats
 
@@ -88,3 +88,39 @@ def test_the_same_point_made_by_two_documents_is_quoted_once() -> None:
     )
     answer = chosen_texts("How do I lower my foot in the dead bug?", [article, notes])
     assert len(answer) == 1
+
+
+def test_two_things_joined_by_and_each_get_their_own_answer_in_the_order_asked() -> None:
+    overview = passage(
+        "article",
+        "Article",  # a title-level passage that names both moves in passing
+        "Form matters in moves like crunches and bear walks.",
+    )
+    bear_walks = passage(
+        "notes",
+        "Bear walks",
+        "Set-up: start on your hands and knees. Common mistake: letting your hips pike up.",
+    )
+    crunches = passage("notes", "Crunches", "Set-up: lie on your back. Common mistake: pulling on your neck.")
+    answer = chosen_texts(
+        "what are the common mistakes in crunches and in bear walks?", [overview, bear_walks, crunches]
+    )
+    assert answer == [
+        "Common mistake: pulling on your neck.",
+        "Common mistake: letting your hips pike up.",
+    ]
+
+
+def test_words_of_two_headings_side_by_side_name_one_thing() -> None:
+    core = passage("notes", "Why the core matters", "Your core wraps around your torso.")
+    session = passage("notes", "The session plan", "Do the session after an easy run.")
+    stats = TermStats([core.text, session.text, *FILLER])
+
+    def subjects(question: str) -> list[set[str]]:
+        return [set(s) for s in subjects_asked(analyze_query(question, {}, stats), [core, session])]
+
+    assert subjects("When should I do the core session, before or after a run?") == []
+    assert subjects("Does the session plan or the core section come first?") == [
+        {"session", "plan"},
+        {"core"},
+    ]
