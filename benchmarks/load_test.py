@@ -36,11 +36,12 @@ from assistant.errors import InvalidQuestion
 from assistant.inputs import clean_question
 from assistant.pipeline import Assistant
 from assistant.server import create_app
-from assistant.settings import PROJECT_ROOT, Settings, load_settings
+from assistant.settings import PROJECT_ROOT, Settings
 from assistant.store import QuestionLog, open_question_log
 from assistant.store_db import feedback, questions
 from benchmarks.machine import machine_info
 from benchmarks.stats import percentile
+from tests.isolated import make_settings
 from tests.loopback import LiveServer
 
 CASES = PROJECT_ROOT / "evals" / "cases.yaml"
@@ -139,16 +140,7 @@ def load_questions(path: Path = CASES, max_chars: int = 2000) -> list[str]:
 
 def load_test_settings(data_dir: Path, database_url: str | None = None, **overrides: object) -> Settings:
     """The embedded default (BM25, extractive, no key), isolated in `data_dir`, unthrottled."""
-    base = {
-        "data_dir": data_dir,
-        "embeddings": "none",
-        "llm": "none",
-        "openai_api_key": None,
-        "openai_base_url": None,
-        "database_url": database_url,
-        **UNTHROTTLED,
-    }
-    return load_settings(**{**base, **overrides})
+    return make_settings(data_dir, database_url=database_url, **{**UNTHROTTLED, **overrides})
 
 
 # ---------------------------------------------------------------- the clients

@@ -21,6 +21,7 @@ from starlette.routing import Route
 from assistant.server import create_app
 from assistant.settings import PROJECT_ROOT
 from assistant.store import QuestionLog, open_question_log
+from tests.isolated import make_settings
 from tests.loopback import LOOPBACK, LiveServer, free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -95,8 +96,6 @@ class Sites:
 
 @pytest.fixture(scope="session")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
-    from tests.conftest import make_settings  # conftest imports this module for the chromium fixture
-
     blog_port, other_port = free_port(), free_port()
     blog_origin = f"http://{LOOPBACK}:{blog_port}"
     settings = make_settings(

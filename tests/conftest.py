@@ -7,23 +7,12 @@ from pathlib import Path
 import pytest
 
 from assistant.pipeline import Assistant
-from assistant.settings import PROJECT_ROOT, Settings, load_settings
+from assistant.settings import PROJECT_ROOT, Settings
 from tests.browser import chromium  # noqa: F401  (one Chromium for every browser test module)
 from tests.fake_openai import FakeOpenAI, fake_openai  # noqa: F401  (re-exported fixture)
+from tests.isolated import make_settings
 
 CORPUS = PROJECT_ROOT / "corpus"
-
-
-def make_settings(data_dir: Path, **overrides: object) -> Settings:
-    """Settings isolated from the developer's environment: no key, no base URL, private data dir."""
-    base = {
-        "data_dir": data_dir,
-        "embeddings": "none",
-        "llm": "none",
-        "openai_api_key": None,
-        "openai_base_url": None,
-    }
-    return load_settings(**{**base, **overrides})
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,8 @@ from assistant.citations import invalid_citations
 from assistant.corpus import load_corpus
 from assistant.errors import AssistantError
 from assistant.pipeline import Assistant
-from tests.conftest import CORPUS, make_settings
+from tests.conftest import CORPUS
+from tests.isolated import make_settings
 
 NASTY = st.sampled_from(
     [

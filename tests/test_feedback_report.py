@@ -19,7 +19,7 @@ from assistant.settings import Settings
 from assistant.store import QuestionLog, QuestionRecord, open_question_log
 from assistant.store_db import build_engine, create_schema, database_url, insert_ignoring_duplicates
 from assistant.store_records import answer_record, record_to_row
-from tests.conftest import make_settings
+from tests.isolated import make_settings
 
 SHOES = ["What running shoes should I buy?", "which running shoes should I buy", "Running shoes to buy?"]
 DEAD_BUG = "How many reps of the dead bug should I do?"

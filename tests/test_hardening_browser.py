@@ -19,7 +19,8 @@ import pytest
 
 from assistant.server import create_app
 from tests.browser import blog_page, static_pages
-from tests.conftest import CORPUS, make_settings
+from tests.conftest import CORPUS
+from tests.isolated import make_settings
 from tests.loopback import LiveServer, free_port
 
 T = TypeVar("T")

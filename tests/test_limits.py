@@ -16,7 +16,7 @@ from assistant.limits import (
     RateLimiter,
     client_address,
 )
-from tests.conftest import make_settings
+from tests.isolated import make_settings
 
 DAY = 24 * 3600
 NOON = 1_767_268_800.0  # 2026-01-01 12:00 UTC

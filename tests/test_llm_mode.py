@@ -11,6 +11,7 @@ from assistant.answer import Answer, TextDelta
 from assistant.citations import invalid_citations
 from assistant.pipeline import Assistant
 from tests.fake_openai import FakeOpenAI, Fault
+from tests.isolated import make_settings
 
 QUESTION = "How do I do a dead bug?"
 
@@ -42,8 +43,6 @@ def test_the_model_sees_numbered_passages_and_the_rules(
 
 
 def test_prompt_passages_stay_within_the_token_budget(tmp_path, fake_openai: FakeOpenAI) -> None:
-    from tests.conftest import make_settings
-
     settings = make_settings(
         tmp_path,
         openai_base_url=fake_openai.base_url,
@@ -109,7 +108,6 @@ def test_model_failures_fall_back_to_a_cited_extractive_answer_within_the_deadli
 
 
 def test_connection_refused_falls_back(tmp_path) -> None:
-    from tests.conftest import make_settings
     from tests.fake_openai import closed_port_url
 
     settings = make_settings(tmp_path, openai_base_url=closed_port_url(), llm="auto", llm_max_retries=0)

@@ -32,7 +32,7 @@ from assistant.spool import Spool
 from assistant.store import QuestionLog, open_question_log
 from assistant.store_db import build_engine, create_schema, database_url, feedback, questions
 from assistant.store_records import answer_record, record_to_row
-from tests.conftest import make_settings
+from tests.isolated import make_settings
 from tests.pg import PostgresServer, postgres_server  # noqa: F401  (fixture)
 
 LONG_QUESTION = ("Why does my lower back ache after long runs? 🏃‍♀️ Ünïcödé — 「腰痛」 " * 400)[:20_000]

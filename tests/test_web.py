@@ -17,7 +17,7 @@ from assistant.server import create_app
 from assistant.settings import Settings
 from assistant.web import BUDGET_NOTE, ChatPage, ChatService, Conversation, Reply, reader_address
 from assistant.web_render import chat_markdown, escape_markdown, plain_markdown
-from tests.conftest import make_settings
+from tests.isolated import make_settings
 from tests.loopback import LiveServer
 
 SECRET = "sk-test-secret-never-in-a-page"
