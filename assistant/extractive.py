@@ -48,8 +48,9 @@ def compose_extractive(query: AnalyzedQuery, passages: list[Passage]) -> list[tu
     """The chosen sentences as (passage rank, text), in reading order; empty when nothing fits."""
     if not query.weights or not passages:
         return []
-    owned = set().union(*(query.matched(set(content_terms(p.section))) for p in passages))
-    subjects = subjects_asked(query, passages)
+    headings = [frozenset(query.matched(set(content_terms(p.section)))) for p in passages]
+    owned = set().union(*headings)
+    subjects = subjects_asked(query, passages, headings)
     if subjects:
         chosen = []  # in the order the question names the subjects
         for subject in subjects:
@@ -65,19 +66,21 @@ def candidates_for(query: AnalyzedQuery, passages: list[Passage], owned: set[str
     return [c for rank, p in enumerate(passages) for c in fold_lists(score_sentences(query, rank, p, owned))]
 
 
-def subjects_asked(query: AnalyzedQuery, passages: list[Passage]) -> list[frozenset[str]]:
+def subjects_asked(
+    query: AnalyzedQuery, passages: list[Passage], headings: list[frozenset[str]]
+) -> list[frozenset[str]]:
     """The things a question joins with "and"/"or" ("mistakes in shoulder taps and bear walks") when
     each has a section of its own: each gets its own answer, rather than the one sentence that
-    merely names them both. Empty for a question about one thing."""
+    merely names them both. `headings`: the question words each passage's section heading names.
+    Empty for a question about one thing."""
     own = query.own or frozenset(query.weights)
-    headings: list[frozenset[str]] = []
-    for passage in passages:
+    named: list[frozenset[str]] = []
+    for passage, heading in zip(passages, headings, strict=True):
         if passage.section == passage.title:  # a document's title is about everything in it
             continue
-        heading = frozenset(query.matched(set(content_terms(passage.section))) & own)
-        if heading and heading not in headings:
-            headings.append(heading)
-    subjects = [h for h in headings if not any(h & other for other in headings if other != h)]
+        if (heading := heading & own) and heading not in named:
+            named.append(heading)
+    subjects = [h for h in named if not any(h & other for other in named if other != h)]
     return in_question_order(query, subjects) if len(subjects) >= 2 else []
 
 

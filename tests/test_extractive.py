@@ -5,7 +5,7 @@ from __future__ import annotations
 from assistant.answer import Passage
 from assistant.extractive import compose_extractive, score_sentences, subjects_asked
 from assistant.query import analyze_query
-from assistant.terms import TermStats
+from assistant.terms import TermStats, content_terms
 
 FILLER = [  # other chunks of a corpus, so idf weights look like a real one's
     "Runners run easy miles most days and a long run at the weekend.",
@@ -117,7 +117,10 @@ def test_words_of_two_headings_side_by_side_name_one_thing() -> None:
     stats = TermStats([core.text, session.text, *FILLER])
 
     def subjects(question: str) -> list[set[str]]:
-        return [set(s) for s in subjects_asked(analyze_query(question, {}, stats), [core, session])]
+        query = analyze_query(question, {}, stats)
+        passages = [core, session]
+        headings = [frozenset(query.matched(set(content_terms(p.section)))) for p in passages]
+        return [set(s) for s in subjects_asked(query, passages, headings)]
 
     assert subjects("When should I do the core session, before or after a run?") == []
     assert subjects("Does the session plan or the core section come first?") == [
