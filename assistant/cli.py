@@ -42,6 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--export", type=Path, metavar="FILE", help="write the groups as draft eval cases (YAML)"
     )
+    purge = commands.add_parser("purge", help="delete logged questions older than the retention period")
+    purge.add_argument(
+        "--older-than", type=float, metavar="DAYS", help="instead of ASSISTANT_LOG_RETENTION_DAYS"
+    )
     # More subcommands: add_parser calls above this line, handlers in HANDLERS below.
     return parser
 
@@ -126,10 +130,28 @@ def run_report(args: argparse.Namespace) -> int:
     return report(args)
 
 
+def run_purge(args: argparse.Namespace) -> int:
+    from assistant.settings import load_settings
+    from assistant.store import purge_expired
+
+    settings = load_settings()
+    days = args.older_than if args.older_than is not None else settings.log_retention_days
+    if args.older_than is None and days == 0:
+        print("ASSISTANT_LOG_RETENTION_DAYS is 0 (keep forever): nothing deleted.")
+        return EXIT_OK
+    if not days > 0:
+        print(f"error: --older-than takes a positive number of days, not {days:g}", file=sys.stderr)
+        return EXIT_USAGE
+    purged = purge_expired(settings, days)
+    print(f"Deleted {purged.questions} question(s) and {purged.feedback} feedback older than {days:g} days.")
+    return EXIT_OK
+
+
 HANDLERS = {
     "ask": run_ask,
     "index": run_index,
     "eval": run_eval,
     "calibrate": run_calibrate,
     "report": run_report,
+    "purge": run_purge,
 }

@@ -1,5 +1,7 @@
 """Question groups from `assistant report` as draft eval cases (the schema of evals/cases.yaml),
 for the owner to check and fill in. Comments carry the evidence; the YAML itself stays strict.
+Readers' words are redacted again on the way out (`assistant.redact`), ids included, so questions
+logged before redaction existed never carry an email, phone number or address into a file.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import yaml
 
 from assistant.errors import AssistantError
 from assistant.feedback_report import QuestionGroup
+from assistant.redact import redact
 from assistant.terms import STOPWORDS
 
 SLUG_WORDS = 6
@@ -34,7 +37,7 @@ def export_cases(groups: Sequence[QuestionGroup], path: Path) -> int:
         "# Check each one: fill in facts and sources from the corpus, or keep abstain: true if the",
         "# corpus does not cover it. Then move it into evals/cases.yaml.",
     ]
-    blocks = [draft_case(group, unique_id(group.representative, used)) for group in groups]
+    blocks = [draft_case(group, unique_id(redact(group.representative), used)) for group in groups]
     text = "\n".join(header) + "\n" + ("".join(blocks) if blocks else "[]\n")
     if not path.parent.is_dir():
         raise ExportError(f"Cannot write the draft cases to {path}: folder {path.parent} does not exist")
@@ -54,11 +57,11 @@ def draft_case(group: QuestionGroup, case_id: str) -> str:
         else "best guess: readers wanted an answer; add facts and sources if the corpus covers it"
     )
     lines = [f"\n# asked {group.count}×: {group.why()}"]
-    lines += [f"#   variant: {comment_text(v)}" for v in group.variants[1:6]]
-    lines += [f"#   reader said: {comment_text(c)}" for c in group.comments[:3]]
+    lines += [f"#   variant: {comment_text(redact(v))}" for v in group.variants[1:6]]
+    lines += [f"#   reader said: {comment_text(redact(c))}" for c in group.comments[:3]]
     lines += [
         f"- id: {scalar(case_id)}",
-        f"  question: {scalar(group.representative)}",
+        f"  question: {scalar(redact(group.representative))}",
         "  history: []",
         "  expect:",
         f"    abstain: {'true' if abstain else 'false'}  # {guess}",

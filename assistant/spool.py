@@ -4,6 +4,7 @@ Records go to JSONL *segments* under one folder, one JSON object per line. The p
 holds an exclusive `flock` on its active segment; the database writer `seal`s it (starts a new one)
 and may then claim any segment nobody holds, including ones a killed process left behind, and
 delete it once every record in it is committed. A torn last line (killed mid-write) is skipped.
+Readers' words are in these files: the folder is 0700 and every file in it 0600.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+
+from assistant.private_files import open_private, private_dir, private_file
 
 try:
     import fcntl
@@ -42,8 +45,9 @@ class Spool:
     """Append records durably; hand sealed segments to one writer at a time, across processes."""
 
     def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder = private_dir(folder)
+        for path in [*self.segment_paths(), self.folder / REJECTED_FILE]:
+            private_file(path)
         self._lock = threading.Lock()
         self._active: int | None = None  # file descriptor of this process's active segment
         self._active_bytes = 0
@@ -104,14 +108,17 @@ class Spool:
     def quarantine(self, record: dict, reason: str) -> None:
         """Keep a record the database refuses for good, so it is never silently lost."""
         line = json.dumps({"reason": reason, "record": record}, ensure_ascii=False) + "\n"
-        with self._lock, open(self.folder / REJECTED_FILE, "a", encoding="utf-8") as file:
-            file.write(line)
-            file.flush()
-            os.fsync(file.fileno())
+        with self._lock:
+            fd = open_private(self.folder / REJECTED_FILE, os.O_WRONLY | os.O_APPEND)
+            try:
+                _write_all(fd, line.encode("utf-8"))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
 
     def _open_segment(self) -> int:
         name = f"{time.time_ns():020d}-{os.getpid()}-{uuid.uuid4().hex[:8]}{SEGMENT_SUFFIX}"
-        fd = os.open(self.folder / name, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_EXCL, 0o600)
+        fd = open_private(self.folder / name, os.O_WRONLY | os.O_APPEND | os.O_EXCL)
         if fcntl is not None:
             fcntl.flock(fd, fcntl.LOCK_EX)
         _fsync_dir(self.folder)  # the new file's name must survive a crash too

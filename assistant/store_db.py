@@ -7,6 +7,7 @@ by two replicas at once, can never duplicate a record.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Sequence
 from datetime import datetime, timezone
@@ -25,7 +26,9 @@ from sqlalchemy import (
     Table,
     Text,
     create_engine,
+    delete,
     event,
+    or_,
     select,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -34,9 +37,12 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from assistant.errors import ConfigError
+from assistant.private_files import open_private, private_dir, private_file
 
 log = logging.getLogger(__name__)
 SQLITE_FILE = "questions.db"
+# SQLite's companions of the database file; they hold readers' questions too.
+SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
 # How long SQLite waits on another connection's lock before the writer backs off and retries.
 SQLITE_BUSY_MS = 1000
 PG_CONNECT_TIMEOUT_S = 3
@@ -78,7 +84,7 @@ TABLES = {"question": questions, "feedback": feedback}
 def database_url(configured: str | None, data_dir: Path) -> str:
     """The SQLAlchemy URL: the configured PostgreSQL one (on psycopg 3), or SQLite in data_dir."""
     if not configured:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(data_dir)
         return f"sqlite:///{data_dir / SQLITE_FILE}"
     for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
         if configured.startswith(prefix):
@@ -96,6 +102,7 @@ def build_engine(url: str) -> Engine:
     """An engine that fails fast when the database is away, so the writer can back off."""
     try:
         if url.startswith("sqlite"):
+            prepare_sqlite_file(url)
             engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000})
             event.listen(engine, "connect", _sqlite_pragmas)
             return engine
@@ -111,6 +118,20 @@ def build_engine(url: str) -> Engine:
         raise ConfigError(f"DATABASE_URL is not a usable database URL: {error}") from None
 
 
+def prepare_sqlite_file(url: str) -> None:
+    """Create the database file owner-only (0600) before SQLite does, and tighten one an older
+    version left readable. SQLite gives its -wal and -shm files the database file's mode."""
+    path = url.removeprefix("sqlite:///").split("?", 1)[0]
+    if not url.startswith("sqlite:///") or not path or path == ":memory:":
+        return
+    database = Path(path)
+    if not database.parent.is_dir():
+        return  # SQLite's own error says it better on first connect
+    os.close(open_private(database, os.O_RDWR))
+    for suffix in SQLITE_COMPANIONS:
+        private_file(database.with_name(database.name + suffix))
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     try:
@@ -118,6 +139,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         # FULL: a committed batch survives power loss, since its spool segment is deleted next.
         cursor.execute("PRAGMA synchronous=FULL")
+        # Purged questions are overwritten on disk, not left readable in free pages.
+        cursor.execute("PRAGMA secure_delete=ON")
     finally:
         cursor.close()
 
@@ -170,6 +193,21 @@ def select_questions(conn: Connection, since: datetime | None) -> list[tuple[dic
     for row in rows:
         row["created_at"] = as_utc(row["created_at"])
     return [(row, latest.get(row["id"])) for row in rows]
+
+
+def delete_older_than(conn: Connection, cutoff: datetime) -> tuple[int, int]:
+    """Delete questions asked before `cutoff` and the feedback on them (and any feedback itself
+    older, whose question is gone). Returns (questions, feedback) deleted."""
+    old_questions = select(questions.c.id).where(questions.c.created_at < cutoff)
+    on_old = or_(feedback.c.record_id.in_(old_questions), feedback.c.created_at < cutoff)
+    # Look before deleting: a DELETE takes SQLite's write lock even when it matches nothing.
+    if conn.execute(select(feedback.c.id).where(on_old).limit(1)).first() is None and (
+        conn.execute(old_questions.limit(1)).first() is None
+    ):
+        return 0, 0
+    rated = conn.execute(delete(feedback).where(on_old)).rowcount
+    asked = conn.execute(delete(questions).where(questions.c.created_at < cutoff)).rowcount
+    return asked, rated
 
 
 def as_utc(moment: datetime) -> datetime:

@@ -1,7 +1,9 @@
 """The shape of question-log records: from an `Answer` to a spool line to a database row.
 
 A spool line is plain JSON (ISO timestamps), so a spool written by one version can be replayed by
-the next. Text is kept whole; only what no database can store (NUL, lone surrogates) is replaced.
+the next. Readers' contact details are redacted (`assistant.redact`) before a record is made, so
+neither the spool nor the database ever holds them; otherwise text is kept whole, and only what no
+database can store (NUL, lone surrogates) is replaced.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from typing import Any
 from pydantic import SecretStr
 
 from assistant.answer import Answer
+from assistant.private_files import open_private, private_dir, private_file
+from assistant.redact import redact, redact_optional
 from assistant.store_db import TABLES
 
 log = logging.getLogger(__name__)
@@ -48,7 +52,8 @@ def storable(value: Any) -> Any:
 
 
 def answer_record(record_id: str, answer: Answer, session_id: str | None, client: str | None) -> dict:
-    """The spool line for one answer."""
+    """The spool line for one answer, readers' contact details redacted. `session_id` and
+    `client` must already be hashed (`fingerprint`)."""
     return storable(
         {
             "kind": "question",
@@ -56,9 +61,9 @@ def answer_record(record_id: str, answer: Answer, session_id: str | None, client
             "created_at": now_utc().isoformat(),
             "session_id": None if session_id is None else str(session_id),
             "client": client,
-            "question": answer.question,
-            "standalone_question": answer.standalone_question,
-            "answer": answer.text,
+            "question": redact(answer.question),
+            "standalone_question": redact_optional(answer.standalone_question),
+            "answer": redact(answer.text),
             "mode": answer.mode,
             "abstained": bool(answer.abstained),
             "safety_notice": answer.safety_notice,
@@ -75,14 +80,14 @@ def answer_record(record_id: str, answer: Answer, session_id: str | None, client
 
 
 def feedback_record(feedback_id: str, record_id: str, liked: bool, comment: str | None) -> dict:
-    """The spool line for one thumbs-up/down."""
+    """The spool line for one thumbs-up/down, the comment's contact details redacted."""
     return storable(
         {
             "kind": "feedback",
             "id": feedback_id,
             "record_id": str(record_id),
             "liked": bool(liked),
-            "comment": comment,
+            "comment": redact_optional(comment),
             "created_at": now_utc().isoformat(),
         }
     )
@@ -109,6 +114,13 @@ def client_fingerprint(client: str, salt: bytes) -> str:
     return hmac.new(salt, client.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:32]
 
 
+def session_fingerprint(session_id: str, salt: bytes) -> str:
+    """A keyed hash of the web session id. The access log prints the raw id beside the reader's
+    plain address, so storing it as it is would link every hashed address back to its owner.
+    The prefix keeps a session's hash from ever equalling an address's."""
+    return client_fingerprint(f"session:{session_id}", salt)
+
+
 def load_client_salt(configured: SecretStr | None, data_dir: Path) -> bytes:
     """The configured salt (replicas on several machines should share one), else one generated
     once per data folder and kept in it."""
@@ -124,11 +136,13 @@ def load_client_salt(configured: SecretStr | None, data_dir: Path) -> bytes:
 
 def _read_or_create_salt(path: Path) -> bytes:
     if path.exists():
+        private_file(path)  # a salt others can read lets them test guessed addresses
         return path.read_bytes()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     staged = path.with_name(f".{SALT_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
-    staged.write_bytes(secrets.token_hex(32).encode("ascii"))
-    os.chmod(staged, 0o600)
+    fd = open_private(staged, os.O_WRONLY | os.O_EXCL)
+    with os.fdopen(fd, "wb") as file:
+        file.write(secrets.token_hex(32).encode("ascii"))
     try:
         os.link(staged, path)  # atomic create-if-absent: two processes starting agree on one salt
     except FileExistsError:

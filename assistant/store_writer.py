@@ -30,6 +30,9 @@ ROWS_PER_STATEMENT = 500
 WARN_EVERY_S = 60.0
 # How often to retry while a caller waits in flush().
 FLUSH_RETRY_S = 0.2
+# How often housekeeping (the retention purge) runs in a long-lived process: daily is plenty for
+# a retention counted in days.
+HOUSEKEEPING_EVERY_S = 24 * 3600.0
 
 
 class DatabaseUnavailable(Exception):
@@ -48,6 +51,8 @@ class SpoolWriter:
         retry_max_s: float = 30.0,
         poll_s: float = 2.0,
         batch_window_s: float = 0.02,
+        memory_limit: int = 1000,
+        housekeeping: Callable[[], None] | None = None,
     ) -> None:
         self.spool = spool
         self.engine = engine
@@ -59,6 +64,10 @@ class SpoolWriter:
         self._cycles_started = self._last_clean_cycle = 0
         self._flush_waiters = 0
         self._memory: list[dict] = []  # records the spool could not take (disk trouble)
+        self._memory_in_flight = 0  # of those, how many a pass is committing right now
+        self.memory_limit = memory_limit
+        self.housekeeping = housekeeping
+        self._next_housekeeping = 0.0  # monotonic time; the first pass does it at once
         self._schema_ready = False
         self._failures = 0
         self._retry_delay = 0.0  # current backoff; 0 while the database answers
@@ -74,12 +83,31 @@ class SpoolWriter:
             self._pending = True
             self._cond.notify_all()
 
-    def keep_in_memory(self, record: dict) -> None:
-        """Last resort when the spool cannot be written: hold the record for the next pass."""
+    def keep_in_memory(self, record: dict) -> bool:
+        """Last resort when the spool cannot be written: hold the record for the next pass.
+        False (and the record refused, with a warning) once `memory_limit` records are held.
+
+        When full, the *new* record is refused rather than the oldest dropped: the loss is then
+        logged at the moment it happens, beside the disk error that caused it, instead of a record
+        accepted minutes ago vanishing later; and the oldest are the first a reader's feedback
+        refers to. Memory is no durability either way (a kill loses it all): callers that must
+        know pass `require_durable` to `QuestionLog` and nothing of theirs is held here."""
         with self._cond:
-            self._memory.append(record)
-            self._pending = True
-            self._cond.notify_all()
+            if len(self._memory) + self._memory_in_flight >= self.memory_limit:
+                refused = True
+            else:
+                refused = False
+                self._memory.append(record)
+                self._pending = True
+                self._cond.notify_all()
+        if refused:
+            log.warning(
+                "Question-log record %s dropped: the spool's disk refuses writes and %d records "
+                "already wait in memory (ASSISTANT_LOG_MEMORY_BACKLOG)",
+                record.get("id"),
+                self.memory_limit,
+            )
+        return not refused
 
     def flush(self, timeout: float) -> bool:
         if not self._thread.is_alive():
@@ -104,6 +132,7 @@ class SpoolWriter:
         return not self._thread.is_alive()
 
     def memory_backlog(self) -> list[dict]:
+        """Take every record held in memory (the caller writes or spools them)."""
         with self._cond:
             held, self._memory = self._memory, []
         return held
@@ -159,6 +188,7 @@ class SpoolWriter:
     def _pass(self) -> None:
         """Write every claimable segment, oldest first, deleting each once committed."""
         self._ensure_schema()
+        self._housekeep()
         self.spool.seal()
         for path in self.spool.segment_paths():
             with self.spool.claim(path) as segment:
@@ -166,13 +196,32 @@ class SpoolWriter:
                     continue  # another live process holds it
                 self._commit(segment.records)
                 self.spool.discard(path)
-        held = self.memory_backlog()
+        with self._cond:
+            held, self._memory = self._memory, []
+            self._memory_in_flight = len(held)
         try:
             self._commit(held)
         except DatabaseUnavailable:
             with self._cond:
                 self._memory[:0] = held
             raise
+        finally:
+            with self._cond:
+                self._memory_in_flight = 0
+
+    def _housekeep(self) -> None:
+        """Run the housekeeping job (retention purge) on the first pass and daily after. A
+        database that is away retries it next pass; any other failure waits a day, logged."""
+        if self.housekeeping is None or time.monotonic() < self._next_housekeeping:
+            return
+        try:
+            self.housekeeping()
+        except SQLAlchemyError as error:
+            self._raise_if_unavailable(error)
+            log.error("Question-log housekeeping failed: %s", reason(error))
+        except Exception as error:  # never let housekeeping stop records from being written
+            log.error("Question-log housekeeping failed: %s: %s", type(error).__name__, error)
+        self._next_housekeeping = time.monotonic() + HOUSEKEEPING_EVERY_S
 
     def _ensure_schema(self) -> None:
         if self._schema_ready:

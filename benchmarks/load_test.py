@@ -269,7 +269,8 @@ def check_store(log: QuestionLog, runs: list[ClientRun]) -> StoreCheck:
     flushed = log.flush(timeout=FLUSH_TIMEOUT_S)
     expected_ids = Counter(r for run in runs for r in run.records)
     expected_thumbs = Counter(t for run in runs for t in run.thumbs)
-    sessions = [run.session_hash for run in runs if run.session_hash]
+    # The log keeps only a salted hash of each session id: look the sessions up by that.
+    sessions = [log.session_key(run.session_hash) for run in runs if run.session_hash]
     ids, thumbs = stored_rows(log, sessions, list(expected_ids))
     found_ids, found_thumbs = Counter(ids), Counter(thumbs)
     return StoreCheck(

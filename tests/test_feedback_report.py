@@ -20,6 +20,7 @@ from assistant.store import QuestionLog, QuestionRecord, open_question_log
 from assistant.store_db import build_engine, create_schema, database_url, insert_ignoring_duplicates
 from assistant.store_records import answer_record, record_to_row
 from tests.isolated import make_settings
+from tests.pg import postgres_server  # noqa: F401  (fixture)
 
 SHOES = ["What running shoes should I buy?", "which running shoes should I buy", "Running shoes to buy?"]
 DEAD_BUG = "How many reps of the dead bug should I do?"
@@ -34,6 +35,19 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.delenv("ASSISTANT_DATABASE_URL", raising=False)
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
     return make_settings(tmp_path / "data", database_url=None)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+def any_settings(request: pytest.FixtureRequest, settings: Settings, monkeypatch) -> Settings:
+    """`settings` on SQLite, and on a real PostgreSQL named by DATABASE_URL as a deployment would."""
+    if request.param == "sqlite":
+        return settings
+    server = request.getfixturevalue("postgres_server")
+    if not server.is_running():
+        server.start()
+    url = server.create_database()
+    monkeypatch.setenv("DATABASE_URL", url)
+    return settings.model_copy(update={"database_url": url})
 
 
 @pytest.fixture
@@ -195,3 +209,41 @@ def test_report_table_shows_readers_brackets_as_text(seeded) -> None:
     console = Console(record=True, width=140)
     print_report(group_questions(seeded), None, console)
     assert "[sic]" in console.export_text()
+
+
+PII_QUESTION = (
+    "I'm Jane, email jane.doe@example.com, phone 555-123-4567, I live at 42 Elm Street: "
+    "which running shoes should I buy for a 5K?"
+)
+
+
+def test_export_redacts_contact_details_from_questions_ids_and_comments(
+    any_settings: Settings, tmp_path: Path
+) -> None:
+    """Questions logged before redaction existed are stored verbatim: the export redacts again."""
+    legacy = answer_record("a" * 32, Answer(question="x", text="…", abstained=True), None, None)
+    legacy["question"] = "Call me at 555-987-6543 or mail sam@example.org: hip pain after 10K?"
+    engine = build_engine(database_url(any_settings.database_url, any_settings.data_dir))
+    create_schema(engine)
+    with engine.begin() as conn:
+        kind, row = record_to_row(legacy)
+        insert_ignoring_duplicates(conn, kind, [row])
+    engine.dispose()
+    log = open_question_log(any_settings)
+    try:
+        ask(log, PII_QUESTION, liked=False, comment="write to jane.doe@example.com, 42 Elm Street")
+        assert log.flush(10)
+    finally:
+        log.close()
+    path = tmp_path / "drafts.yaml"
+    assert main(["report", "--export", str(path)]) == 0
+    text = path.read_text(encoding="utf-8")
+    for detail in ["jane.doe", "555-", "123-4567", "Elm", "sam@example.org", "987-6543"]:
+        assert detail not in text
+    cases = {c["question"]: c for c in yaml.safe_load(text)}
+    assert set(cases) == {
+        "I'm Jane, email [email], phone [phone], I live at [address]: which running shoes should I buy for a 5K?",
+        "Call me at [phone] or mail [email]: hip pain after 10K?",
+    }
+    assert {c["id"] for c in cases.values()} == {unique_id(question, set()) for question in cases}
+    assert "reader said: write to [email], [address]" in text

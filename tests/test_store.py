@@ -29,9 +29,16 @@ from assistant.answer import Answer, Citation, Usage
 from assistant.errors import ConfigError
 from assistant.settings import Settings
 from assistant.spool import Spool
-from assistant.store import QuestionLog, open_question_log
-from assistant.store_db import build_engine, create_schema, database_url, feedback, questions
-from assistant.store_records import answer_record, record_to_row
+from assistant.store import QuestionLog, RecordNotKept, open_question_log
+from assistant.store_db import (
+    build_engine,
+    create_schema,
+    database_url,
+    feedback,
+    insert_ignoring_duplicates,
+    questions,
+)
+from assistant.store_records import answer_record, feedback_record, record_to_row
 from tests.isolated import make_settings
 from tests.pg import PostgresServer, postgres_server  # noqa: F401  (fixture)
 
@@ -71,6 +78,23 @@ class Backend:
             rated = Counter(conn.execute(select(feedback.c.id)).scalars())
         engine.dispose()
         return asked, rated
+
+    def insert(self, records: list[dict]) -> None:
+        """Rows straight into the database, as an older version (or an older day) left them."""
+        engine = build_engine(self.url)
+        create_schema(engine)
+        with engine.begin() as conn:
+            for record in records:
+                kind, row = record_to_row(record)
+                insert_ignoring_duplicates(conn, kind, [row])
+        engine.dispose()
+
+    def rows(self, table) -> list[dict]:
+        engine = build_engine(self.url)
+        with engine.connect() as conn:
+            found = [dict(row._mapping) for row in conn.execute(select(table))]
+        engine.dispose()
+        return found
 
 
 @contextmanager
@@ -186,7 +210,7 @@ def test_answers_and_feedback_round_trip_with_every_field(backend: Backend, open
     assert got.latency_ms == pytest.approx(12.5)
     assert (got.prompt_tokens, got.completion_tokens) == (120, 40)
     assert got.cost_usd == pytest.approx(0.000042)
-    assert got.session_id == "session-ü"
+    assert got.session_id == log.session_key("session-ü") != "session-ü"
     assert before <= got.created_at <= datetime.now(timezone.utc)
     # The latest feedback is the one shown.
     assert (got.liked, got.comment) == (False, "Too vague — “more detail” please 🙏\nline two")
@@ -564,3 +588,279 @@ def test_unwritable_data_folder_is_a_clear_config_error(tmp_path: Path) -> None:
 def test_database_url_comes_from_the_environment(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgres://u@db/app")
     assert make_settings(tmp_path).database_url == "postgres://u@db/app"
+
+
+# ------------------------------------------------------------------------------ disk full
+
+DISK_FULL_WRITER = """
+import errno, sys, time
+import assistant.spool
+from assistant.answer import Answer
+from assistant.settings import load_settings
+from assistant.store import RecordNotKept, open_question_log
+
+data_dir, count, full_after = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+log = open_question_log(load_settings(data_dir=data_dir, database_url=None))
+real_write, writes = assistant.spool._write_all, []
+
+def write_until_the_disk_is_full(fd, data):
+    writes.append(data)
+    if len(writes) > full_after:
+        raise OSError(errno.ENOSPC, "No space left on device")
+    real_write(fd, data)
+
+assistant.spool._write_all = write_until_the_disk_is_full
+record_id = log.record_answer(Answer(question="q", text="a"))
+print("ready", flush=True)
+for i in range(count):
+    try:
+        feedback_id = log.record_feedback(record_id, i % 2 == 0, f"comment {i}", require_durable=True)
+    except RecordNotKept as refused:
+        print("refused", refused, flush=True)
+        continue
+    print("ok", feedback_id, flush=True)  # what the API would acknowledge
+time.sleep(60)  # the test SIGKILLs us long before
+"""
+
+
+def test_feedback_acknowledged_while_the_disk_is_full_survives_a_kill(tmp_path: Path, open_log) -> None:
+    """The attack: with the data folder's disk full, feedback was acknowledged "ok" and then lost
+    to a kill -9. Now only feedback that reached disk is acknowledged, and all of it survives."""
+    settings = store_settings(tmp_path)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSISTANT_", "DATABASE_URL"))}
+    process = subprocess.Popen(
+        [sys.executable, "-c", DISK_FULL_WRITER, str(settings.data_dir), "20", "6"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        cwd=settings.data_dir.parent,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == "ready"
+    lines = [process.stdout.readline().strip() for _ in range(20)]
+    process.send_signal(signal.SIGKILL)
+    process.wait(30)
+    acknowledged = [line.split()[1] for line in lines if line.startswith("ok ")]
+    refused = [line for line in lines if line.startswith("refused ")]
+    assert len(acknowledged) == 5 and len(refused) == 15  # the disk filled up after 6 writes
+    assert all("could not be saved" in line for line in refused)
+    log = open_log(settings)
+    assert log.flush(10)
+    _, rated = Backend("sqlite", settings).counts()
+    assert set(rated) == set(acknowledged)  # every acknowledged record, and nothing unconfirmed
+
+
+def test_a_record_the_disk_refuses_is_not_reported_durable(tmp_path: Path, open_log, monkeypatch) -> None:
+    log = open_log(store_settings(tmp_path))
+    record_id = log.record_answer(sample_answer(), require_durable=True)
+    assert log.flush(10)
+
+    def disk_full(record: dict) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(log.spool, "append", disk_full)
+    with pytest.raises(RecordNotKept, match="feedback could not be saved") as refused:
+        log.record_feedback(record_id, liked=False, comment="too short", require_durable=True)
+    assert len(refused.value.record_id) == 32
+    with pytest.raises(RecordNotKept, match="answer could not be saved"):
+        log.record_answer(sample_answer("asked while the disk is full"), require_durable=True)
+    assert log.flush(10)
+    (only,) = log.questions()
+    assert (only.id, only.liked) == (record_id, None)  # nothing unconfirmed turns up later
+
+
+def test_memory_backlog_is_capped_keeping_the_oldest_records(
+    tmp_path: Path, open_log, monkeypatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = store_settings(tmp_path, log_memory_backlog=3)
+    log = open_log(settings)
+
+    def disk_full(record: dict) -> None:
+        raise OSError(28, "No space left on device")
+
+    assert log.flush(10)  # the first pass (tables, retention purge) is done before the lock
+    monkeypatch.setattr(log.spool, "append", disk_full)
+    with sqlite_locked(settings.data_dir / "questions.db"):  # nothing leaves memory meanwhile
+        ids = [log.record_answer(sample_answer(f"q{i}")) for i in range(6)]
+    assert log.flush(10)
+    assert sorted(r.id for r in log.questions()) == sorted(ids[:3])
+    dropped = [r.getMessage() for r in caplog.records if "dropped" in r.getMessage()]
+    assert len(dropped) == 3 and all("ASSISTANT_LOG_MEMORY_BACKLOG" in m for m in dropped)
+    assert ids[3] in dropped[0]
+
+
+# ------------------------------------------------------------------------------ privacy
+
+PII_QUESTION = (
+    "Hi, I'm Jane Doe, 52 years old, my name is Jane Doe. Email jane.doe@example.com or call "
+    "+1 (555) 123-4567; I live at 42 Elm Street, Springfield, IL 62704. After 30 seconds of "
+    "planks, 3 sets of 90-degree wall sits and a 5K at 6:30, my back hurts 15 to 20 minutes later."
+)
+PII = ["jane.doe@example.com", "(555)", "123-4567", "42 Elm", "Elm Street", "62704", "my name is Jane"]
+
+
+def test_contact_details_are_redacted_before_anything_is_stored(backend: Backend, open_log) -> None:
+    log = open_log(backend.settings)
+    answered = sample_answer(
+        PII_QUESTION,
+        standalone_question="Jane (jane.doe@example.com, 555-123-4567) asks why her back hurts",
+        text="Jane, at jane.doe@example.com: a weak core lets your back take the load [1].",
+    )
+    record_id = log.record_answer(answered, session_id="s1")
+    log.record_feedback(record_id, liked=False, comment="Reply to jane.doe@example.com or +44 7700 900123")
+    assert log.flush(10)
+
+    stored = backend.rows(questions) + backend.rows(feedback)
+    text = json.dumps(stored, default=str)
+    assert not [p for p in [*PII, "7700 900123"] if p in text], text
+    (got,) = log.questions()
+    assert "[email]" in got.question and "[phone]" in got.question and "[address]" in got.question
+    assert "my name is [name]" in got.question
+    # What runners write about their training is kept as it is.
+    for kept in ("52 years old", "30 seconds", "3 sets", "90-degree", "5K at 6:30", "15 to 20 minutes"):
+        assert kept in got.question
+    assert got.standalone_question == "Jane ([email], [phone]) asks why her back hurts"
+    assert got.answer == "Jane, at [email]: a weak core lets your back take the load [1]."
+    assert got.comment == "Reply to [email] or [phone]"
+    # Nor does any file the log wrote (spool, SQLite and its WAL) hold them.
+    for path in backend.settings.data_dir.rglob("*"):
+        if path.is_file():
+            assert b"jane.doe@example.com" not in path.read_bytes(), path
+
+
+def test_session_id_is_stored_only_as_a_salted_hash(backend: Backend, open_log) -> None:
+    """The access log prints the session id beside the plain address: stored as it is, it would
+    link every hashed address back to a person."""
+    log = open_log(backend.settings)
+    first = log.record_answer(sample_answer("q1"), session_id="gradio-session-1", client="203.0.113.7")
+    again = log.record_answer(sample_answer("q2"), session_id="gradio-session-1")
+    other = log.record_answer(sample_answer("q3"), session_id="gradio-session-2")
+    assert log.flush(10)
+    records = {r.id: r for r in log.questions()}
+    stored = records[first].session_id or ""
+    assert len(stored) == 32 and "gradio-session" not in stored
+    assert records[again].session_id == stored != records[other].session_id  # a session still groups
+    assert stored != records[first].client
+    for path in backend.settings.data_dir.rglob("*"):
+        if path.is_file():
+            assert b"gradio-session" not in path.read_bytes(), path
+    elsewhere = open_log(store_settings(backend.settings.data_dir.parent / "elsewhere"))
+    assert elsewhere.session_key("gradio-session-1") != stored  # keyed by the salt, not guessable
+
+
+def aged(record: dict, days: float) -> dict:
+    return {**record, "created_at": (datetime.now(timezone.utc) - timedelta(days=days)).isoformat()}
+
+
+def old_and_new_records() -> tuple[list[dict], set[str], set[str]]:
+    """A question asked 100 days ago with its feedback, a stray feedback as old, and a question
+    from yesterday with its feedback. Returns (records, ids to purge, ids to keep)."""
+    old_q = aged(answer_record("a" * 32, sample_answer("old"), None, None), 100)
+    old_f = aged(feedback_record("b" * 32, "a" * 32, False, "old comment"), 99)
+    stray = aged(feedback_record("c" * 32, "9" * 32, True, None), 95)
+    new_q = aged(answer_record("d" * 32, sample_answer("new"), None, None), 1)
+    new_f = aged(feedback_record("e" * 32, "d" * 32, True, None), 0.5)
+    return [old_q, old_f, stray, new_q, new_f], {"a" * 32, "b" * 32, "c" * 32}, {"d" * 32, "e" * 32}
+
+
+def test_questions_past_the_retention_are_purged_when_the_log_opens(backend: Backend, open_log) -> None:
+    records, _, new = old_and_new_records()
+    backend.insert(records)
+    settings = backend.settings.model_copy(update={"log_retention_days": 90})
+    log = open_log(settings)
+    assert log.flush(10)
+    asked, rated = backend.counts()
+    assert set(asked) | set(rated) == new
+    assert [r.id for r in log.questions()] == ["d" * 32]
+
+
+def test_retention_of_zero_keeps_everything(tmp_path: Path, open_log) -> None:
+    backend = Backend("sqlite", store_settings(tmp_path, log_retention_days=0))
+    records, old, new = old_and_new_records()
+    backend.insert(records)
+    assert open_log(backend.settings).flush(10)
+    asked, rated = backend.counts()
+    assert set(asked) | set(rated) == old | new
+
+
+def test_retention_defaults_to_90_days_from_the_environment(monkeypatch, tmp_path: Path) -> None:
+    assert make_settings(tmp_path).log_retention_days == 90
+    monkeypatch.setenv("ASSISTANT_LOG_RETENTION_DAYS", "30")
+    assert make_settings(tmp_path).log_retention_days == 30
+
+
+def test_purge_command_deletes_questions_past_the_retention(
+    tmp_path: Path, monkeypatch, capsys: pytest.CaptureFixture
+) -> None:
+    from assistant.cli import main
+
+    monkeypatch.chdir(tmp_path)  # no .env from the checkout
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("ASSISTANT_DATABASE_URL", raising=False)
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
+    backend = Backend("sqlite", store_settings(tmp_path / "data"))
+    records, _, new = old_and_new_records()
+    backend.insert(records)
+
+    assert main(["purge", "--older-than", "120"]) == 0
+    assert "Deleted 0 question(s) and 0 feedback" in capsys.readouterr().out
+    assert main(["purge"]) == 0  # the default retention: 90 days
+    assert "Deleted 1 question(s) and 2 feedback older than 90 days" in capsys.readouterr().out
+    asked, rated = backend.counts()
+    assert set(asked) | set(rated) == new
+    monkeypatch.setenv("ASSISTANT_LOG_RETENTION_DAYS", "0")
+    assert main(["purge"]) == 0
+    assert "keep forever" in capsys.readouterr().out
+    assert main(["purge", "--older-than", "0"]) == 2
+
+
+def file_mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@contextmanager
+def umask(mask: int) -> Iterator[None]:
+    previous = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def test_data_files_are_owner_only_whatever_the_umask(tmp_path: Path, open_log) -> None:
+    settings = store_settings(tmp_path / "data")
+    with umask(0o000):
+        log = open_log(settings)
+        assert log.flush(10)
+        with sqlite_locked(settings.data_dir / "questions.db"):
+            log.record_answer(sample_answer(), session_id="s1")
+            log.writer.spool.seal()
+            segment_modes = {file_mode(path) for path in spooled_files(settings)}
+            log.writer.spool.quarantine({"id": "x"}, "a refused record")
+        assert log.flush(10)
+    data = settings.data_dir
+    assert segment_modes == {0o600}
+    assert file_mode(data) == 0o700 and file_mode(data / "spool") == 0o700
+    private = ["questions.db", "questions.db-wal", "questions.db-shm", "client_salt"]
+    assert {name: file_mode(data / name) for name in private} == dict.fromkeys(private, 0o600)
+    assert file_mode(data / "spool" / "rejected.jsonl.bad") == 0o600
+
+
+def test_data_files_left_readable_by_an_older_version_are_made_private_on_open(
+    tmp_path: Path, open_log
+) -> None:
+    settings = store_settings(tmp_path / "data")
+    open_log(settings).close()
+    data = settings.data_dir
+    leftovers = [data / "questions.db", data / "client_salt", data / "spool" / "rejected.jsonl.bad"]
+    leftovers += [data / "questions.db-wal", data / "spool" / "00000000000000000001-1-deadbeef.jsonl"]
+    for path in leftovers:
+        path.touch()
+        path.chmod(0o644)
+    data.chmod(0o755)
+    (data / "spool").chmod(0o755)
+    log = open_log(settings)
+    assert {p.name: file_mode(p) for p in leftovers} == {p.name: 0o600 for p in leftovers}
+    assert (file_mode(data), file_mode(data / "spool")) == (0o700, 0o700)
+    assert log.flush(10)
