@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,8 +40,12 @@ EXAMPLES = (
 WELCOME = "**Ask about core strength and back pain for runners.** Try one of these:"
 NOT_ADVICE = "Not medical advice. For pain, numbness or an injury, see a doctor or physiotherapist."
 BUDGET_NOTE = "Today's allowance of written answers is used up, so this answer quotes the passages directly."
-# A comment is a reader's words: keep all of any real one; the cap only stops a pasted novel.
-MAX_COMMENT_CHARS = 20_000
+# The comment box holds 2,000 characters; the server refuses more rather than cutting a reader's words.
+MAX_COMMENT_CHARS = 2_000
+COMMENT_TOO_LONG = f"Please keep your comment under {MAX_COMMENT_CHARS:,} characters."
+NOT_TEXT = "Please send your question as plain text."
+ALREADY_RATED = "That answer has been rated already, or it is not one this server gave."
+MAX_RATEABLE = 50_000  # answers whose record ids are remembered for one rating each
 TROUBLE = "Sorry, something went wrong on our side while answering. Please try again in a moment."
 BAD_RECORD_ID = "That is not the record id of an answer; use the one /ask returned."
 RECORD_ID = re.compile(r"[0-9a-f]{32}")  # uuid4 hex, as assistant.store_records.new_id makes them
@@ -47,14 +53,23 @@ RECORD_ID = re.compile(r"[0-9a-f]{32}")  # uuid4 hex, as assistant.store_records
 SHOW_ANSWER_START = "() => window.runnersCoach && window.runnersCoach.showAnswerStart()"
 
 
+class FeedbackRefused(AssistantError):
+    """A rating or comment that cannot be taken (already rated, unknown answer, too long)."""
+
+    input_error = True
+
+
 class QuestionLog(Protocol):
-    """What the web needs from `assistant.store.QuestionLog` (neither call blocks nor raises)."""
+    """What the web needs from `assistant.store.QuestionLog` (no call blocks on the database)."""
 
     def record_answer(
         self, answer: Answer, *, session_id: str | None = ..., client: str | None = ...
     ) -> str: ...
 
-    def record_feedback(self, record_id: str, liked: bool, comment: str | None = ...) -> str: ...
+    def record_feedback(
+        self, record_id: str, liked: bool, comment: str | None = ..., *, require_durable: bool = ...
+    ) -> str:
+        """With `require_durable`, raises an `AssistantError` unless the record reached the disk."""
 
     def flush(self, timeout: float = ...) -> bool: ...
 
@@ -84,6 +99,10 @@ class ChatService:
         self.assistant = assistant
         self.limits = limits
         self.question_log = question_log
+        # Record ids handed out and not yet rated: each answer takes one rating, and only ids this
+        # server gave out are accepted (bounded; the oldest are forgotten first).
+        self.rateable: OrderedDict[str, None] = OrderedDict()
+        self.rateable_lock = threading.Lock()
 
     def stream(
         self, question: str, history: list[dict], client: str | None, session_id: str | None
@@ -101,6 +120,10 @@ class ChatService:
         assert answer is not None
         self.limits.record(answer)
         record_id = self.question_log.record_answer(answer, session_id=session_id, client=client)
+        with self.rateable_lock:
+            self.rateable[record_id] = None
+            while len(self.rateable) > MAX_RATEABLE:
+                self.rateable.popitem(last=False)
         yield Reply(answer, record_id, note)
 
     def finished_reply(self, question: str, client: str | None, session_id: str | None) -> Reply:
@@ -124,22 +147,43 @@ class ChatService:
             return {"markdown": escape_markdown(str(problem)), "record_id": None}
         return {"markdown": plain_markdown(reply.answer, reply.note), "record_id": reply.record_id}
 
-    def feedback(self, record_id: str, liked: bool, comment: str | None) -> None:
-        self.question_log.record_feedback(
-            record_id, liked, (comment or "").strip()[:MAX_COMMENT_CHARS] or None
-        )
+    def rate(self, record_id: str, liked: bool, client: str | None, comment: str | None = None) -> None:
+        """A reader's thumbs on an answer this server gave: once per answer, and counted against the
+        reader's rate limit like a question. Raises `AssistantError`s for readers."""
+        with self.rateable_lock:
+            if record_id not in self.rateable:
+                raise FeedbackRefused(ALREADY_RATED)
+            self.limits.admit(client)
+            del self.rateable[record_id]
+        try:
+            self.question_log.record_feedback(record_id, liked, comment, require_durable=True)
+        except AssistantError:
+            with self.rateable_lock:  # not kept: the reader may try again
+                self.rateable[record_id] = None
+            raise
 
-    def api_feedback(self, record_id: str, liked: bool, comment: str | None, client: str | None) -> str:
-        """Thumbs from an API caller: "ok", or why not. Unlike the page's thumbs (one per answer
-        shown), an API caller could write to the log without end, so each call counts against its
-        rate limit, and only ids shaped like the ones we hand out are accepted."""
+    def comment(self, record_id: str, liked: bool, comment: str, client: str | None) -> None:
+        """A comment on an answer already rated. Too long is refused, not cut: a reader's words are
+        kept whole or handed back."""
+        comment = comment.strip()
+        if len(comment) > MAX_COMMENT_CHARS:
+            raise FeedbackRefused(COMMENT_TOO_LONG)
+        if comment:
+            self.limits.admit(client)
+            self.question_log.record_feedback(record_id, liked, comment, require_durable=True)
+
+    def api_feedback(self, record_id: object, liked: object, comment: object, client: str | None) -> str:
+        """Thumbs from an API caller: "ok", or why not."""
         if not isinstance(record_id, str) or not RECORD_ID.fullmatch(record_id):
             return BAD_RECORD_ID
+        if not isinstance(liked, bool) or not isinstance(comment, str | None):
+            return "Send liked as true or false, and comment as text."
+        if comment and len(comment.strip()) > MAX_COMMENT_CHARS:
+            return COMMENT_TOO_LONG
         try:
-            self.limits.admit(client)
+            self.rate(record_id, liked, client, (comment or "").strip() or None)
         except AssistantError as problem:
             return str(problem)
-        self.feedback(record_id, bool(liked), comment if isinstance(comment, str) else None)
         return "ok"
 
 
@@ -148,16 +192,20 @@ class ChatService:
 
 @dataclass
 class Conversation:
-    """One browser tab's chat, kept on the server: the raw turns for follow-ups (never the rendered
-    Markdown the browser sends back) and which log record each answer message came from."""
+    """One browser tab's chat, kept on the server. The chat the page shows is rebuilt from here on
+    every event: the server never reads back what the browser holds in its chat component (a
+    client can put anything there, file references included)."""
 
-    turns: list[dict] = field(default_factory=list)
+    shown: list[dict] = field(default_factory=list)  # the chat messages as the page renders them
+    turns: list[dict] = field(default_factory=list)  # the raw turns follow-ups are answered from
     records: dict[int, str] = field(default_factory=dict)  # chat message index -> log record id
     pending: tuple[str, bool] | None = None  # the answer (and thumbs) a comment will be attached to
 
 
 def pick_example(data: gr.SelectData) -> str:
-    return data.value["text"]
+    """The example the reader clicked, looked up by position: its text comes from this server."""
+    index = data.index
+    return EXAMPLES[index] if isinstance(index, int) and 0 <= index < len(EXAMPLES) else ""
 
 
 def reader_address(request: gr.Request | None, trusted_proxies: int) -> str | None:
@@ -178,15 +226,19 @@ class ChatPage:
         self.compact = compact
 
     def stream_into_chat(
-        self, message: str, chat: list[dict], conversation: Conversation | None, request: gr.Request
+        self, message: object, conversation: Conversation | None, request: gr.Request
     ) -> Iterator[tuple[str, list[dict], Conversation]]:
         """Stream one answer into the chat; problems become a plain message in the chat."""
         conversation = conversation or Conversation()
-        chat = list(chat or [])
-        if (message or "").strip():
+        chat = conversation.shown
+        if not isinstance(message, str):
+            chat.append({"role": "assistant", "content": notice_markdown(NOT_TEXT)})
+            yield "", list(chat), conversation
+            return
+        if message.strip():
             chat.append({"role": "user", "content": escape_markdown(message)})
         chat.append({"role": "assistant", "content": "…"})
-        yield "", chat, conversation
+        yield "", list(chat), conversation
         key, written = str(len(chat)), ""
         try:
             client = reader_address(request, self.trusted_proxies)
@@ -204,39 +256,51 @@ class ChatPage:
                         {"role": "user", "content": event.answer.question},
                         {"role": "assistant", "content": event.answer.text},
                     ]
-                yield "", chat, conversation
+                yield "", list(chat), conversation
         except AssistantError as problem:
             chat[-1] = {"role": "assistant", "content": notice_markdown(str(problem))}
-            yield "", chat, conversation
+            yield "", list(chat), conversation
         except Exception:
             log.exception("Answering a web question failed")
             chat[-1] = {"role": "assistant", "content": notice_markdown(TROUBLE)}
-            yield "", chat, conversation
+            yield "", list(chat), conversation
 
     def record_thumbs(
-        self, conversation: Conversation | None, data: gr.LikeData
+        self, conversation: Conversation | None, data: gr.LikeData, request: gr.Request
     ) -> tuple[Conversation, Any, Any]:
-        """Store the thumbs at once, then offer the optional comment box for that answer."""
+        """Store the thumbs at once (one per answer), then offer the optional comment box."""
         conversation = conversation or Conversation()
-        index = data.index if isinstance(data.index, int) else data.index[0]
-        record_id = conversation.records.get(index)
+        index = data.index[0] if isinstance(data.index, list | tuple) and data.index else data.index
+        record_id = conversation.records.get(index) if isinstance(index, int) else None
         if record_id is None or not isinstance(data.liked, bool):
             return conversation, gr.update(visible=False), gr.update()
-        self.service.feedback(record_id, data.liked, None)
+        try:
+            self.service.rate(record_id, data.liked, reader_address(request, self.trusted_proxies))
+        except AssistantError as problem:
+            gr.Info(str(problem))
+            return conversation, gr.update(visible=False), gr.update()
         conversation.pending = (record_id, data.liked)
         label = "Thanks! Anything to add? (optional)" if data.liked else "Thanks. What was wrong? (optional)"
         return conversation, gr.update(visible=True), gr.update(label=label, value="")
 
     def record_comment(
-        self, comment: str, conversation: Conversation | None
-    ) -> tuple[Conversation, Any, str]:
-        if conversation and conversation.pending and (comment or "").strip():
+        self, comment: object, conversation: Conversation | None, request: gr.Request
+    ) -> tuple[Conversation, Any, Any]:
+        """Attach the comment to the answer just rated; a refused one stays in the box."""
+        conversation = conversation or Conversation()
+        if conversation.pending and isinstance(comment, str) and comment.strip():
             record_id, liked = conversation.pending
-            self.service.feedback(record_id, liked, comment)
+            try:
+                self.service.comment(record_id, liked, comment, reader_address(request, self.trusted_proxies))
+            except AssistantError as problem:
+                gr.Warning(str(problem))
+                return conversation, gr.update(), gr.update()
             gr.Info("Thanks for your feedback.")
-        if conversation:
-            conversation.pending = None
-        return conversation or Conversation(), gr.update(visible=False), ""
+        conversation.pending = None
+        return conversation, gr.update(visible=False), ""
+
+    def new_chat(self) -> tuple[list, None, Any]:
+        return [], None, gr.update(visible=False)
 
     def api_chat(self, message: str, request: gr.Request) -> str:
         """Answer one question from the runner's-core corpus; Markdown with the cited sources."""
@@ -253,7 +317,7 @@ class ChatPage:
         client = reader_address(request, self.trusted_proxies)
         return self.service.api_feedback(record_id, liked, comment, client)
 
-    def build(self, concurrency: int = 8) -> gr.Blocks:
+    def build(self, concurrency: int = 8, queue_size: int = 100) -> gr.Blocks:
         compact = self.compact
         with gr.Blocks(
             title=self.title, analytics_enabled=False, fill_height=compact, elem_classes=["coach"]
@@ -316,7 +380,7 @@ class ChatPage:
 
             answer_io = dict(
                 fn=self.stream_into_chat,
-                inputs=[question, chatbot, conversation],
+                inputs=[question, conversation],
                 outputs=[question, chatbot, conversation],
                 api_visibility="private",
                 show_progress="hidden",
@@ -344,7 +408,7 @@ class ChatPage:
             )
             chatbot.clear(lambda: None, None, conversation, api_visibility="private", queue=False)
             new_chat.click(
-                lambda: ([], None, gr.update(visible=False)),
+                self.new_chat,
                 None,
                 [chatbot, conversation, feedback_box],
                 api_visibility="private",
@@ -354,5 +418,6 @@ class ChatPage:
                 gr.api(self.api_chat, api_name="chat")
                 gr.api(self.api_ask, api_name="ask")
                 gr.api(self.api_feedback, api_name="feedback")
-        # One queue per mounted view; answers run side by side up to `concurrency`.
-        return blocks.queue(default_concurrency_limit=concurrency)
+        # One queue per mounted view; answers run side by side up to `concurrency`, and at most
+        # `queue_size` wait (then a plain "busy"), far below Gradio's 2,000-session table.
+        return blocks.queue(default_concurrency_limit=concurrency, max_size=queue_size)

@@ -14,14 +14,15 @@ from assistant.answer import Answer, Citation
 MARKER = re.compile(r"\[(\d+)\]")
 # Characters that start Markdown formatting anywhere in a line, and constructs that only count at
 # the start of one (lists, headings, rules). Escaping both keeps text literal without littering it.
-INLINE_MARKDOWN = re.compile(r"([\\`*_\[\]#|~$])")
+INLINE_MARKDOWN = re.compile(r"([\\`*_\[\]#|~$:@])")  # ':' and '@' too: no autolinked URL or email
+WWW = re.compile(r"\b(www)\.", re.IGNORECASE)  # "www.site" is autolinked even without a scheme
 LINE_START_MARKDOWN = re.compile(r"^(\s*)([-+=>]|\d+[.)])", re.MULTILINE)
 
 
 def escape_markdown(text: str) -> str:
     """Text that renders exactly as written: no HTML, no Markdown formatting."""
     text = html.escape(text, quote=False)
-    text = INLINE_MARKDOWN.sub(r"\\\1", text)
+    text = WWW.sub(r"\1\\.", INLINE_MARKDOWN.sub(r"\\\1", text))
     return LINE_START_MARKDOWN.sub(lambda m: m.group(1) + "".join("\\" + c for c in m.group(2)), text)
 
 

@@ -52,7 +52,14 @@ MAX_REQUESTS_PER_CLIENT = 20_000  # a hard cap on count, whatever the machine's 
 FLUSH_TIMEOUT_S = 120.0
 SAMPLE_ERRORS = 10
 # Limits opened up: every client is 127.0.0.1, so the real per-reader limit would throttle the run.
-UNTHROTTLED = {"rate_limit_per_minute": 10_000_000, "rate_limit_burst": 10_000_000}
+# Every client is on loopback, so the per-address limits (questions, and requests held open) are lifted.
+UNTHROTTLED = {
+    "rate_limit_per_minute": 10_000_000,
+    "rate_limit_burst": 10_000_000,
+    "events_per_minute": 10_000_000,
+    "event_burst": 10_000_000,
+    "max_open_events_per_client": 1_000,
+}
 
 Thumbs = tuple[str, bool, "str | None"]  # (record id, liked, comment as stored)
 

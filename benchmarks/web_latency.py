@@ -25,6 +25,7 @@ from fastapi import FastAPI
 
 from assistant.server import chat_theme, create_app
 from assistant.settings import load_settings
+from benchmarks.load_test import UNTHROTTLED
 from benchmarks.machine import machine_info
 from benchmarks.stats import median, p50_p95
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
@@ -62,8 +63,7 @@ def our_app(data_dir: Path) -> FastAPI:
         llm="none",
         openai_api_key=None,
         openai_base_url=None,
-        rate_limit_per_minute=100_000,
-        rate_limit_burst=100_000,
+        **UNTHROTTLED,
     )
     return create_app(settings)
 

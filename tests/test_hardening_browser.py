@@ -45,7 +45,8 @@ band at your chest and press it straight out. During each Pallof press hold <img
 onerror=alert(1)> keep your hips square and your ribs down. Watch the Pallof press demo here: \
 [click me](javascript:alert(1)) and <a href="javascript:alert(2)">this Pallof press link</a>. A \
 Pallof press set is <iframe src="javascript:alert(3)"></iframe> ten slow presses per side with \
-<javascript:alert(4)> ![Pallof press](javascript:alert(5)) control.
+<javascript:alert(4)> ![Pallof press](javascript:alert(5)) control. Each Pallof press video is at \
+https://evil.example/pallof?x=1 or www.evil.example/press, questions to coach@evil.example.
 """
 # What a reader must see, character for character, where the hostile passage is quoted.
 HOSTILE_TEXT = (
@@ -54,6 +55,9 @@ HOSTILE_TEXT = (
     "[click me](javascript:alert(1))",
     '<a href="javascript:alert(2)">this Pallof press link</a>',
     "Pallof press notes <img src=x onerror=alert('title')>",
+    "https://evil.example/pallof?x=1",  # plain URLs and emails show as text, never as live links
+    "www.evil.example/press",
+    "coach@evil.example",
 )
 HOSTILE_QUESTION_TYPED = (
     '[click me](javascript:alert(1)) <a href="javascript:alert(2)">here</a> <img src=x onerror=alert(3)> '

@@ -108,11 +108,17 @@ def test_feedback_endpoint_refuses_ids_it_never_issued(
     assert service.api_feedback(record_id, True, None, "10.0.0.5") == BAD_RECORD_ID  # type: ignore[arg-type]
 
 
-def test_feedback_endpoint_counts_against_the_rate_limit(
+def test_feedback_endpoint_takes_one_rating_per_answer_within_the_rate_limit(
     assistant: Assistant, lean_settings: Settings, question_log: QuestionLog
 ) -> None:
-    """Each API thumbs is a write to the log, so a caller cannot flood it."""
-    limits = Limits(lean_settings.model_copy(update={"rate_limit_burst": 2, "rate_limit_per_minute": 1}))
+    """Each API thumbs is a write to the log, so a caller cannot flood it: an answer takes one rating,
+    only answers this server gave can be rated, and ratings count against the reader's limit."""
+    limits = Limits(lean_settings.model_copy(update={"rate_limit_burst": 3, "rate_limit_per_minute": 1}))
     service = ChatService(assistant, limits, question_log)
-    answers = [service.api_feedback("0" * 32, True, None, "10.0.0.9") for _ in range(3)]
-    assert answers[:2] == ["ok", "ok"] and "Please wait" in answers[2]
+    record_id = service.answer_with_record("How do I do a dead bug?", "10.0.0.9", None)["record_id"]
+    other_id = service.answer_with_record("What is a bear walk?", "10.0.0.9", None)["record_id"]
+    assert service.api_feedback(record_id, True, None, "10.0.0.9") == "ok"
+    assert "rated already" in service.api_feedback(record_id, True, None, "10.0.0.9")
+    assert "rated already" in service.api_feedback("0" * 32, True, None, "10.0.0.9")
+    assert "Please wait" in service.api_feedback(other_id, True, None, "10.0.0.9")
+    assert "Please wait" not in service.api_feedback(other_id, True, None, "10.0.0.10")

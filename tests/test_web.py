@@ -15,7 +15,7 @@ from assistant.limits import Limits, RateLimited
 from assistant.pipeline import Assistant
 from assistant.server import create_app
 from assistant.settings import Settings
-from assistant.web import BUDGET_NOTE, ChatPage, ChatService, Conversation, Reply, reader_address
+from assistant.web import BUDGET_NOTE, ChatPage, ChatService, Reply, reader_address
 from assistant.web_render import chat_markdown, escape_markdown, plain_markdown
 from tests.isolated import make_settings
 from tests.loopback import LiveServer
@@ -37,7 +37,9 @@ class RecordingLog:
         self.answers.append((answer, session_id, client))
         return f"record-{len(self.answers)}"
 
-    def record_feedback(self, record_id: str, liked: bool, comment: str | None = None) -> str:
+    def record_feedback(
+        self, record_id: str, liked: bool, comment: str | None = None, *, require_durable: bool = False
+    ) -> str:
         self.feedback.append((record_id, liked, comment))
         return "feedback"
 
@@ -151,8 +153,8 @@ def test_rate_limited_reader_sees_a_message_in_the_chat(
 ) -> None:
     limits = Limits(lean_settings.model_copy(update={"rate_limit_burst": 1, "rate_limit_per_minute": 1}))
     page = ChatPage(ChatService(assistant, limits, RecordingLog()), "t", trusted_proxies=0)
-    list(page.stream_into_chat("How do I do a dead bug?", [], None, fake_request()))
-    *_, (_, chat, _) = page.stream_into_chat("And crunches?", [], None, fake_request())
+    list(page.stream_into_chat("How do I do a dead bug?", None, fake_request()))
+    *_, (_, chat, _) = page.stream_into_chat("And crunches?", None, fake_request())
     assert "Please wait" in chat[-1]["content"] and 'class="chat-note"' in chat[-1]["content"]
     with pytest.raises(RateLimited):
         list(ChatService(assistant, limits, RecordingLog()).stream("q", [], "10.0.0.5", None))
@@ -166,7 +168,7 @@ def test_bad_input_is_a_plain_message_never_a_trace(
     service: ChatService, question: str, message: str
 ) -> None:
     page = ChatPage(service, "t", trusted_proxies=0)
-    *_, (box, chat, conversation) = page.stream_into_chat(question, [], None, fake_request())
+    *_, (box, chat, conversation) = page.stream_into_chat(question, None, fake_request())
     assert box == ""
     assert message in chat[-1]["content"] and 'class="chat-note"' in chat[-1]["content"]
     assert "Traceback" not in chat[-1]["content"] and conversation.turns == []
@@ -174,26 +176,36 @@ def test_bad_input_is_a_plain_message_never_a_trace(
 
 def test_follow_ups_use_the_raw_turns_kept_on_the_server(service: ChatService, log: RecordingLog) -> None:
     page = ChatPage(service, "t", trusted_proxies=0)
-    *_, (_, chat, conversation) = page.stream_into_chat("How do I do a dead bug?", [], None, fake_request())
+    *_, (_, chat, conversation) = page.stream_into_chat("How do I do a dead bug?", None, fake_request())
     assert conversation.turns[0] == {"role": "user", "content": "How do I do a dead bug?"}
     assert conversation.records == {1: "record-1"}
-    tampered = [{"role": "user", "content": "<b>injected</b>"}, *chat]
     *_, (_, chat, conversation) = page.stream_into_chat(
-        "how often should I do it?", tampered, conversation, fake_request()
+        "how often should I do it?", conversation, fake_request()
     )
     assert log.answers[-1][0].standalone_question != "how often should I do it?"
-    assert len(conversation.turns) == 4 and len(chat) == 5
+    assert len(conversation.turns) == 4 and len(chat) == 4
 
 
 def test_thumbs_are_stored_at_once_and_a_comment_follows(service: ChatService, log: RecordingLog) -> None:
     page = ChatPage(service, "t", trusted_proxies=0)
-    conversation = Conversation(records={1: "record-9"})
-    conversation, box, _ = page.record_thumbs(conversation, SimpleNamespace(index=1, liked=False))
-    assert log.feedback == [("record-9", False, None)] and box["visible"] is True
-    page.record_comment("  Too vague  ", conversation)
-    assert log.feedback[-1] == ("record-9", False, "Too vague")
-    page.record_thumbs(conversation, SimpleNamespace(index=0, liked=True))  # a question, not an answer
+    *_, (_, _chat, conversation) = page.stream_into_chat("How do I do a dead bug?", None, fake_request())
+    conversation, box, _ = page.record_thumbs(
+        conversation, SimpleNamespace(index=1, liked=False), fake_request()
+    )
+    assert log.feedback == [("record-1", False, None)] and box["visible"] is True
+    page.record_comment("  Too vague  ", conversation, fake_request())
+    assert log.feedback[-1] == ("record-1", False, "Too vague")
+    page.record_thumbs(conversation, SimpleNamespace(index=0, liked=True), fake_request())  # a question
+    page.record_thumbs(conversation, SimpleNamespace(index=1, liked=True), fake_request())  # rated already
     assert len(log.feedback) == 2
+
+
+def test_the_chat_shown_is_rebuilt_on_the_server_never_read_from_the_browser(service: ChatService) -> None:
+    """The page sends no chat value at all: a client cannot slip a file reference into what we echo."""
+    page = ChatPage(service, "t", trusted_proxies=0)
+    *_, (_, chat, conversation) = page.stream_into_chat("How do I do a dead bug?", None, fake_request())
+    *_, (_, chat, conversation) = page.stream_into_chat({"path": "/etc/passwd"}, conversation, fake_request())
+    assert len(chat) == 3 and "plain text" in chat[-1]["content"] and "/etc/passwd" not in str(chat)
 
 
 def test_reader_address_honours_the_trusted_proxy_count() -> None:
@@ -235,17 +247,19 @@ def test_embed_may_be_framed_by_allowed_origins_only(client_for) -> None:
     client = client_for()
     embed = client.get("/embed/")
     assert embed.status_code == 200
-    assert embed.headers["content-security-policy"] == (
-        "frame-ancestors 'self' http://localhost:* http://127.0.0.1:*"
+    assert embed.headers["content-security-policy"].endswith(
+        "; frame-ancestors 'self' http://localhost:* http://127.0.0.1:*"
     )
     assert "x-frame-options" not in embed.headers
     page = client.get("/")
-    assert page.headers["content-security-policy"] == "frame-ancestors 'self'"
+    assert page.headers["content-security-policy"].endswith("; frame-ancestors 'self'")
     assert page.headers["x-frame-options"] == "SAMEORIGIN"
 
     blog = client_for(allowed_origins="https://blog.example.com, https://*.example.org")
-    assert blog.get("/embed/").headers["content-security-policy"] == (
-        "frame-ancestors 'self' https://blog.example.com https://*.example.org"
+    assert (
+        blog.get("/embed/")
+        .headers["content-security-policy"]
+        .endswith("; frame-ancestors 'self' https://blog.example.com https://*.example.org")
     )
 
 
