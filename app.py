@@ -14,8 +14,8 @@ import sys
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from assistant.errors import AssistantError
-from assistant.server import serve
 from assistant.settings import load_settings
+from assistant.web.server import serve
 
 
 def main() -> int:

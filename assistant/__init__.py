@@ -1,4 +1,4 @@
 """A grounded chat assistant for runners: answers only from a trusted corpus, with citations.
 
-Entry point: `assistant.pipeline.Assistant.answer(question, history) -> Answer`.
+Entry point: `assistant.answering.pipeline.Assistant.answer(question, history) -> Answer`.
 """

@@ -68,7 +68,7 @@ def is_input_error(error: AssistantError) -> bool:
 
 
 def open_assistant(args: argparse.Namespace, rebuild: bool = False):
-    from assistant.pipeline import Assistant
+    from assistant.answering.pipeline import Assistant
     from assistant.settings import load_settings
 
     overrides = {"corpus_dir": args.corpus} if args.corpus else {}
@@ -125,14 +125,14 @@ def run_calibrate(args: argparse.Namespace) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from assistant.feedback_report import run_report as report
+    from assistant.questionlog.report import run_report as report
 
     return report(args)
 
 
 def run_purge(args: argparse.Namespace) -> int:
+    from assistant.questionlog.store import purge_expired
     from assistant.settings import load_settings
-    from assistant.store import purge_expired
 
     settings = load_settings()
     days = args.older_than if args.older_than is not None else settings.log_retention_days

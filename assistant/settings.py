@@ -90,7 +90,7 @@ class Settings(BaseSettings):
     )
     max_conversation_turns: int = Field(default=40, ge=1, description="Questions per chat before a restart.")
     web_concurrency: int = Field(default=8, ge=1, le=64, description="Answers computed at the same time.")
-    # What one anonymous client may hold of the server (assistant/guard.py). A question is at most
+    # What one anonymous client may hold of the server (assistant/web/guard.py). A question is at most
     # 2,000 characters and the chat history stays on the server, so no real request comes near 64 KiB.
     max_request_bytes: int = Field(default=65_536, ge=4_096, le=10_485_760)
     queue_max_size: int = Field(default=100, ge=1, le=1_000, description="Answers waiting per view.")

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from assistant.corpus import load_corpus
+from assistant.corpus.documents import load_corpus
 from assistant.evaluation.cases import load_cases
 from assistant.settings import PROJECT_ROOT
 from benchmarks.coldstart import measure_cold_start

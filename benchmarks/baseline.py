@@ -20,8 +20,8 @@ from llama_index.core.node_parser import SentenceSplitter
 from llama_index.core.query_engine import CitationQueryEngine
 from llama_index.core.schema import NodeWithScore
 
-from assistant.answer import Answer, Citation, Passage
-from assistant.citations import cited_numbers
+from assistant.answering.answer import Answer, Citation, Passage
+from assistant.answering.citations import cited_numbers
 
 SOURCE_LABEL = re.compile(r"\ASource \d+:\n")
 STOCK_MODEL = "test-model"

@@ -17,8 +17,8 @@ from pathlib import Path
 from assistant.settings import PROJECT_ROOT
 from benchmarks.baseline import LOCAL_MODEL_ENV
 from benchmarks.stats import median
-from tests.fake_openai import FakeOpenAI
-from tests.loopback import free_port, stop_process
+from testkit.fake_openai import FakeOpenAI
+from testkit.loopback import free_port, stop_process
 
 QUESTION = "How do I do a dead bug?"
 LAUNCH_TIMEOUT_S = 180

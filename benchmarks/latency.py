@@ -8,14 +8,14 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from assistant.answering.pipeline import Assistant
 from assistant.errors import AssistantError
 from assistant.evaluation.cases import EvalCase
-from assistant.pipeline import Assistant
 from benchmarks.baseline import StockPipeline, build_stock_pipeline, stock_answer, stock_llm
 from benchmarks.ours import our_assistant
 from benchmarks.standin import RecordingReply
 from benchmarks.stats import median_of_runs, p50_p95
-from tests.fake_openai import FakeOpenAI
+from testkit.fake_openai import FakeOpenAI
 
 WARMUP = 5  # first answers pay for lazy imports, the stemmer and tiktoken's tables
 

@@ -32,17 +32,17 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import yaml
 from sqlalchemy import select
 
+from assistant.answering.inputs import clean_question
+from assistant.answering.pipeline import Assistant
 from assistant.errors import InvalidQuestion
-from assistant.inputs import clean_question
-from assistant.pipeline import Assistant
-from assistant.server import create_app
+from assistant.questionlog.database import feedback, questions
+from assistant.questionlog.store import QuestionLog, open_question_log
 from assistant.settings import PROJECT_ROOT, Settings
-from assistant.store import QuestionLog, open_question_log
-from assistant.store_db import feedback, questions
+from assistant.web.server import create_app
 from benchmarks.machine import machine_info
 from benchmarks.stats import percentile
-from tests.isolated import make_settings
-from tests.loopback import LiveServer
+from testkit.isolated import make_settings
+from testkit.loopback import LiveServer
 
 CASES = PROJECT_ROOT / "evals" / "cases.yaml"
 FEEDBACK_SHARE = 0.3  # about one answer in three gets a thumbs, as an engaged reader might

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.pipeline import Assistant
+from assistant.answering.pipeline import Assistant
 from assistant.settings import Settings, load_settings
 
 FAKE_MODEL = "test-model"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import threading
 
-from tests.fake_openai import JSON, default_reply, first_sentence, prompt_texts
+from testkit.fake_openai import JSON, default_reply, first_sentence, prompt_texts
 
 # CitationQueryEngine's template: an example block, then the real sources between "------" lines.
 SOURCES_BLOCK = re.compile(r"\n------\n(.*)\n------\n", re.DOTALL)

@@ -10,16 +10,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from assistant.corpus import Corpus
+from assistant.answering.pipeline import Assistant
+from assistant.corpus.documents import Corpus
 from assistant.evaluation.cases import EvalCase
 from assistant.evaluation.runner import run_case
 from assistant.evaluation.scoring import CaseResult, score_case
-from assistant.pipeline import Assistant
-from assistant.tokens import encoding_for
+from assistant.text.tokens import encoding_for
 from benchmarks.baseline import StockPipeline, build_stock_pipeline, stock_answer, stock_llm
 from benchmarks.ours import our_assistant
 from benchmarks.standin import RecordingReply
-from tests.fake_openai import GENERATION_PATHS, FakeOpenAI
+from testkit.fake_openai import GENERATION_PATHS, FakeOpenAI
 
 ENCODING_MODEL = "gpt-4o-mini"  # o200k_base, the encoding our usage figures use for unknown models
 # OpenAI's chat format adds about 3 tokens per message and 3 to prime the reply; counted so that a

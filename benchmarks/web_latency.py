@@ -23,13 +23,13 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr
 from fastapi import FastAPI
 
-from assistant.server import chat_theme, create_app
 from assistant.settings import load_settings
+from assistant.web.server import chat_theme, create_app
 from benchmarks.load_test import UNTHROTTLED
 from benchmarks.machine import machine_info
 from benchmarks.stats import median, p50_p95
-from tests.browser import CHROMIUM, CHROMIUM_ARGS
-from tests.loopback import LiveServer
+from testkit.browser import CHROMIUM, CHROMIUM_ARGS
+from testkit.loopback import LiveServer
 
 QUESTIONS = (
     "How do I do a dead bug?",

@@ -24,7 +24,7 @@ from pathlib import Path
 from assistant.settings import PROJECT_ROOT
 from benchmarks.coldstart import clean_env
 from benchmarks.stats import median_of_runs, p50_p95
-from tests.loopback import free_port, stop_process
+from testkit.loopback import free_port, stop_process
 
 CLIENTS = (1, 4, 16, 64)
 QUESTIONS = (

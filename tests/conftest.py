@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.pipeline import Assistant
+from assistant.answering.pipeline import Assistant
 from assistant.settings import PROJECT_ROOT, Settings
-from tests.browser import chromium  # noqa: F401  (one Chromium for every browser test module)
-from tests.fake_openai import FakeOpenAI, fake_openai  # noqa: F401  (re-exported fixture)
-from tests.isolated import make_settings
+from testkit.browser import chromium  # noqa: F401  (one Chromium for every browser test module)
+from testkit.fake_openai import FakeOpenAI, fake_openai  # noqa: F401  (re-exported fixture)
+from testkit.isolated import make_settings
 
 CORPUS = PROJECT_ROOT / "corpus"
 

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from assistant.citations import invalid_citations
+from assistant.answering.citations import invalid_citations
+from assistant.answering.pipeline import Assistant
 from assistant.errors import InvalidHistory, InvalidQuestion
-from assistant.pipeline import Assistant
 
 PARAPHRASED = [
     ("why does my lower back ache after long runs?", "trainer-notes", "weak core"),

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.citations import invalid_citations
-from assistant.corpus import load_corpus
+from assistant.answering.citations import invalid_citations
+from assistant.answering.pipeline import Assistant
+from assistant.corpus.documents import load_corpus
 from assistant.errors import AssistantError
-from assistant.pipeline import Assistant
+from testkit.isolated import make_settings
 from tests.conftest import CORPUS
-from tests.isolated import make_settings
 
 NASTY = st.sampled_from(
     [

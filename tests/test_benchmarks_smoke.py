@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import load_corpus
+from assistant.corpus.documents import load_corpus
 from assistant.evaluation.cases import load_cases
 from benchmarks.__main__ import main as run_benchmarks
 from benchmarks.goals import evaluate_goals, headline_figures

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.browser import Sites, save_screenshot, sites  # noqa: F401  (fixture)
-from tests.loopback import LOOPBACK
+from testkit.browser import Sites, save_screenshot, sites  # noqa: F401  (fixture)
+from testkit.loopback import LOOPBACK
 
 pytestmark = pytest.mark.slow
 XSS = "<script>alert(1)</script> <img src=x onerror=alert(1)> why does my back hurt?"

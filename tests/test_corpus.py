@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import load_corpus
+from assistant.corpus.documents import load_corpus
 from assistant.errors import CorpusError
 from tests.conftest import CORPUS
 

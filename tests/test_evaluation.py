@@ -13,16 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import Answer, Citation, Passage
+from assistant.answering.answer import Answer, Citation, Passage
+from assistant.answering.pipeline import Assistant
 from assistant.cli import main
-from assistant.corpus import Corpus
+from assistant.corpus.documents import Corpus
 from assistant.evaluation.calibrate import CalibrationPoint, ScoredCase, calibrate, choose_threshold, sweep
 from assistant.evaluation.cases import EvalCase, load_cases
 from assistant.evaluation.errors import CaseFileError
 from assistant.evaluation.metrics import abstention_scores, percentile, summarize
 from assistant.evaluation.scoring import CaseResult, score_case
 from assistant.evaluation.thresholds import Bound, Check
-from assistant.pipeline import Assistant
 from assistant.settings import Settings
 
 ARTICLE_QUOTE = "Nike Master Trainer Traci Copeland says a lack of ab work may be to blame."

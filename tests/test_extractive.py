@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from assistant.answer import Passage
-from assistant.extractive import compose_extractive, score_sentences, subjects_asked
-from assistant.query import analyze_query
-from assistant.terms import TermStats, content_terms
+from assistant.answering.answer import Passage
+from assistant.answering.extractive import compose_extractive, score_sentences, subjects_asked
+from assistant.answering.query import analyze_query
+from assistant.text.terms import TermStats, content_terms
 
 FILLER = [  # other chunks of a corpus, so idf weights look like a real one's
     "Runners run easy miles most days and a long run at the weekend.",

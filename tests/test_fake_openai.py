@@ -16,7 +16,7 @@ import pytest
 from llama_index.core.llms import ChatMessage
 from llama_index.llms.openai_like import OpenAILike
 
-from tests.fake_openai import (
+from testkit.fake_openai import (
     NOT_COVERED,
     FakeOpenAI,
     Fault,

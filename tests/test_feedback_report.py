@@ -11,16 +11,21 @@ import pytest
 import yaml
 from rich.console import Console
 
-from assistant.answer import Answer
+from assistant.answering.answer import Answer
 from assistant.cli import main
-from assistant.draft_cases import export_cases, unique_id
-from assistant.feedback_report import group_questions
+from assistant.questionlog.database import (
+    build_engine,
+    create_schema,
+    database_url,
+    insert_ignoring_duplicates,
+)
+from assistant.questionlog.drafts import export_cases, unique_id
+from assistant.questionlog.records import answer_record, record_to_row
+from assistant.questionlog.report import group_questions
+from assistant.questionlog.store import QuestionLog, QuestionRecord, open_question_log
 from assistant.settings import Settings
-from assistant.store import QuestionLog, QuestionRecord, open_question_log
-from assistant.store_db import build_engine, create_schema, database_url, insert_ignoring_duplicates
-from assistant.store_records import answer_record, record_to_row
-from tests.isolated import make_settings
-from tests.pg import postgres_server  # noqa: F401  (fixture)
+from testkit.isolated import make_settings
+from testkit.pg import postgres_server  # noqa: F401  (fixture)
 
 SHOES = ["What running shoes should I buy?", "which running shoes should I buy", "Running shoes to buy?"]
 DEAD_BUG = "How many reps of the dead bug should I do?"
@@ -204,7 +209,7 @@ def test_report_options_a_user_gets_wrong_have_clear_messages(settings: Settings
 
 
 def test_report_table_shows_readers_brackets_as_text(seeded) -> None:
-    from assistant.feedback_report import print_report
+    from assistant.questionlog.report import print_report
 
     console = Console(record=True, width=140)
     print_report(group_questions(seeded), None, console)

@@ -17,11 +17,11 @@ from typing import TypeVar
 
 import pytest
 
-from assistant.server import create_app
-from tests.browser import blog_page, static_pages
+from assistant.web.server import create_app
+from testkit.browser import blog_page, static_pages
+from testkit.isolated import make_settings
+from testkit.loopback import LiveServer, free_port
 from tests.conftest import CORPUS
-from tests.isolated import make_settings
-from tests.loopback import LiveServer, free_port
 
 T = TypeVar("T")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from assistant.chunking import chunk_corpus
-from assistant.components import EmbeddingChoice
-from assistant.corpus import load_corpus
-from assistant.index import index_nodes, load_or_build_index
+from assistant.answering.components import EmbeddingChoice
+from assistant.corpus.chunking import chunk_corpus
+from assistant.corpus.documents import load_corpus
+from assistant.corpus.index import index_nodes, load_or_build_index
 from tests.conftest import CORPUS
 
 NO_EMBEDDINGS = EmbeddingChoice("none", "none")

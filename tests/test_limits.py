@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import Answer, Usage
-from assistant.limits import (
+from assistant.answering.answer import Answer, Usage
+from assistant.web.limits import (
     MAX_TRACKED_CLIENTS,
     ConversationTooLong,
     DailyTokenBudget,
@@ -16,7 +16,7 @@ from assistant.limits import (
     RateLimiter,
     client_address,
 )
-from tests.isolated import make_settings
+from testkit.isolated import make_settings
 
 DAY = 24 * 3600
 NOON = 1_767_268_800.0  # 2026-01-01 12:00 UTC

@@ -7,11 +7,11 @@ import time
 
 import pytest
 
-from assistant.answer import Answer, TextDelta
-from assistant.citations import invalid_citations
-from assistant.pipeline import Assistant
-from tests.fake_openai import FakeOpenAI, Fault
-from tests.isolated import make_settings
+from assistant.answering.answer import Answer, TextDelta
+from assistant.answering.citations import invalid_citations
+from assistant.answering.pipeline import Assistant
+from testkit.fake_openai import FakeOpenAI, Fault
+from testkit.isolated import make_settings
 
 QUESTION = "How do I do a dead bug?"
 
@@ -108,7 +108,7 @@ def test_model_failures_fall_back_to_a_cited_extractive_answer_within_the_deadli
 
 
 def test_connection_refused_falls_back(tmp_path) -> None:
-    from tests.fake_openai import closed_port_url
+    from testkit.fake_openai import closed_port_url
 
     settings = make_settings(tmp_path, openai_base_url=closed_port_url(), llm="auto", llm_max_retries=0)
     answer = Assistant.from_settings(settings).answer(QUESTION)

@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import Answer
-from assistant.limits import Limits
-from assistant.pipeline import Assistant
+from assistant.answering.answer import Answer
+from assistant.answering.pipeline import Assistant
+from assistant.questionlog.store import QuestionLog, open_question_log
 from assistant.settings import Settings
-from assistant.store import QuestionLog, open_question_log
-from assistant.web import BAD_RECORD_ID, ChatService
+from assistant.web.chat import BAD_RECORD_ID, ChatService
+from assistant.web.limits import Limits
 from benchmarks.load_test import ClientRun, LoadReport, check_store, load_test_settings, run_load
-from tests.pg import PostgresServer, postgres_server  # noqa: F401  (fixture)
+from testkit.pg import PostgresServer, postgres_server  # noqa: F401  (fixture)
 
 CLIENTS = 8
 SECONDS = 8.0

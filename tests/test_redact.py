@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.redact import redact
+from assistant.questionlog.redact import redact
 
 
 @pytest.mark.parametrize(

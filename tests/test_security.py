@@ -13,11 +13,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.pipeline import Assistant
-from assistant.server import create_app
+from assistant.answering.pipeline import Assistant
 from assistant.settings import load_settings
-from tests.isolated import make_settings
-from tests.loopback import LiveServer
+from assistant.web.server import create_app
+from testkit.isolated import make_settings
+from testkit.loopback import LiveServer
 
 MARKER = "TOP-SECRET-MARKER-7f3a"
 VIEWS = ("", "/embed")

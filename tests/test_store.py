@@ -1,6 +1,6 @@
 """The question log: nothing a reader asked is lost, whatever the database or the process does.
 
-The same behaviour runs against SQLite and a real PostgreSQL (tests/pg.py). Failures are real:
+The same behaviour runs against SQLite and a real PostgreSQL (testkit/pg.py). Failures are real:
 SQLite is locked by another connection, PostgreSQL is stopped, the writing process is SIGKILLed.
 """
 
@@ -25,12 +25,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from assistant.answer import Answer, Citation, Usage
+from assistant.answering.answer import Answer, Citation, Usage
 from assistant.errors import ConfigError
-from assistant.settings import Settings
-from assistant.spool import Spool
-from assistant.store import QuestionLog, RecordNotKept, open_question_log
-from assistant.store_db import (
+from assistant.questionlog.database import (
     build_engine,
     create_schema,
     database_url,
@@ -38,9 +35,12 @@ from assistant.store_db import (
     insert_ignoring_duplicates,
     questions,
 )
-from assistant.store_records import answer_record, feedback_record, record_to_row
-from tests.isolated import make_settings
-from tests.pg import PostgresServer, postgres_server  # noqa: F401  (fixture)
+from assistant.questionlog.records import answer_record, feedback_record, record_to_row
+from assistant.questionlog.spool import Spool
+from assistant.questionlog.store import QuestionLog, RecordNotKept, open_question_log
+from assistant.settings import Settings
+from testkit.isolated import make_settings
+from testkit.pg import PostgresServer, postgres_server  # noqa: F401  (fixture)
 
 LONG_QUESTION = ("Why does my lower back ache after long runs? 🏃‍♀️ Ünïcödé — 「腰痛」 " * 400)[:20_000]
 
@@ -344,7 +344,7 @@ def test_postgres_stopped_and_restarted_while_writing_loses_nothing(
 
 
 def test_backoff_doubles_to_its_cap_and_brisk_flush_retries_do_not_grow_it(tmp_path: Path) -> None:
-    from assistant.store_writer import SpoolWriter
+    from assistant.questionlog.writer import SpoolWriter
 
     writer = SpoolWriter(Spool(tmp_path), build_engine("sqlite://"), record_to_row, retry_max_s=1.0)
     assert [writer._backoff(flush_waiting=False) for _ in range(6)] == [0.1, 0.2, 0.4, 0.8, 1.0, 1.0]
@@ -357,9 +357,9 @@ def test_backoff_doubles_to_its_cap_and_brisk_flush_retries_do_not_grow_it(tmp_p
 
 KILLED_WRITER = """
 import sys, time
-from assistant.answer import Answer
+from assistant.answering.answer import Answer
 from assistant.settings import load_settings
-from assistant.store import open_question_log
+from assistant.questionlog.store import open_question_log
 
 data_dir, url, count, ending = sys.argv[1], sys.argv[2] or None, int(sys.argv[3]), sys.argv[4]
 log = open_question_log(load_settings(data_dir=data_dir, database_url=url))
@@ -594,14 +594,14 @@ def test_database_url_comes_from_the_environment(monkeypatch, tmp_path: Path) ->
 
 DISK_FULL_WRITER = """
 import errno, sys, time
-import assistant.spool
-from assistant.answer import Answer
+import assistant.questionlog.spool
+from assistant.answering.answer import Answer
 from assistant.settings import load_settings
-from assistant.store import RecordNotKept, open_question_log
+from assistant.questionlog.store import RecordNotKept, open_question_log
 
 data_dir, count, full_after = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 log = open_question_log(load_settings(data_dir=data_dir, database_url=None))
-real_write, writes = assistant.spool._write_all, []
+real_write, writes = assistant.questionlog.spool._write_all, []
 
 def write_until_the_disk_is_full(fd, data):
     writes.append(data)
@@ -609,7 +609,7 @@ def write_until_the_disk_is_full(fd, data):
         raise OSError(errno.ENOSPC, "No space left on device")
     real_write(fd, data)
 
-assistant.spool._write_all = write_until_the_disk_is_full
+assistant.questionlog.spool._write_all = write_until_the_disk_is_full
 record_id = log.record_answer(Answer(question="q", text="a"))
 print("ready", flush=True)
 for i in range(count):

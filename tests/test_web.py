@@ -10,15 +10,15 @@ from types import SimpleNamespace
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.answer import Answer, Citation, TextDelta
-from assistant.limits import Limits, RateLimited
-from assistant.pipeline import Assistant
-from assistant.server import create_app
+from assistant.answering.answer import Answer, Citation, TextDelta
+from assistant.answering.pipeline import Assistant
 from assistant.settings import Settings
-from assistant.web import BUDGET_NOTE, ChatPage, ChatService, Reply, reader_address
-from assistant.web_render import chat_markdown, escape_markdown, plain_markdown
-from tests.isolated import make_settings
-from tests.loopback import LiveServer
+from assistant.web.chat import BUDGET_NOTE, ChatPage, ChatService, Reply, reader_address
+from assistant.web.limits import Limits, RateLimited
+from assistant.web.render import chat_markdown, escape_markdown, plain_markdown
+from assistant.web.server import create_app
+from testkit.isolated import make_settings
+from testkit.loopback import LiveServer
 
 SECRET = "sk-test-secret-never-in-a-page"
 HTML_TAG = re.compile(r"<\s*[a-zA-Z]")

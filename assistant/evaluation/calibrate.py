@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.answering.pipeline import Assistant
 from assistant.evaluation.cases import EvalCase
 from assistant.evaluation.metrics import abstention_scores
-from assistant.pipeline import Assistant
 
 GRID = tuple(i / 100 for i in range(101))  # 0.00 .. 1.00
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from assistant.components import build_llm, choose_embeddings
+from assistant.answering.components import build_llm, choose_embeddings
+from assistant.answering.pipeline import Assistant
 from assistant.evaluation.baseline import load_baseline, regressions
 from assistant.evaluation.calibrate import calibrate
 from assistant.evaluation.cases import DEFAULT_CASES, EvalCase, check_sources, load_cases
@@ -26,7 +27,6 @@ from assistant.evaluation.runner import EvalRun, run_cases
 from assistant.evaluation.scoring import CaseResult
 from assistant.evaluation.terminal import print_calibration, print_run, progress_bar
 from assistant.evaluation.thresholds import DEFAULT_THRESHOLDS, check_thresholds, load_thresholds
-from assistant.pipeline import Assistant
 from assistant.settings import Settings, load_settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2

@@ -7,13 +7,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.answer import Answer
+from assistant.answering.answer import Answer
+from assistant.answering.pipeline import Assistant
 from assistant.errors import AssistantError
 from assistant.evaluation.cases import EvalCase
 from assistant.evaluation.metrics import Summary
 from assistant.evaluation.scoring import CaseResult, failed_to_answer, score_case
 from assistant.evaluation.thresholds import Check
-from assistant.pipeline import Assistant
 
 
 @dataclass

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 from llama_index.core.evaluation.retrieval.metrics import resolve_metrics
 
-from assistant.answer import Answer
-from assistant.citations import MARKER, cited_numbers, invalid_citations
-from assistant.corpus import Corpus
+from assistant.answering.answer import Answer
+from assistant.answering.citations import MARKER, cited_numbers, invalid_citations
+from assistant.corpus.documents import Corpus
 from assistant.evaluation.cases import EvalCase
 
 # Curly quotes and dashes vary between the corpus, a model's answer and a case author's keyboard;

@@ -1,0 +1,261 @@
+"""Answer without a model: pick the few sentences of the retrieved passages that best answer the
+question and join them into a short answer with `[n]` citations. Deterministic, and every word of
+the answer is the corpus's own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from itertools import pairwise
+
+from assistant.answering.answer import Passage
+from assistant.answering.query import AnalyzedQuery
+from assistant.text.sentences import Sentence, split_sentences
+from assistant.text.terms import content_terms
+
+MAX_SENTENCES = 3
+MAX_WORDS = 110
+MAX_LIST_ITEMS = 6
+# A sentence is only worth adding if it carries this share of the best sentence's score.
+KEEP_RATIO = 0.5
+STRONG_RATIO = 0.85
+LIST_WEIGHT = 0.8
+PASSING_MENTION = 0.6
+PARTIAL_HEADING = 0.6
+PARAGRAPH_SUBJECT = 0.5
+# A "why" question is answered by a reason: sentences that give one weigh more.
+WHY = re.compile(r"\bwhy\b", re.IGNORECASE)
+CAUSAL = re.compile(
+    r"\b(because|so that|ensures?|which is why|that's why|that is why|as a result|leads? to|causes?)\b",
+    re.IGNORECASE,
+)
+CAUSAL_BOOST = 1.15
+CONJUNCTION = re.compile(r"\b(and|or|vs|versus)\b|&", re.IGNORECASE)
+SAME_POINT = 0.5  # share of content words two sentences have in common when they make one point
+
+
+@dataclass(frozen=True)
+class Candidate:
+    passage_rank: int
+    sentence: Sentence
+    score: float
+    terms: frozenset[str]  # question terms it covers
+    on_topic_section: bool  # its section heading names all the question asks about
+
+
+def compose_extractive(query: AnalyzedQuery, passages: list[Passage]) -> list[tuple[int, str]]:
+    """The chosen sentences as (passage rank, text), in reading order; empty when nothing fits."""
+    if not query.weights or not passages:
+        return []
+    headings = [frozenset(query.matched(set(content_terms(p.section)))) for p in passages]
+    owned = set().union(*headings)
+    subjects = subjects_asked(query, passages, headings)
+    if subjects:
+        chosen = []  # in the order the question names the subjects
+        for subject in subjects:
+            picks = best_on(subject, subjects, query, passages)
+            chosen += [c for c in picks if c not in chosen and not repeats(c, chosen)]
+    else:
+        chosen = choose(candidates_for(query, passages, owned))
+        chosen.sort(key=lambda c: (c.passage_rank, c.sentence.index))
+    return [(c.passage_rank, sentence_with_list(c, passages)) for c in chosen]
+
+
+def candidates_for(query: AnalyzedQuery, passages: list[Passage], owned: set[str]) -> list[Candidate]:
+    return [c for rank, p in enumerate(passages) for c in fold_lists(score_sentences(query, rank, p, owned))]
+
+
+def subjects_asked(
+    query: AnalyzedQuery, passages: list[Passage], headings: list[frozenset[str]]
+) -> list[frozenset[str]]:
+    """The things a question joins with "and"/"or" ("mistakes in shoulder taps and bear walks") when
+    each has a section of its own: each gets its own answer, rather than the one sentence that
+    merely names them both. `headings`: the question words each passage's section heading names.
+    Empty for a question about one thing."""
+    own = query.own or frozenset(query.weights)
+    named: list[frozenset[str]] = []
+    for passage, heading in zip(passages, headings, strict=True):
+        if passage.section == passage.title:  # a document's title is about everything in it
+            continue
+        if (heading := heading & own) and heading not in named:
+            named.append(heading)
+    subjects = [h for h in named if not any(h & other for other in named if other != h)]
+    return in_question_order(query, subjects) if len(subjects) >= 2 else []
+
+
+def in_question_order(query: AnalyzedQuery, subjects: list[frozenset[str]]) -> list[frozenset[str]]:
+    """The subjects as the question names them, if it names each apart with "and"/"or" between
+    them ("crunches and dead bugs" is two things, "the core session" one); else none."""
+    words = re.findall(r"\w+|&", query.text.lower())
+    spans = {}
+    for subject in subjects:
+        at = [i for i, word in enumerate(words) if query.matched(set(content_terms(word))) & subject]
+        if not at:
+            return []
+        spans[subject] = (min(at), max(at))
+    ordered = sorted(subjects, key=spans.__getitem__)
+    apart = all(
+        spans[earlier][1] < spans[later][0]
+        and any(CONJUNCTION.fullmatch(w) for w in words[spans[earlier][1] + 1 : spans[later][0]])
+        for earlier, later in pairwise(ordered)
+    )
+    return ordered[:MAX_SENTENCES] if apart else []
+
+
+def best_on(
+    subject: frozenset[str], subjects: list[frozenset[str]], query: AnalyzedQuery, passages: list[Passage]
+) -> list[Candidate]:
+    """The best sentence about one subject of a joined question (and the one after it, when that
+    goes on with the same point), judged on the subject plus what the question asks of every one."""
+    own = query.own or frozenset(query.weights)
+    keep = set(query.weights) - (set().union(*subjects) - subject)  # not the other subjects' words
+    part = replace(
+        query,
+        weights={t: w for t, w in query.weights.items() if t in keep},
+        aliases={t: a for t, a in query.aliases.items() if t in keep},
+        own=own & frozenset(keep),
+    )
+    chosen = choose(candidates_for(part, passages, set().union(*subjects)))
+    if not chosen:
+        return []
+    first = chosen[0]
+    follows = [
+        c
+        for c in chosen[1:]
+        if c.passage_rank == first.passage_rank and c.sentence.index == first.sentence.index + 1
+    ]
+    return [first, *follows]
+
+
+def score_sentences(query: AnalyzedQuery, rank: int, passage: Passage, owned: set[str]) -> list[Candidate]:
+    """`owned`: question words that some retrieved section is headed by. Where the corpus has a
+    section on bear walks, a passing mention of bear walks elsewhere is weaker evidence."""
+    total = query.total_weight
+    why = bool(WHY.search(query.text))
+    heading = query.matched(set(content_terms(passage.section)))
+    passing = owned - heading
+    # A section named for the question ("Dead bug" for "how do I do a dead bug?") answers it as a
+    # whole, so its sentences share the heading's words, the first ones most.
+    # Only the reader's own words count here: a follow-up's carried subject is context, not the ask.
+    own = query.own or frozenset(query.weights)
+    heading = heading & own
+    # A heading that names only part of the ask ("dead bug" in "do my feet touch the floor in the
+    # dead bug?") still says what its sentences are about, with less weight.
+    share = query.weight_of(heading) / (query.weight_of(set(own)) or 1.0)
+    answers_all = share >= 0.8
+    inherit = 1.0 if answers_all else 0.9 if share >= 0.5 else PARTIAL_HEADING
+    found = []
+    mentioned: set[str] = set()  # question words named earlier in the paragraph
+    previous_end = 0
+    for sentence in split_sentences(passage.text):
+        if "\n\n" in passage.text[previous_end : sentence.start]:
+            mentioned = set()
+        previous_end = sentence.start + len(sentence.text)
+        terms = frozenset(query.matched(set(content_terms(sentence.text))))
+        inherited = heading - terms
+        # "To get into the move, ..." after "Dead bug is ...": the paragraph's subject carries on.
+        carried = mentioned - terms - inherited
+        mentioned |= terms & own
+        direct = query.weight_of(set(terms)) - (1 - PASSING_MENTION) * query.weight_of(terms & passing)
+        score = (
+            direct + inherit * query.weight_of(inherited) + PARAGRAPH_SUBJECT * query.weight_of(carried)
+        ) / total
+        if why and CAUSAL.search(sentence.text):
+            score *= CAUSAL_BOOST
+        if inherited:
+            score *= 1.0 - 0.04 * min(sentence.index, 10)
+        score *= 1.0 - 0.08 * rank  # earlier passages were judged more relevant by retrieval
+        words = len(sentence.text.split())
+        if words < 4:  # "Why?" and the like read badly alone
+            score *= 0.3
+        elif words > 70:
+            score *= 0.85
+        found.append(Candidate(rank, sentence, score, terms | inherited | carried, answers_all))
+    return found
+
+
+def fold_lists(candidates: list[Candidate]) -> list[Candidate]:
+    """List items stand for the sentence that introduces them ("...warning signs:"), which is
+    quoted with its items: a lone bullet reads badly as an answer."""
+    groups: list[list[Candidate]] = []
+    for candidate in candidates:
+        if is_list_item(candidate) and groups and is_list_intro(groups[-1][0]):
+            groups[-1].append(candidate)
+        else:
+            groups.append([candidate])
+    return [merge_list(group) for group in groups]
+
+
+def merge_list(group: list[Candidate]) -> Candidate:
+    if len(group) == 1:
+        return group[0]
+    intro = group[0]
+    # A whole list is a long quote: it should win only when the question is about the list.
+    score = LIST_WEIGHT * max(c.score for c in group)
+    terms = frozenset().union(*(c.terms for c in group))
+    return Candidate(intro.passage_rank, intro.sentence, score, terms, intro.on_topic_section)
+
+
+def is_list_item(candidate: Candidate) -> bool:
+    return candidate.sentence.text[:1] in "-*•"
+
+
+def is_list_intro(candidate: Candidate) -> bool:
+    return candidate.sentence.text.rstrip().endswith(":")
+
+
+def choose(candidates: list[Candidate]) -> list[Candidate]:
+    """Greedy: best sentence first, then those that add question words, continue a chosen sentence,
+    come from the section that is all the question asks about, or are nearly as good on their own."""
+    pool = sorted(candidates, key=lambda c: (-c.score, c.passage_rank, c.sentence.index))
+    if not pool or pool[0].score <= 0:
+        return []
+    chosen = [pool[0]]
+    covered = set(pool[0].terms)
+    words = len(pool[0].sentence.text.split())
+    for candidate in pool[1:]:
+        if len(chosen) >= MAX_SENTENCES or candidate.score < KEEP_RATIO * pool[0].score:
+            break
+        follows = any(
+            c.passage_rank == candidate.passage_rank and c.sentence.index + 1 == candidate.sentence.index
+            for c in chosen
+        )
+        strong = candidate.score >= STRONG_RATIO * pool[0].score
+        useful = bool(candidate.terms - covered) or follows or candidate.on_topic_section or strong
+        length = len(candidate.sentence.text.split())
+        if useful and words + length <= MAX_WORDS and not repeats(candidate, chosen):
+            chosen.append(candidate)
+            covered |= candidate.terms
+            words += length
+    return chosen
+
+
+def repeats(candidate: Candidate, chosen: list[Candidate]) -> bool:
+    """The article and the notes often say the same thing twice: quote it once."""
+    words = set(content_terms(candidate.sentence.text))
+    for other in chosen:
+        theirs = set(content_terms(other.sentence.text))
+        if words and theirs and len(words & theirs) >= SAME_POINT * len(words | theirs):
+            return True
+    return False
+
+
+def sentence_with_list(candidate: Candidate, passages: list[Passage]) -> str:
+    """A sentence that introduces a list ("...warning signs:") brings its items with it."""
+    text = tidy(candidate.sentence.text)
+    if not text.endswith(":"):
+        return text
+    following = split_sentences(passages[candidate.passage_rank].text)[candidate.sentence.index + 1 :]
+    items = [s.text.lstrip("-*• ").rstrip(".") for s in following if s.text[:1] in "-*•"]
+    return f"{text} {'; '.join(items[:MAX_LIST_ITEMS])}." if items else text.rstrip(":") + "."
+
+
+def tidy(text: str) -> str:
+    """Drop list bullets and quote marks left unbalanced by cutting a quotation into sentences."""
+    text = text.strip().lstrip("-*• ")
+    for mark in ("“", "”"):
+        text = text.replace(mark, '"')
+    if text.count('"') % 2:
+        text = text.replace('"', "", 1) if text.startswith('"') else text.replace('"', "")
+    return text

@@ -1,0 +1,82 @@
+"""Generated answers: the model sees numbered passages and must cite them. Streams, under a hard
+deadline, so a slow or stalled model costs the reader seconds, not the answer."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+
+from llama_index.core.llms import LLM, ChatMessage
+
+from assistant.answering.answer import Passage
+from assistant.answering.prompts import Prompts
+
+NOT_COVERED = "NOT_COVERED"
+_DONE = object()
+
+
+class GenerationFailed(Exception):
+    """The model gave no usable answer (error, timeout, empty); `reason` is for the log."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def build_messages(question: str, passages: Sequence[Passage], prompts: Prompts) -> list[ChatMessage]:
+    numbered = "\n\n".join(
+        f"[{n}] {p.title} — {p.section}\n{p.text}" for n, p in enumerate(passages, start=1)
+    )
+    return [
+        ChatMessage(role="system", content=prompts.answer_system),
+        ChatMessage(role="user", content=prompts.answer_user.format(passages=numbered, question=question)),
+    ]
+
+
+def stream_reply(llm: LLM, messages: list[ChatMessage], deadline_s: float) -> Iterator[str]:
+    """Text deltas from the model, streamed. Raises GenerationFailed on any error or past the deadline."""
+
+    def produce(put: Callable[[object], None]) -> None:
+        for chunk in llm.stream_chat(messages):
+            if chunk.delta:
+                put(chunk.delta)
+
+    return within_deadline(produce, deadline_s)
+
+
+def complete_text(llm: LLM, prompt: str, deadline_s: float) -> str:
+    """One short answer in a single response (used to condense follow-ups), same deadline rules."""
+
+    def produce(put: Callable[[object], None]) -> None:
+        put(llm.chat([ChatMessage(role="user", content=prompt)]).message.content or "")
+
+    return "".join(within_deadline(produce, deadline_s)).strip()
+
+
+def within_deadline(produce: Callable[[Callable[[object], None]], None], deadline_s: float) -> Iterator[str]:
+    """Run `produce` in a worker thread and yield what it puts, until done or the deadline passes.
+    The thread is what lets the deadline hold while the HTTP client blocks on a stalled stream."""
+    items: queue.Queue = queue.Queue()
+
+    def work() -> None:
+        try:
+            produce(items.put)
+            items.put(_DONE)
+        except Exception as error:  # handed to the consumer, which decides the fallback
+            items.put(error)
+
+    threading.Thread(target=work, daemon=True, name="llm-call").start()
+    ends_at = time.monotonic() + deadline_s
+    while True:
+        remaining = ends_at - time.monotonic()
+        try:
+            item = items.get(timeout=max(remaining, 0.001))
+        except queue.Empty:
+            raise GenerationFailed(f"no complete answer within {deadline_s:g} s") from None
+        if item is _DONE:
+            return
+        if isinstance(item, Exception):
+            raise GenerationFailed(f"{type(item).__name__}: {item}"[:300])
+        yield item

@@ -1,0 +1,228 @@
+"""The one way through: question → checks → standalone question → passages → answer.
+
+Every front end (CLI, web chat, widget, evals) calls `Assistant.answer` or `Assistant.stream`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from llama_index.core.llms import LLM
+
+from assistant.answering.answer import Answer, Citation, Mode, Passage, TextDelta, Turn, Usage
+from assistant.answering.citations import cite_sentences, repair_citations
+from assistant.answering.components import build_embedding, build_llm, choose_embeddings
+from assistant.answering.condense import standalone_question
+from assistant.answering.evidence import evidence_score
+from assistant.answering.extractive import compose_extractive
+from assistant.answering.generation import NOT_COVERED, GenerationFailed, build_messages, stream_reply
+from assistant.answering.inputs import clean_history, clean_question
+from assistant.answering.prompts import Prompts, load_prompts
+from assistant.answering.query import AnalyzedQuery, Glossary, analyze_query, load_glossary
+from assistant.answering.retrieval import PassageRetriever
+from assistant.answering.safety import PROFESSIONAL_HELP_QUERY, has_warning_signs, looks_like_injection
+from assistant.corpus.documents import Corpus, load_corpus
+from assistant.corpus.index import CorpusIndex, load_or_build_index
+from assistant.settings import Settings, load_settings
+from assistant.text.spelling import Speller
+from assistant.text.tokens import fit_passages, usage_for
+
+log = logging.getLogger(__name__)
+GLOSSARY_FILE = "glossary.yaml"
+
+
+@dataclass
+class Evidence:
+    """What retrieval found for a question, before any answer is written."""
+
+    question: str
+    standalone: str
+    query: AnalyzedQuery
+    passages: list[Passage]
+    score: float
+    safety_notice: str | None
+    injection: bool
+
+
+class Assistant:
+    def __init__(
+        self,
+        settings: Settings,
+        corpus: Corpus,
+        index: CorpusIndex,
+        prompts: Prompts,
+        glossary: Glossary,
+        llm: LLM | None,
+    ) -> None:
+        self.settings = settings
+        self.corpus = corpus
+        self.index = index
+        self.prompts = prompts
+        self.glossary = glossary
+        self.llm = llm
+        self.retriever = PassageRetriever(index, settings.top_k)
+        self.speller = Speller(index.stats.words | {w for phrase in glossary for w in phrase.split()})
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None, rebuild_index: bool = False) -> Assistant:
+        """Load corpus, prompts and index (from cache when it matches) and choose the components."""
+        settings = settings or load_settings()
+        corpus = load_corpus(settings.corpus_dir)
+        for problem in corpus.problems:
+            log.warning("Skipped corpus file %s", problem)
+        choice = choose_embeddings(settings)
+        index = load_or_build_index(
+            corpus,
+            settings.index_dir,
+            settings.chunk_tokens,
+            choice,
+            build_embedding(choice, settings),
+            rebuild_index,
+        )
+        return cls(
+            settings,
+            corpus,
+            index,
+            load_prompts(settings.prompts_dir),
+            load_glossary(settings.corpus_dir / GLOSSARY_FILE),
+            build_llm(settings),
+        )
+
+    @property
+    def mode(self) -> str:
+        return "llm" if self.llm is not None else "extractive"
+
+    def answer(
+        self, question: str, history: Sequence[Turn | dict] | None = None, use_llm: bool = True
+    ) -> Answer:
+        """The finished answer. Raises InvalidQuestion / InvalidHistory for input a reader must fix.
+        `use_llm=False` answers extractively even with a model (e.g. when a token budget is spent)."""
+        final = None
+        for event in self.stream(question, history, use_llm):
+            if isinstance(event, Answer):
+                final = event
+        assert final is not None
+        return final
+
+    def stream(
+        self, question: str, history: Sequence[Turn | dict] | None = None, use_llm: bool = True
+    ) -> Iterator[TextDelta | Answer]:
+        """Text deltas while a model writes, then the final `Answer`, which replaces them."""
+        started = time.perf_counter()
+        evidence = self.gather_evidence(question, history, use_llm)
+        timings = {"retrieve_ms": (time.perf_counter() - started) * 1000}
+        # A question with warning signs is always answered with the see-a-professional guidance.
+        weak = evidence.score < self.settings.min_evidence and not evidence.safety_notice
+        if evidence.injection or weak:
+            answer = self.abstention(evidence)
+        elif self.llm is not None and use_llm:
+            answer = yield from self.generated(evidence, timings)
+        else:
+            answer = self.extractive(evidence)
+        timings["total_ms"] = (time.perf_counter() - started) * 1000
+        answer.timings_ms = {**timings, **answer.timings_ms}
+        yield answer
+
+    def gather_evidence(
+        self, question: str, history: Sequence[Turn | dict] | None, use_llm: bool = True
+    ) -> Evidence:
+        text = clean_question(question, self.settings.max_question_chars)
+        turns = clean_history(history, self.settings.max_history_turns)
+        notice = self.prompts.safety_notice if has_warning_signs(text) else None
+        if looks_like_injection(text):
+            return Evidence(text, text, analyze_query("", {}, self.index.stats), [], 0.0, notice, True)
+        llm = self.llm if use_llm else None
+        standalone = standalone_question(text, turns, self.prompts, llm, self.settings.llm_deadline_s)
+        question_text = f"{standalone.question} {PROFESSIONAL_HELP_QUERY}" if notice else standalone.question
+        query = analyze_query(
+            question_text, self.glossary, self.index.stats, standalone.carried, self.speller
+        )
+        passages = self.retriever.retrieve(query.search_text)
+        score = evidence_score(query, passages)
+        return Evidence(text, standalone.text, query, passages, score, notice, False)
+
+    def abstention(self, evidence: Evidence, mode: Mode = "extractive", usage: Usage | None = None) -> Answer:
+        return Answer(
+            question=evidence.question,
+            text=self.prompts.abstain,
+            abstained=True,
+            safety_notice=evidence.safety_notice,
+            mode=mode,
+            usage=usage or Usage(),
+            passages=evidence.passages,
+            standalone_question=evidence.standalone,
+        )
+
+    def extractive(
+        self, evidence: Evidence, fallback_reason: str | None = None, usage: Usage | None = None
+    ) -> Answer:
+        chosen = compose_extractive(evidence.query, evidence.passages)
+        if not chosen:
+            return self.abstention(evidence, usage=usage)
+        text, citations = cite_sentences(chosen, evidence.passages)
+        return cited_answer(
+            evidence, text, citations, "extractive", usage, evidence.passages, fallback_reason
+        )
+
+    def generated(self, evidence: Evidence, timings: dict[str, float]) -> Iterator[TextDelta | Answer]:
+        """Stream the model's answer; fall back to extractive on any failure or an uncited answer."""
+        assert self.llm is not None
+        settings = self.settings
+        passages = fit_passages(evidence.passages, settings.passage_token_budget, settings.model)
+        messages = build_messages(evidence.standalone, passages, self.prompts)
+        prompt = "\n".join(str(m.content) for m in messages)
+        pieces: list[str] = []
+        shown = 0  # pieces streamed so far; a reply that may still become NOT_COVERED is held back
+        started = time.perf_counter()
+        try:
+            for delta in stream_reply(self.llm, messages, settings.llm_deadline_s):
+                pieces.append(delta)
+                so_far = "".join(pieces).strip()
+                if not NOT_COVERED.startswith(so_far[: len(NOT_COVERED)]):
+                    yield TextDelta("".join(pieces[shown:]))
+                    shown = len(pieces)
+            raw = "".join(pieces).strip()
+            if not raw:
+                raise GenerationFailed("empty answer")
+        except GenerationFailed as failure:
+            log.warning("Model answer failed (%s); answering extractively", failure.reason)
+            usage = usage_for(prompt, "".join(pieces), settings.model, *self.prices())
+            return self.extractive(evidence, failure.reason, usage)
+        finally:
+            timings["generate_ms"] = (time.perf_counter() - started) * 1000
+        usage = usage_for(prompt, raw, settings.model, *self.prices())
+        if raw.startswith(NOT_COVERED):
+            return self.abstention(evidence, mode="llm", usage=usage)
+        text, citations = repair_citations(raw, passages)
+        if not citations:
+            log.warning("Model answer cited no passage; answering extractively")
+            return self.extractive(evidence, "uncited answer", usage)
+        return cited_answer(evidence, text, citations, "llm", usage, passages)
+
+    def prices(self) -> tuple[float, float]:
+        return self.settings.price_prompt_per_mtok, self.settings.price_completion_per_mtok
+
+
+def cited_answer(
+    evidence: Evidence,
+    text: str,
+    citations: list[Citation],
+    mode: Mode,
+    usage: Usage | None,
+    passages: list[Passage],
+    fallback_reason: str | None = None,
+) -> Answer:
+    return Answer(
+        question=evidence.question,
+        text=text,
+        citations=citations,
+        safety_notice=evidence.safety_notice,
+        mode=mode,
+        usage=usage or Usage(),
+        passages=passages,
+        standalone_question=evidence.standalone,
+        fallback_reason=fallback_reason,
+    )

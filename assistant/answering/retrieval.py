@@ -1,0 +1,64 @@
+"""Find the passages most likely to answer a question: BM25 alone, or BM25 fused with dense vectors
+(llama-index's QueryFusionRetriever, one query, no query rewriting).
+
+Fusion is by relative score, weighted towards BM25: on a small corpus of exact wording, a passage that
+BM25 ranks first for a name ("Alena Luciani") must not be pushed out by passages the embedding
+model finds vaguely similar, which is what reciprocal-rank fusion did in the evals.
+"""
+
+from __future__ import annotations
+
+from llama_index.core.base.base_retriever import BaseRetriever
+from llama_index.core.llms import MockLLM
+from llama_index.core.retrievers import QueryFusionRetriever
+from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
+from llama_index.core.schema import NodeWithScore
+
+from assistant.answering.answer import Passage
+from assistant.corpus.index import CorpusIndex
+from assistant.text.terms import content_terms
+
+BM25_WEIGHT = 0.7
+
+
+class PassageRetriever:
+    def __init__(self, index: CorpusIndex, top_k: int) -> None:
+        self.top_k = top_k
+        self.retriever = build_retriever(index, top_k)
+
+    def retrieve(self, query: str) -> list[Passage]:
+        """The top passages for `query`, best first; none when it has no searchable words."""
+        if not content_terms(query):
+            return []
+        results = self.retriever.retrieve(query)
+        return [to_passage(result) for result in results if (result.score or 0) > 0][: self.top_k]
+
+
+def build_retriever(index: CorpusIndex, top_k: int) -> BaseRetriever:
+    if index.vectors is None:
+        return index.bm25
+    dense = index.vectors.as_retriever(similarity_top_k=top_k * 2)
+    return QueryFusionRetriever(
+        [index.bm25, dense],
+        llm=MockLLM(),  # never called: num_queries=1 means no generated queries
+        mode=FUSION_MODES.RELATIVE_SCORE,
+        retriever_weights=[BM25_WEIGHT, 1 - BM25_WEIGHT],
+        similarity_top_k=top_k,
+        num_queries=1,
+        use_async=False,
+    )
+
+
+def to_passage(result: NodeWithScore) -> Passage:
+    meta = result.node.metadata
+    return Passage(
+        node_id=result.node.node_id,
+        doc_id=meta["doc_id"],
+        title=meta["title"],
+        section=meta["section"],
+        text=result.node.get_content(),
+        url=meta.get("url") or None,
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        score=float(result.score or 0.0),
+    )

@@ -1,0 +1,343 @@
+"""The question log: every answer and every thumbs-up/down, kept so the owner can see what readers
+asked and where the corpus falls short.
+
+Recording never blocks on (or fails because of) the database: a record is fsynced to a local
+spool first (`assistant.questionlog.spool`), and a background thread (`assistant.questionlog.writer`) moves it into
+SQLite or PostgreSQL. A record not yet written when the process stops is replayed on next start.
+When the spool's disk refuses a record (full, failing) it is held in memory, up to a cap, and is
+lost if the process is killed: callers that tell someone "saved" pass `require_durable=True`.
+
+Privacy: contact details are redacted before a record is made (`assistant.questionlog.redact`), readers'
+addresses and session ids are kept only as salted hashes, files are owner-only, and questions
+older than `log_retention_days` are purged when the log opens (and daily) or by `assistant purge`.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from assistant.answering.answer import Answer
+from assistant.errors import AssistantError, ConfigError
+from assistant.questionlog.database import (
+    build_engine,
+    create_schema,
+    database_url,
+    delete_older_than,
+    select_questions,
+)
+from assistant.questionlog.private_files import private_dir
+from assistant.questionlog.records import (
+    answer_record,
+    client_fingerprint,
+    feedback_record,
+    load_client_salt,
+    new_id,
+    record_to_row,
+    session_fingerprint,
+)
+from assistant.questionlog.redact import redact_optional
+from assistant.questionlog.spool import Spool
+from assistant.questionlog.writer import SpoolWriter, reason
+from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
+SPOOL_DIR = "spool"
+CLOSE_TIMEOUT_S = 5.0
+
+
+class StoreUnavailable(AssistantError):
+    """The question log's database cannot be read right now."""
+
+
+class RecordNotKept(AssistantError):
+    """A record could not be written to disk (the data folder's disk refused it), so nobody may be
+    told it was saved. `record_id` is the id it would have had; the message is fit for a reader."""
+
+    def __init__(self, message: str, record_id: str) -> None:
+        super().__init__(message)
+        self.record_id = record_id
+
+
+FEEDBACK_NOT_KEPT = "Sorry, your feedback could not be saved just now. Please try again in a few minutes."
+ANSWER_NOT_KEPT = "This answer could not be saved, so it cannot be rated; the answer itself is complete."
+
+
+@dataclass(frozen=True)
+class Purged:
+    """What a retention purge deleted."""
+
+    questions: int
+    feedback: int
+
+
+@dataclass
+class QuestionRecord:
+    """One logged answer as stored, with the reader's latest feedback on it (if any)."""
+
+    id: str
+    created_at: datetime
+    question: str
+    answer: str
+    mode: str
+    abstained: bool
+    session_id: str | None = None  # salted hash of the web session id, never the id itself
+    client: str | None = None  # salted hash of the reader's address, never the address
+    standalone_question: str | None = None
+    safety_notice: str | None = None
+    citations: list[dict] = field(default_factory=list)
+    fallback_reason: str | None = None
+    latency_ms: float | None = None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+    liked: bool | None = None
+    comment: str | None = None
+    feedback_at: datetime | None = None
+
+
+class QuestionLog:
+    """Record answers and feedback from any thread; read them back for reports."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        spool_dir: Path,
+        client_salt: bytes,
+        *,
+        retry_initial_s: float = 0.1,
+        retry_max_s: float = 30.0,
+        memory_backlog: int = 1000,
+        retention_days: float = 0,
+    ) -> None:
+        """`memory_backlog`: records held in memory while the spool's disk refuses them.
+        `retention_days`: questions older than this are purged on the first write pass and daily
+        after (0 keeps them forever)."""
+        self.engine = engine
+        self.spool = Spool(spool_dir)
+        self.client_salt = client_salt
+        self.retention_days = retention_days
+        self.writer = SpoolWriter(
+            self.spool,
+            engine,
+            record_to_row,
+            retry_initial_s=retry_initial_s,
+            retry_max_s=retry_max_s,
+            memory_limit=memory_backlog,
+            housekeeping=self._purge_expired if retention_days > 0 else None,
+        )
+        self._closed = False
+        self._close_lock = threading.Lock()
+        self.writer.start()
+        atexit.register(self.close)
+
+    def record_answer(
+        self,
+        answer: Answer,
+        *,
+        session_id: str | None = None,
+        client: str | None = None,
+        require_durable: bool = False,
+    ) -> str:
+        """Log an answer; returns its record id (uuid4 hex) for feedback. Never blocks on the
+        database. `client` (the reader's address) and `session_id` are kept only as salted hashes.
+        Never raises unless `require_durable`: then `RecordNotKept` if the record did not reach
+        disk (it is not held in memory either, so nothing unconfirmed lingers)."""
+        record_id = new_id()
+        try:
+            fingerprint = client_fingerprint(client, self.client_salt) if client else None
+            record = answer_record(record_id, answer, self.session_key(session_id), fingerprint)
+            kept = self._accept(record, hold_in_memory=not require_durable)
+        except Exception as error:
+            log.error("Could not log an answer: %s", error)  # no question text: it may hold PII
+            kept = False
+        if require_durable and not kept:
+            raise RecordNotKept(ANSWER_NOT_KEPT, record_id)
+        return record_id
+
+    def record_feedback(
+        self, record_id: str, liked: bool, comment: str | None = None, *, require_durable: bool = False
+    ) -> str:
+        """Log a thumbs-up/down (and optional comment) on a recorded answer; returns its id.
+        Never raises unless `require_durable`: then `RecordNotKept` if the feedback did not reach
+        disk, so an API caller is never told "ok" for feedback a crash could lose."""
+        feedback_id = new_id()
+        try:
+            kept = self._accept(
+                feedback_record(feedback_id, record_id, liked, comment), hold_in_memory=not require_durable
+            )
+        except Exception as error:
+            log.error("Could not log feedback on %s: %s", record_id, error)
+            kept = False
+        if require_durable and not kept:
+            raise RecordNotKept(FEEDBACK_NOT_KEPT, feedback_id)
+        return feedback_id
+
+    def session_key(self, session_id: str | None) -> str | None:
+        """How a web session id is stored: a salted hash, never the id the access log prints."""
+        return None if session_id is None else session_fingerprint(str(session_id), self.client_salt)
+
+    def purge(self, older_than_days: float) -> Purged:
+        """Delete questions (and their feedback) asked more than `older_than_days` ago. Raises
+        StoreUnavailable when the database cannot be reached."""
+        return purge_older_than(self.engine, older_than_days)
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until everything recorded so far is in the database (True), or `timeout` passes."""
+        return self.writer.flush(timeout)
+
+    def close(self) -> None:
+        """Write what can be written within a few seconds; the rest stays spooled for next start."""
+        with self._close_lock:
+            if self._closed:
+                return
+            self._closed = True
+        atexit.unregister(self.close)
+        finished = self.writer.stop(CLOSE_TIMEOUT_S)
+        for record in self.writer.memory_backlog():
+            self._spool_or_drop(record)
+        self.spool.close()
+        if finished:
+            self.engine.dispose()
+
+    def questions(self, since: datetime | None = None) -> list[QuestionRecord]:
+        """Logged answers (asked at or after `since`, UTC if naive), oldest first, with feedback.
+        Reads the database: call `flush()` first to include records still in the spool."""
+        if since is not None:
+            since = since.replace(tzinfo=timezone.utc) if since.tzinfo is None else since
+        try:
+            create_schema(self.engine)
+            with self.engine.connect() as conn:
+                rows = select_questions(conn, since.astimezone(timezone.utc) if since else None)
+        except SQLAlchemyError as error:
+            raise StoreUnavailable(f"Cannot read the question log: {reason(error)}") from None
+        return [to_question_record(row, latest) for row, latest in rows]
+
+    def _accept(self, record: dict, hold_in_memory: bool) -> bool:
+        """True once the record is fsynced to the spool; else it is held in memory (if allowed
+        and there is room) and the answer is False: a kill -9 would lose it."""
+        try:
+            self.spool.append(record)
+        except OSError as error:
+            if not hold_in_memory:
+                log.error("Question-log spool write failed (%s); record %s refused", error, record["id"])
+                return False
+            log.error("Question-log spool write failed (%s); holding the record in memory", error)
+            self.writer.keep_in_memory(record)
+            return False
+        self.writer.notify()
+        return True
+
+    def _purge_expired(self) -> None:
+        """The writer's housekeeping: the retention purge, raising SQLAlchemyError for the writer
+        to tell a database that is away from one that refuses."""
+        purged = delete_before(self.engine, self.retention_days)
+        if purged.questions or purged.feedback:
+            log.info(
+                "Question log: purged %d question(s) and %d feedback older than %g days",
+                purged.questions,
+                purged.feedback,
+                self.retention_days,
+            )
+
+    def _spool_or_drop(self, record: dict) -> None:
+        try:
+            self.spool.append(record)
+        except OSError as error:
+            log.error("Lost question-log record %s at shutdown: %s", record.get("id"), error)
+
+
+def open_question_log(settings: Settings) -> QuestionLog:
+    """The log chosen by settings: PostgreSQL when DATABASE_URL is set, else SQLite in data_dir.
+    Raises ConfigError for an unusable DATABASE_URL; a database that is merely down is fine."""
+    try:
+        private_dir(settings.data_dir)
+        engine = build_engine(database_url(settings.database_url, settings.data_dir))
+        salt = load_client_salt(settings.client_hash_salt, settings.data_dir)
+        return QuestionLog(
+            engine,
+            settings.data_dir / SPOOL_DIR,
+            salt,
+            memory_backlog=settings.log_memory_backlog,
+            retention_days=settings.log_retention_days,
+        )
+    except OSError as error:
+        raise unwritable(settings, error) from None
+
+
+def purge_expired(settings: Settings, older_than_days: float | None = None) -> Purged:
+    """`assistant purge`: delete what is older than the retention (or `older_than_days`) now,
+    without starting a writer. Raises StoreUnavailable, or ConfigError for bad settings."""
+    days = settings.log_retention_days if older_than_days is None else older_than_days
+    try:
+        private_dir(settings.data_dir)
+        engine = build_engine(database_url(settings.database_url, settings.data_dir))
+    except OSError as error:
+        raise unwritable(settings, error) from None
+    try:
+        return purge_older_than(engine, days)
+    finally:
+        engine.dispose()
+
+
+def purge_older_than(engine: Engine, days: float) -> Purged:
+    """Delete questions older than `days` and their feedback; StoreUnavailable if it cannot."""
+    try:
+        return delete_before(engine, days)
+    except SQLAlchemyError as error:
+        raise StoreUnavailable(f"Cannot purge the question log: {reason(error)}") from None
+
+
+def delete_before(engine: Engine, days: float) -> Purged:
+    if not days > 0:
+        raise ConfigError(f"A purge needs a positive number of days, not {days:g} (0 keeps everything).")
+    cutoff = datetime.now(timezone.utc) - timedelta(days=days)
+    create_schema(engine)
+    with engine.begin() as conn:
+        asked, rated = delete_older_than(conn, cutoff)
+    return Purged(asked, rated)
+
+
+def unwritable(settings: Settings, error: OSError) -> ConfigError:
+    return ConfigError(
+        f"The question log needs a writable data folder ({settings.data_dir}): {error.strerror or error}. "
+        "Set ASSISTANT_DATA_DIR to one."
+    )
+
+
+def to_question_record(row: dict, latest: dict | None) -> QuestionRecord:
+    """A stored row as a record, its readers' words redacted again: rows stored before redaction
+    existed must not show contact details in a report either."""
+    words = {name: redact_optional(row[name]) for name in REDACTED_COLUMNS}
+    return QuestionRecord(
+        **{name: row[name] for name in QUESTION_COLUMNS},
+        **words,
+        liked=latest["liked"] if latest else None,
+        comment=redact_optional(latest["comment"]) if latest else None,
+        feedback_at=latest["created_at"] if latest else None,
+    )
+
+
+REDACTED_COLUMNS = ("question", "answer", "standalone_question")
+QUESTION_COLUMNS = (
+    "id",
+    "created_at",
+    "mode",
+    "abstained",
+    "session_id",
+    "client",
+    "safety_notice",
+    "citations",
+    "fallback_reason",
+    "latency_ms",
+    "prompt_tokens",
+    "completion_tokens",
+    "cost_usd",
+)

@@ -1,0 +1,32 @@
+"""Readers type fast: "dead bugg", "sholder taps", "how ofen". Words the corpus does not know are
+corrected to the closest word it does, when one is close enough to be the same word misspelt."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+
+from assistant.text.terms import STOPWORDS
+
+WORD = re.compile(r"[A-Za-z]{4,}")  # short words are too easy to "correct" into another word
+CUTOFF = 0.85  # "bugg"→"bug" (0.86) and "ofen"→"often" pass; "shoes"→"shows" (0.8) does not
+
+
+class Speller:
+    def __init__(self, vocabulary: Iterable[str]) -> None:
+        self.vocabulary = {w for w in vocabulary if len(w) >= 3}
+        self.by_initial: dict[str, list[str]] = {}
+        for word in sorted(self.vocabulary):
+            self.by_initial.setdefault(word[0], []).append(word)
+
+    def correct(self, text: str) -> str:
+        return WORD.sub(lambda m: self.correct_word(m.group(0)), text)
+
+    def correct_word(self, word: str) -> str:
+        lowered = word.lower()
+        if lowered in self.vocabulary or lowered in STOPWORDS:
+            return word
+        # Same first letter: typos rarely change it, and it keeps the search fast.
+        match = difflib.get_close_matches(lowered, self.by_initial.get(lowered[0], []), n=1, cutoff=CUTOFF)
+        return match[0] if match else word

@@ -1,0 +1,423 @@
+"""The Gradio chat: the full page at `/` and the compact `/embed` view the blog widget frames.
+
+Everything shown goes through `web_render`, which escapes readers' words and corpus passages;
+Gradio's own sanitizer stays on as a second line of defence.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import gradio as gr
+
+from assistant.answering.answer import Answer, TextDelta
+from assistant.answering.pipeline import Assistant
+from assistant.errors import AssistantError
+from assistant.web.limits import Limits, client_address
+from assistant.web.render import (
+    chat_markdown,
+    escape_markdown,
+    notice_markdown,
+    plain_markdown,
+    streaming_markdown,
+)
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+EXAMPLES = (
+    "Why does my back ache after long runs?",
+    "Which muscles make up the core?",
+    "How do I do a dead bug?",
+    "How often should runners train their core?",
+)
+WELCOME = "**Ask about core strength and back pain for runners.** Try one of these:"
+NOT_ADVICE = "Not medical advice. For pain, numbness or an injury, see a doctor or physiotherapist."
+BUDGET_NOTE = "Today's allowance of written answers is used up, so this answer quotes the passages directly."
+# The comment box holds 2,000 characters; the server refuses more rather than cutting a reader's words.
+MAX_COMMENT_CHARS = 2_000
+COMMENT_TOO_LONG = f"Please keep your comment under {MAX_COMMENT_CHARS:,} characters."
+NOT_TEXT = "Please send your question as plain text."
+ALREADY_RATED = "That answer has been rated already, or it is not one this server gave."
+MAX_RATEABLE = 50_000  # answers whose record ids are remembered for one rating each
+TROUBLE = "Sorry, something went wrong on our side while answering. Please try again in a moment."
+BAD_RECORD_ID = "That is not the record id of an answer; use the one /ask returned."
+RECORD_ID = re.compile(r"[0-9a-f]{32}")  # uuid4 hex, as assistant.questionlog.records.new_id makes them
+# After an answer, show where it starts (static/chat.js, inlined into the page head).
+SHOW_ANSWER_START = "() => window.runnersCoach && window.runnersCoach.showAnswerStart()"
+
+
+class FeedbackRefused(AssistantError):
+    """A rating or comment that cannot be taken (already rated, unknown answer, too long)."""
+
+    input_error = True
+
+
+class QuestionLog(Protocol):
+    """What the web needs from `assistant.questionlog.store.QuestionLog` (no call blocks on the database)."""
+
+    def record_answer(
+        self, answer: Answer, *, session_id: str | None = ..., client: str | None = ...
+    ) -> str: ...
+
+    def record_feedback(
+        self, record_id: str, liked: bool, comment: str | None = ..., *, require_durable: bool = ...
+    ) -> str:
+        """With `require_durable`, raises an `AssistantError` unless the record reached the disk."""
+
+    def flush(self, timeout: float = ...) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+# ---------------------------------------------------------------- rendering: Answer -> safe Markdown
+
+
+# ---------------------------------------------------------------- answering: limits, assistant, log
+
+
+@dataclass
+class Reply:
+    """The end of one answer: what to show, and the log record a thumbs up/down refers to."""
+
+    answer: Answer
+    record_id: str
+    note: str | None
+
+
+class ChatService:
+    """Questions from the web, through the limits to the assistant and into the question log.
+    Knows nothing about Gradio, so tests can drive it directly."""
+
+    def __init__(self, assistant: Assistant, limits: Limits, question_log: QuestionLog) -> None:
+        self.assistant = assistant
+        self.limits = limits
+        self.question_log = question_log
+        # Record ids handed out and not yet rated: each answer takes one rating, and only ids this
+        # server gave out are accepted (bounded; the oldest are forgotten first).
+        self.rateable: OrderedDict[str, None] = OrderedDict()
+        self.rateable_lock = threading.Lock()
+
+    def stream(
+        self, question: str, history: list[dict], client: str | None, session_id: str | None
+    ) -> Iterator[TextDelta | Reply]:
+        """Text deltas while a model writes, then a `Reply`. Raises `AssistantError`s for readers."""
+        self.limits.admit(client, sum(turn["role"] == "user" for turn in history))
+        use_model = self.limits.use_model()
+        note = BUDGET_NOTE if self.assistant.settings.llm_enabled() and not use_model else None
+        answer = None
+        for event in self.assistant.stream(question, self.limits.recent_history(history), use_llm=use_model):
+            if isinstance(event, Answer):
+                answer = event
+            else:
+                yield event
+        assert answer is not None
+        self.limits.record(answer)
+        record_id = self.question_log.record_answer(answer, session_id=session_id, client=client)
+        with self.rateable_lock:
+            self.rateable[record_id] = None
+            while len(self.rateable) > MAX_RATEABLE:
+                self.rateable.popitem(last=False)
+        yield Reply(answer, record_id, note)
+
+    def finished_reply(self, question: str, client: str | None, session_id: str | None) -> Reply:
+        """One question, no history, answered to the end. Raises `AssistantError`s for readers."""
+        return [e for e in self.stream(question, [], client, session_id) if isinstance(e, Reply)][-1]
+
+    def answer_markdown(self, question: str, client: str | None, session_id: str | None) -> str:
+        """One question, no history: the finished answer as Markdown, or the reader-facing problem."""
+        try:
+            reply = self.finished_reply(question, client, session_id)
+        except AssistantError as problem:
+            return escape_markdown(str(problem))
+        return plain_markdown(reply.answer, reply.note)
+
+    def answer_with_record(self, question: str, client: str | None, session_id: str | None) -> dict:
+        """Like `answer_markdown`, plus the log record id an API caller's feedback refers to
+        (None when the question was refused, so there is nothing to rate)."""
+        try:
+            reply = self.finished_reply(question, client, session_id)
+        except AssistantError as problem:
+            return {"markdown": escape_markdown(str(problem)), "record_id": None}
+        return {"markdown": plain_markdown(reply.answer, reply.note), "record_id": reply.record_id}
+
+    def rate(self, record_id: str, liked: bool, client: str | None, comment: str | None = None) -> None:
+        """A reader's thumbs on an answer this server gave: once per answer, and counted against the
+        reader's rate limit like a question. Raises `AssistantError`s for readers."""
+        with self.rateable_lock:
+            if record_id not in self.rateable:
+                raise FeedbackRefused(ALREADY_RATED)
+            self.limits.admit(client)
+            del self.rateable[record_id]
+        try:
+            self.question_log.record_feedback(record_id, liked, comment, require_durable=True)
+        except AssistantError:
+            with self.rateable_lock:  # not kept: the reader may try again
+                self.rateable[record_id] = None
+            raise
+
+    def comment(self, record_id: str, liked: bool, comment: str, client: str | None) -> None:
+        """A comment on an answer already rated. Too long is refused, not cut: a reader's words are
+        kept whole or handed back."""
+        comment = comment.strip()
+        if len(comment) > MAX_COMMENT_CHARS:
+            raise FeedbackRefused(COMMENT_TOO_LONG)
+        if comment:
+            self.limits.admit(client)
+            self.question_log.record_feedback(record_id, liked, comment, require_durable=True)
+
+    def api_feedback(self, record_id: object, liked: object, comment: object, client: str | None) -> str:
+        """Thumbs from an API caller: "ok", or why not."""
+        if not isinstance(record_id, str) or not RECORD_ID.fullmatch(record_id):
+            return BAD_RECORD_ID
+        if not isinstance(liked, bool) or not isinstance(comment, str | None):
+            return "Send liked as true or false, and comment as text."
+        if comment and len(comment.strip()) > MAX_COMMENT_CHARS:
+            return COMMENT_TOO_LONG
+        try:
+            self.rate(record_id, liked, client, (comment or "").strip() or None)
+        except AssistantError as problem:
+            return str(problem)
+        return "ok"
+
+
+# ---------------------------------------------------------------- the Gradio page
+
+
+@dataclass
+class Conversation:
+    """One browser tab's chat, kept on the server. The chat the page shows is rebuilt from here on
+    every event: the server never reads back what the browser holds in its chat component (a
+    client can put anything there, file references included)."""
+
+    shown: list[dict] = field(default_factory=list)  # the chat messages as the page renders them
+    turns: list[dict] = field(default_factory=list)  # the raw turns follow-ups are answered from
+    records: dict[int, str] = field(default_factory=dict)  # chat message index -> log record id
+    pending: tuple[str, bool] | None = None  # the answer (and thumbs) a comment will be attached to
+
+
+def pick_example(data: gr.SelectData) -> str:
+    """The example the reader clicked, looked up by position: its text comes from this server."""
+    index = data.index
+    return EXAMPLES[index] if isinstance(index, int) and 0 <= index < len(EXAMPLES) else ""
+
+
+def reader_address(request: gr.Request | None, trusted_proxies: int) -> str | None:
+    if request is None:
+        return None
+    peer = request.client.host if request.client else None
+    return client_address(peer, request.headers.get("x-forwarded-for"), trusted_proxies)
+
+
+class ChatPage:
+    """Builds one view's Blocks and holds its event handlers, which adapt Gradio values to
+    `ChatService`. `compact` is the `/embed` view: no header, the chat fills the frame."""
+
+    def __init__(self, service: ChatService, title: str, trusted_proxies: int, compact: bool = False) -> None:
+        self.service = service
+        self.title = title
+        self.trusted_proxies = trusted_proxies
+        self.compact = compact
+
+    def stream_into_chat(
+        self, message: object, conversation: Conversation | None, request: gr.Request
+    ) -> Iterator[tuple[str, list[dict], Conversation]]:
+        """Stream one answer into the chat; problems become a plain message in the chat."""
+        conversation = conversation or Conversation()
+        chat = conversation.shown
+        if not isinstance(message, str):
+            chat.append({"role": "assistant", "content": notice_markdown(NOT_TEXT)})
+            yield "", list(chat), conversation
+            return
+        if message.strip():
+            chat.append({"role": "user", "content": escape_markdown(message)})
+        chat.append({"role": "assistant", "content": "…"})
+        yield "", list(chat), conversation
+        key, written = str(len(chat)), ""
+        try:
+            client = reader_address(request, self.trusted_proxies)
+            for event in self.service.stream(message, conversation.turns, client, request.session_hash):
+                if isinstance(event, TextDelta):
+                    written += event.text
+                    chat[-1] = {"role": "assistant", "content": streaming_markdown(written)}
+                else:
+                    chat[-1] = {
+                        "role": "assistant",
+                        "content": chat_markdown(event.answer, key, event.note, expanded=not self.compact),
+                    }
+                    conversation.records[len(chat) - 1] = event.record_id
+                    conversation.turns += [
+                        {"role": "user", "content": event.answer.question},
+                        {"role": "assistant", "content": event.answer.text},
+                    ]
+                yield "", list(chat), conversation
+        except AssistantError as problem:
+            chat[-1] = {"role": "assistant", "content": notice_markdown(str(problem))}
+            yield "", list(chat), conversation
+        except Exception:
+            log.exception("Answering a web question failed")
+            chat[-1] = {"role": "assistant", "content": notice_markdown(TROUBLE)}
+            yield "", list(chat), conversation
+
+    def record_thumbs(
+        self, conversation: Conversation | None, data: gr.LikeData, request: gr.Request
+    ) -> tuple[Conversation, Any, Any]:
+        """Store the thumbs at once (one per answer), then offer the optional comment box."""
+        conversation = conversation or Conversation()
+        index = data.index[0] if isinstance(data.index, list | tuple) and data.index else data.index
+        record_id = conversation.records.get(index) if isinstance(index, int) else None
+        if record_id is None or not isinstance(data.liked, bool):
+            return conversation, gr.update(visible=False), gr.update()
+        try:
+            self.service.rate(record_id, data.liked, reader_address(request, self.trusted_proxies))
+        except AssistantError as problem:
+            gr.Info(str(problem))
+            return conversation, gr.update(visible=False), gr.update()
+        conversation.pending = (record_id, data.liked)
+        label = "Thanks! Anything to add? (optional)" if data.liked else "Thanks. What was wrong? (optional)"
+        return conversation, gr.update(visible=True), gr.update(label=label, value="")
+
+    def record_comment(
+        self, comment: object, conversation: Conversation | None, request: gr.Request
+    ) -> tuple[Conversation, Any, Any]:
+        """Attach the comment to the answer just rated; a refused one stays in the box."""
+        conversation = conversation or Conversation()
+        if conversation.pending and isinstance(comment, str) and comment.strip():
+            record_id, liked = conversation.pending
+            try:
+                self.service.comment(record_id, liked, comment, reader_address(request, self.trusted_proxies))
+            except AssistantError as problem:
+                gr.Warning(str(problem))
+                return conversation, gr.update(), gr.update()
+            gr.Info("Thanks for your feedback.")
+        conversation.pending = None
+        return conversation, gr.update(visible=False), ""
+
+    def new_chat(self) -> tuple[list, None, Any]:
+        return [], None, gr.update(visible=False)
+
+    def api_chat(self, message: str, request: gr.Request) -> str:
+        """Answer one question from the runner's-core corpus; Markdown with the cited sources."""
+        client = reader_address(request, self.trusted_proxies)
+        return self.service.answer_markdown(message, client, getattr(request, "session_hash", None))
+
+    def api_ask(self, message: str, request: gr.Request) -> dict:
+        """Answer one question; JSON with the Markdown answer and the `record_id` /feedback takes."""
+        client = reader_address(request, self.trusted_proxies)
+        return self.service.answer_with_record(message, client, getattr(request, "session_hash", None))
+
+    def api_feedback(self, record_id: str, liked: bool, request: gr.Request, comment: str = "") -> str:
+        """Thumbs up (liked=true) or down, with an optional comment, on an answer from /ask."""
+        client = reader_address(request, self.trusted_proxies)
+        return self.service.api_feedback(record_id, liked, comment, client)
+
+    def build(self, concurrency: int = 8, queue_size: int = 100) -> gr.Blocks:
+        compact = self.compact
+        with gr.Blocks(
+            title=self.title, analytics_enabled=False, fill_height=compact, elem_classes=["coach"]
+        ) as blocks:
+            conversation = gr.State(None)
+            if not compact:
+                gr.Markdown(f"# {escape_markdown(self.title)}", elem_id="page-title")
+                gr.Markdown(
+                    "Answers come only from our article and trainer notes, "
+                    "and cite the passages they rest on.",
+                    elem_classes=["intro"],
+                )
+            chatbot = gr.Chatbot(
+                label="Conversation",
+                elem_id="chat",
+                show_label=False,
+                height=None if compact else 560,
+                scale=1,
+                layout="bubble",
+                placeholder=WELCOME,
+                examples=[{"text": q} for q in EXAMPLES],
+                latex_delimiters=[],
+                sanitize_html=True,
+                allow_tags=False,
+                feedback_options=("Like", "Dislike"),
+                buttons=["copy"],
+                group_consecutive_messages=False,
+            )
+            with gr.Row(equal_height=True, elem_classes=["ask-row"]):
+                question = gr.Textbox(
+                    label="Your question",
+                    elem_id="question",
+                    show_label=False,
+                    placeholder="Ask about your core and back…",
+                    scale=5,
+                    max_lines=4,
+                    autofocus=not compact,
+                    submit_btn="Ask",
+                )
+            with gr.Group(visible=False, elem_id="feedback") as feedback_box:
+                comment = gr.Textbox(
+                    label="Anything to add? (optional)",
+                    elem_id="feedback-comment",
+                    max_lines=3,
+                    max_length=2000,
+                )
+                with gr.Row():
+                    send = gr.Button(
+                        "Send feedback",
+                        size="sm",
+                        variant="primary",
+                        scale=0,
+                        min_width=140,
+                        elem_id="feedback-send",
+                    )
+                    skip = gr.Button("No thanks", size="sm", scale=0, min_width=110, elem_id="feedback-skip")
+            with gr.Row(elem_classes=["footer-row"]):
+                gr.Markdown(NOT_ADVICE, elem_id="not-advice", elem_classes=["not-advice"])
+                new_chat = gr.Button("New chat", size="sm", scale=0, elem_id="new-chat")
+
+            answer_io = dict(
+                fn=self.stream_into_chat,
+                inputs=[question, conversation],
+                outputs=[question, chatbot, conversation],
+                api_visibility="private",
+                show_progress="hidden",
+            )
+            question.submit(**answer_io).then(None, js=SHOW_ANSWER_START)
+            example = chatbot.example_select(
+                pick_example, None, question, api_visibility="private", queue=False
+            )
+            example.then(**answer_io).then(None, js=SHOW_ANSWER_START)
+            chatbot.like(
+                self.record_thumbs,
+                [conversation],
+                [conversation, feedback_box, comment],
+                api_visibility="private",
+            )
+            for trigger in (send.click, comment.submit):
+                trigger(
+                    self.record_comment,
+                    [comment, conversation],
+                    [conversation, feedback_box, comment],
+                    api_visibility="private",
+                )
+            skip.click(
+                lambda: gr.update(visible=False), None, feedback_box, api_visibility="private", queue=False
+            )
+            chatbot.clear(lambda: None, None, conversation, api_visibility="private", queue=False)
+            new_chat.click(
+                self.new_chat,
+                None,
+                [chatbot, conversation, feedback_box],
+                api_visibility="private",
+                queue=False,
+            )
+            if not compact:
+                gr.api(self.api_chat, api_name="chat")
+                gr.api(self.api_ask, api_name="ask")
+                gr.api(self.api_feedback, api_name="feedback")
+        # One queue per mounted view; answers run side by side up to `concurrency`, and at most
+        # `queue_size` wait (then a plain "busy"), far below Gradio's 2,000-session table.
+        return blocks.queue(default_concurrency_limit=concurrency, max_size=queue_size)

@@ -1,0 +1,116 @@
+"""Real servers on loopback and a real Chromium, for the web and widget tests.
+
+`LiveServer` (from tests.loopback) runs any ASGI app (our chat, or a page pretending to be a blog)
+in a thread on a free 127.0.0.1 port, so one test run holds several origins at once. Chromium is Debian's, never a
+downloaded one; tests that need it skip only when it is not installed (CI installs it).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from starlette.applications import Starlette
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
+
+from assistant.questionlog.store import QuestionLog, open_question_log
+from assistant.settings import PROJECT_ROOT
+from assistant.web.server import create_app
+from testkit.isolated import make_settings
+from testkit.loopback import LOOPBACK, LiveServer, free_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+DOCS = PROJECT_ROOT / "docs"
+
+
+def static_pages(pages: dict[str, str]) -> Starlette:
+    """A site serving fixed HTML pages: the blog that embeds the widget, or a site that must not."""
+
+    def route(html: str):
+        async def page(_request: object) -> HTMLResponse:
+            return HTMLResponse(html)
+
+        return page
+
+    return Starlette(routes=[Route(path, route(html)) for path, html in pages.items()])
+
+
+def blog_page(app_origin: str) -> str:
+    """examples/blog.html as shipped, pointed at the test's assistant."""
+    html = (PROJECT_ROOT / "examples" / "blog.html").read_text(encoding="utf-8")
+    return html.replace("http://127.0.0.1:7860/", f"{app_origin}/")
+
+
+def framing_page(embed_url: str) -> str:
+    return f'<!doctype html><title>Another site</title><iframe id="framed" src="{embed_url}"></iframe>'
+
+
+def save_screenshot(page: object, name: str, docs_name: str | None = None) -> Path:
+    """Into test-artifacts/screenshots (gitignored). With UPDATE_DOCS_SCREENSHOTS=1, `docs_name` also
+    refreshes the README's copy in docs/ (opt-in, so a test run leaves the work tree clean)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / name
+    page.screenshot(path=str(path))  # type: ignore[attr-defined]
+    if docs_name and os.environ.get("UPDATE_DOCS_SCREENSHOTS") == "1":
+        DOCS.mkdir(exist_ok=True)
+        shutil.copyfile(path, DOCS / docs_name)
+    return path
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Sites:
+    """The assistant, a blog allowed to embed it, and a site that is not, each its own origin."""
+
+    app: LiveServer
+    blog: LiveServer
+    other: LiveServer
+    log: QuestionLog
+
+
+@pytest.fixture(scope="session")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
+    blog_port, other_port = free_port(), free_port()
+    blog_origin = f"http://{LOOPBACK}:{blog_port}"
+    settings = make_settings(
+        tmp_path_factory.mktemp("web"),
+        allowed_origins=[blog_origin],
+        rate_limit_per_minute=600,
+        rate_limit_burst=100,
+    )
+    log = open_question_log(settings)
+    app = LiveServer(create_app(settings, question_log=log)).start()
+    embed = f"{app.origin}/embed/"
+    blog = LiveServer(static_pages({"/": blog_page(app.origin), "/frame": framing_page(embed)}), blog_port)
+    other = LiveServer(static_pages({"/": framing_page(embed)}), other_port)
+    running = Sites(app, blog.start(), other.start(), log)
+    yield running
+    for server in (other, blog, app):
+        server.stop()
+    log.close()
