@@ -1,14 +1,15 @@
-"""The question log's tables and the few statements it needs, for SQLite and PostgreSQL alike.
+"""The question log's tables and the few statements it needs, for SQLite and PostgreSQL alike,
+and what a failure means: the database is away (retry) or code and schema disagree (stop).
 
-Inserts are idempotent (insert-or-ignore on the uuid primary key), so a spool replayed twice, or
-by two replicas at once, can never duplicate a record.
+The tables here are the schema at the newest migration (`assistant.questionlog.schema` applies
+them). Inserts are idempotent (insert-or-ignore on the uuid primary key), so an outbox shipped
+twice, or by two processes at once, can never duplicate a record.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import time
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -34,9 +35,16 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import (
+    DBAPIError,
+    DisconnectionError,
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+    SQLAlchemyError,
+)
 
-from assistant.errors import ConfigError
+from assistant.errors import AssistantError, ConfigError
 from assistant.questionlog.private_files import open_private, private_dir, private_file
 
 log = logging.getLogger(__name__)
@@ -46,6 +54,19 @@ SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
 # How long SQLite waits on another connection's lock before the writer backs off and retries.
 SQLITE_BUSY_MS = 1000
 PG_CONNECT_TIMEOUT_S = 3
+
+# Words in a driver's message that mean a table or column is missing, not that the server is away
+# (SQLite reports both as OperationalError).
+SCHEMA_WORDS = ("no such table", "no such column", "has no column", "does not exist", "undefined")
+
+
+class StoreUnavailable(AssistantError):
+    """The question log's database cannot be reached (down, locked, full) right now; retry later."""
+
+
+class SchemaMismatch(AssistantError):
+    """The database's schema and this code disagree: a retry cannot help, a person must act."""
+
 
 metadata = MetaData()
 questions = Table(
@@ -76,7 +97,7 @@ feedback = Table(
     Column("record_id", String(32), nullable=False, index=True),
     Column("liked", Boolean, nullable=False),
     Column("comment", Text),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
 )
 TABLES = {"question": questions, "feedback": feedback}
 
@@ -122,11 +143,12 @@ def prepare_sqlite_file(url: str) -> None:
     """Create the database file owner-only (0600) before SQLite does, and tighten one an older
     version left readable. SQLite gives its -wal and -shm files the database file's mode."""
     path = url.removeprefix("sqlite:///").split("?", 1)[0]
-    if not url.startswith("sqlite:///") or not path or path == ":memory:":
-        return
-    database = Path(path)
-    if not database.parent.is_dir():
-        return  # SQLite's own error says it better on first connect
+    if url.startswith("sqlite:///") and path and path != ":memory:" and Path(path).parent.is_dir():
+        private_sqlite_file(Path(path))  # else SQLite's own error says it better on first connect
+
+
+def private_sqlite_file(database: Path) -> None:
+    """Create (or tighten) an SQLite file and its companions owner-only."""
     os.close(open_private(database, os.O_RDWR))
     for suffix in SQLITE_COMPANIONS:
         private_file(database.with_name(database.name + suffix))
@@ -143,24 +165,6 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA secure_delete=ON")
     finally:
         cursor.close()
-
-
-def create_schema(engine: Engine, attempts: int = 3) -> None:
-    """create_all, tolerating a replica creating the same tables at the same moment."""
-    for attempt in range(1, attempts + 1):
-        try:
-            metadata.create_all(engine, checkfirst=True)
-            return
-        except DBAPIError as error:
-            # Losing the race shows up as "already exists" / a unique violation on pg_type.
-            if error.connection_invalidated or attempt == attempts or not _lost_create_race(error):
-                raise
-            time.sleep(0.05 * attempt)
-
-
-def _lost_create_race(error: DBAPIError) -> bool:
-    text = str(error.orig).lower()
-    return "already exists" in text or "duplicate key" in text or "unique" in text
 
 
 def insert_ignoring_duplicates(conn: Connection, kind: str, rows: Sequence[dict]) -> None:
@@ -213,3 +217,24 @@ def delete_older_than(conn: Connection, cutoff: datetime) -> tuple[int, int]:
 def as_utc(moment: datetime) -> datetime:
     """SQLite hands datetimes back without a zone; everything stored is UTC."""
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+def failure(error: SQLAlchemyError, doing: str) -> AssistantError | None:
+    """What a database error means: StoreUnavailable (down, locked, full: retry), SchemaMismatch
+    (a table or column missing, a statement the schema refuses), or None for a row the database
+    refuses (a bad value), which only that row should pay for."""
+    why = reason(error)
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return StoreUnavailable(f"Cannot {doing}: {why}")
+    missing = any(word in why.lower() for word in SCHEMA_WORDS)
+    if isinstance(error, (OperationalError, InterfaceError, DisconnectionError)) and not missing:
+        return StoreUnavailable(f"Cannot {doing}: {why}")
+    if missing or isinstance(error, ProgrammingError):
+        return SchemaMismatch(f"Cannot {doing}: the database's schema does not match this code ({why})")
+    return None
+
+
+def reason(error: BaseException) -> str:
+    """The first line of the driver's message: enough to act on, no stack trace."""
+    text = str(getattr(error, "orig", None) or error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -1,11 +1,13 @@
 """The question log: every answer and every thumbs-up/down, kept so the owner can see what readers
 asked and where the corpus falls short.
 
-Recording never blocks on (or fails because of) the database: a record is fsynced to a local
-spool first (`assistant.questionlog.spool`), and a background thread (`assistant.questionlog.writer`) moves it into
-SQLite or PostgreSQL. A record not yet written when the process stops is replayed on next start.
-When the spool's disk refuses a record (full, failing) it is held in memory, up to a cap, and is
-lost if the process is killed: callers that tell someone "saved" pass `require_durable=True`.
+Recording never blocks on (or fails because of) the database: a record is committed to a local
+SQLite outbox first (`assistant.questionlog.outbox`), and a background thread
+(`assistant.questionlog.writer`) ships it to SQLite or PostgreSQL, whose tables are migrated when
+the log opens (`assistant.questionlog.schema`). A record not yet shipped when the process stops
+is shipped on next start. When the outbox's disk refuses a record (full, failing) it is held in
+memory, up to a cap, and is lost if the process is killed: callers that tell someone "saved"
+pass `require_durable=True`.
 
 Privacy: contact details are redacted before a record is made (`assistant.questionlog.redact`), readers'
 addresses and session ids are kept only as salted hashes, files are owner-only, and questions
@@ -16,10 +18,10 @@ from __future__ import annotations
 
 import atexit
 import logging
+import sqlite3
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -27,12 +29,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from assistant.answering.answer import Answer
 from assistant.errors import AssistantError, ConfigError
 from assistant.questionlog.database import (
+    SchemaMismatch,
+    StoreUnavailable,
     build_engine,
-    create_schema,
     database_url,
     delete_older_than,
+    failure,
     select_questions,
 )
+from assistant.questionlog.outbox import OUTBOX_FILE, Outbox, adopt_spool
 from assistant.questionlog.private_files import private_dir
 from assistant.questionlog.records import (
     answer_record,
@@ -44,17 +49,13 @@ from assistant.questionlog.records import (
     session_fingerprint,
 )
 from assistant.questionlog.redact import redact_optional
-from assistant.questionlog.spool import Spool
-from assistant.questionlog.writer import SpoolWriter, reason
+from assistant.questionlog.schema import upgrade_schema
+from assistant.questionlog.writer import Writer
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
-SPOOL_DIR = "spool"
+OLD_SPOOL_DIR = "spool"  # where releases before the outbox kept unwritten records
 CLOSE_TIMEOUT_S = 5.0
-
-
-class StoreUnavailable(AssistantError):
-    """The question log's database cannot be read right now."""
 
 
 class RecordNotKept(AssistantError):
@@ -109,29 +110,27 @@ class QuestionLog:
     def __init__(
         self,
         engine: Engine,
-        spool_dir: Path,
+        outbox: Outbox,
         client_salt: bytes,
         *,
-        retry_initial_s: float = 0.1,
-        retry_max_s: float = 30.0,
         memory_backlog: int = 1000,
         retention_days: float = 0,
+        schema_ready: bool = False,
     ) -> None:
-        """`memory_backlog`: records held in memory while the spool's disk refuses them.
+        """`memory_backlog`: records held in memory while the outbox's disk refuses them.
         `retention_days`: questions older than this are purged on the first write pass and daily
-        after (0 keeps them forever)."""
+        after (0 keeps them forever). `schema_ready`: the tables are migrated already."""
         self.engine = engine
-        self.spool = Spool(spool_dir)
+        self.outbox = outbox
         self.client_salt = client_salt
         self.retention_days = retention_days
-        self.writer = SpoolWriter(
-            self.spool,
+        self.writer = Writer(
+            outbox,
             engine,
             record_to_row,
-            retry_initial_s=retry_initial_s,
-            retry_max_s=retry_max_s,
             memory_limit=memory_backlog,
             housekeeping=self._purge_expired if retention_days > 0 else None,
+            schema_ready=schema_ready,
         )
         self._closed = False
         self._close_lock = threading.Lock()
@@ -194,51 +193,54 @@ class QuestionLog:
         return self.writer.flush(timeout)
 
     def close(self) -> None:
-        """Write what can be written within a few seconds; the rest stays spooled for next start."""
+        """Write what can be written within a few seconds; the rest stays in the outbox for next start."""
         with self._close_lock:
             if self._closed:
                 return
             self._closed = True
         atexit.unregister(self.close)
-        finished = self.writer.stop(CLOSE_TIMEOUT_S)
-        for record in self.writer.memory_backlog():
-            self._spool_or_drop(record)
-        self.spool.close()
-        if finished:
-            self.engine.dispose()
+        if not self.writer.stop(CLOSE_TIMEOUT_S):
+            return  # still writing: the process's exit ends it, what it has not shipped stays
+        held = self.writer.memory_backlog()
+        try:
+            self.outbox.append(held)
+        except sqlite3.Error as error:
+            log.error("Lost %d question-log record(s) held in memory at shutdown: %s", len(held), error)
+        self.outbox.close()
+        self.engine.dispose()
 
     def questions(self, since: datetime | None = None) -> list[QuestionRecord]:
         """Logged answers (asked at or after `since`, UTC if naive), oldest first, with feedback.
-        Reads the database: call `flush()` first to include records still in the spool."""
+        Reads the database: call `flush()` first to include records still in the outbox.
+        Raises StoreUnavailable, or SchemaMismatch when the tables cannot be brought in line."""
         if since is not None:
             since = since.replace(tzinfo=timezone.utc) if since.tzinfo is None else since
+        upgrade_schema(self.engine)
         try:
-            create_schema(self.engine)
             with self.engine.connect() as conn:
                 rows = select_questions(conn, since.astimezone(timezone.utc) if since else None)
         except SQLAlchemyError as error:
-            raise StoreUnavailable(f"Cannot read the question log: {reason(error)}") from None
+            raise failure(error, "read the question log") or StoreUnavailable(str(error)) from None
         return [to_question_record(row, latest) for row, latest in rows]
 
     def _accept(self, record: dict, hold_in_memory: bool) -> bool:
-        """True once the record is fsynced to the spool; else it is held in memory (if allowed
-        and there is room) and the answer is False: a kill -9 would lose it."""
+        """True once the record is committed to the outbox; else it is held in memory (if
+        allowed and there is room) and the answer is False: a kill -9 would lose it."""
         try:
-            self.spool.append(record)
-        except OSError as error:
+            self.outbox.append([record])
+        except (OSError, sqlite3.Error) as error:
             if not hold_in_memory:
-                log.error("Question-log spool write failed (%s); record %s refused", error, record["id"])
+                log.error("Question-log outbox write failed (%s); record %s refused", error, record["id"])
                 return False
-            log.error("Question-log spool write failed (%s); holding the record in memory", error)
+            log.error("Question-log outbox write failed (%s); holding the record in memory", error)
             self.writer.keep_in_memory(record)
             return False
         self.writer.notify()
         return True
 
     def _purge_expired(self) -> None:
-        """The writer's housekeeping: the retention purge, raising SQLAlchemyError for the writer
-        to tell a database that is away from one that refuses."""
-        purged = delete_before(self.engine, self.retention_days)
+        """The writer's housekeeping: the retention purge (StoreUnavailable: retried)."""
+        purged = purge_older_than(self.engine, self.retention_days)
         if purged.questions or purged.feedback:
             log.info(
                 "Question log: purged %d question(s) and %d feedback older than %g days",
@@ -247,29 +249,38 @@ class QuestionLog:
                 self.retention_days,
             )
 
-    def _spool_or_drop(self, record: dict) -> None:
-        try:
-            self.spool.append(record)
-        except OSError as error:
-            log.error("Lost question-log record %s at shutdown: %s", record.get("id"), error)
-
 
 def open_question_log(settings: Settings) -> QuestionLog:
-    """The log chosen by settings: PostgreSQL when DATABASE_URL is set, else SQLite in data_dir.
-    Raises ConfigError for an unusable DATABASE_URL; a database that is merely down is fine."""
+    """The log chosen by settings: PostgreSQL when DATABASE_URL is set, else SQLite in data_dir,
+    its tables migrated to this release. Raises ConfigError for an unusable DATABASE_URL or data
+    folder, SchemaMismatch when the tables cannot be migrated; a database that is merely away is
+    fine (the writer migrates it once it answers)."""
     try:
         private_dir(settings.data_dir)
         engine = build_engine(database_url(settings.database_url, settings.data_dir))
         salt = load_client_salt(settings.client_hash_salt, settings.data_dir)
-        return QuestionLog(
-            engine,
-            settings.data_dir / SPOOL_DIR,
-            salt,
-            memory_backlog=settings.log_memory_backlog,
-            retention_days=settings.log_retention_days,
-        )
-    except OSError as error:
+        outbox = Outbox(settings.data_dir / OUTBOX_FILE)
+        adopt_spool(settings.data_dir / OLD_SPOOL_DIR, outbox)
+    except (OSError, sqlite3.Error) as error:
         raise unwritable(settings, error) from None
+    try:
+        upgrade_schema(engine)
+        ready = True
+    except StoreUnavailable as error:
+        log.warning("%s; the question log keeps records until it can", error)
+        ready = False
+    except SchemaMismatch:
+        outbox.close()
+        engine.dispose()
+        raise
+    return QuestionLog(
+        engine,
+        outbox,
+        salt,
+        memory_backlog=settings.log_memory_backlog,
+        retention_days=settings.log_retention_days,
+        schema_ready=ready,
+    )
 
 
 def purge_expired(settings: Settings, older_than_days: float | None = None) -> Purged:
@@ -288,26 +299,24 @@ def purge_expired(settings: Settings, older_than_days: float | None = None) -> P
 
 
 def purge_older_than(engine: Engine, days: float) -> Purged:
-    """Delete questions older than `days` and their feedback; StoreUnavailable if it cannot."""
-    try:
-        return delete_before(engine, days)
-    except SQLAlchemyError as error:
-        raise StoreUnavailable(f"Cannot purge the question log: {reason(error)}") from None
-
-
-def delete_before(engine: Engine, days: float) -> Purged:
+    """Delete questions older than `days` and their feedback. Raises StoreUnavailable if the
+    database cannot be reached, SchemaMismatch if its tables cannot be brought in line."""
     if not days > 0:
         raise ConfigError(f"A purge needs a positive number of days, not {days:g} (0 keeps everything).")
     cutoff = datetime.now(timezone.utc) - timedelta(days=days)
-    create_schema(engine)
-    with engine.begin() as conn:
-        asked, rated = delete_older_than(conn, cutoff)
+    upgrade_schema(engine)
+    try:
+        with engine.begin() as conn:
+            asked, rated = delete_older_than(conn, cutoff)
+    except SQLAlchemyError as error:
+        raise failure(error, "purge the question log") or StoreUnavailable(str(error)) from None
     return Purged(asked, rated)
 
 
-def unwritable(settings: Settings, error: OSError) -> ConfigError:
+def unwritable(settings: Settings, error: Exception) -> ConfigError:
+    why = getattr(error, "strerror", None) or error
     return ConfigError(
-        f"The question log needs a writable data folder ({settings.data_dir}): {error.strerror or error}. "
+        f"The question log needs a writable data folder ({settings.data_dir}): {why}. "
         "Set ASSISTANT_DATA_DIR to one."
     )
 
