@@ -125,7 +125,7 @@ def run_calibrate(args: argparse.Namespace) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from assistant.questionlog.report import run_report as report
+    from assistant.questionlog.commands import run_report as report
 
     return report(args)
 

@@ -15,13 +15,13 @@ from assistant.answering.answer import Answer
 from assistant.cli import main
 from assistant.questionlog.database import (
     build_engine,
-    create_schema,
     database_url,
     insert_ignoring_duplicates,
 )
 from assistant.questionlog.drafts import export_cases, unique_id
 from assistant.questionlog.records import answer_record, record_to_row
 from assistant.questionlog.report import group_questions
+from assistant.questionlog.schema import upgrade_schema
 from assistant.questionlog.store import QuestionLog, QuestionRecord, open_question_log
 from assistant.settings import Settings
 from testkit.isolated import make_settings
@@ -183,7 +183,7 @@ def test_report_since_leaves_out_older_questions(settings: Settings, question_lo
     )
     old["created_at"] = (datetime.now(timezone.utc) - timedelta(days=30)).isoformat()
     engine = build_engine(database_url(None, settings.data_dir))
-    create_schema(engine)
+    upgrade_schema(engine)
     with engine.begin() as conn:
         kind, row = record_to_row(old)
         insert_ignoring_duplicates(conn, kind, [row])
@@ -229,7 +229,7 @@ def test_export_redacts_contact_details_from_questions_ids_and_comments(
     legacy = answer_record("a" * 32, Answer(question="x", text="…", abstained=True), None, None)
     legacy["question"] = "Call me at 555-987-6543 or mail sam@example.org: hip pain after 10K?"
     engine = build_engine(database_url(any_settings.database_url, any_settings.data_dir))
-    create_schema(engine)
+    upgrade_schema(engine)
     with engine.begin() as conn:
         kind, row = record_to_row(legacy)
         insert_ignoring_duplicates(conn, kind, [row])

@@ -1,13 +1,15 @@
 """The question log: nothing a reader asked is lost, whatever the database or the process does.
 
 The same behaviour runs against SQLite and a real PostgreSQL (testkit/pg.py). Failures are real:
-SQLite is locked by another connection, PostgreSQL is stopped, the writing process is SIGKILLed.
+SQLite is locked by another connection, PostgreSQL is stopped, the writing process is SIGKILLed,
+the outbox's disk is full.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import statistics
@@ -23,25 +25,29 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from assistant.answering.answer import Answer, Citation, Usage
 from assistant.errors import ConfigError
 from assistant.questionlog.database import (
+    SchemaMismatch,
     build_engine,
-    create_schema,
     database_url,
     feedback,
     insert_ignoring_duplicates,
+    metadata,
     questions,
 )
+from assistant.questionlog.outbox import Outbox
 from assistant.questionlog.records import answer_record, feedback_record, record_to_row
-from assistant.questionlog.spool import Spool
+from assistant.questionlog.schema import HEAD, MIGRATIONS, current_revision, upgrade_schema
 from assistant.questionlog.store import QuestionLog, RecordNotKept, open_question_log
 from assistant.settings import Settings
 from testkit.isolated import make_settings
 from testkit.pg import PostgresServer, postgres_server  # noqa: F401  (fixture)
 
+# The database and spool release 5715e69 left, frozen: see write_old_log.py there.
+OLD_RELEASE = Path(__file__).parent / "fixtures" / "questionlog_5715e69"
 LONG_QUESTION = ("Why does my lower back ache after long runs? 🏃‍♀️ Ünïcödé — 「腰痛」 " * 400)[:20_000]
 
 
@@ -72,7 +78,7 @@ class Backend:
     def counts(self) -> tuple[Counter[str], Counter[str]]:
         """How many times each question id and each feedback id is in the database."""
         engine = build_engine(self.url)
-        create_schema(engine)
+        upgrade_schema(engine)
         with engine.connect() as conn:
             asked = Counter(conn.execute(select(questions.c.id)).scalars())
             rated = Counter(conn.execute(select(feedback.c.id)).scalars())
@@ -82,11 +88,17 @@ class Backend:
     def insert(self, records: list[dict]) -> None:
         """Rows straight into the database, as an older version (or an older day) left them."""
         engine = build_engine(self.url)
-        create_schema(engine)
+        upgrade_schema(engine)
         with engine.begin() as conn:
             for record in records:
                 kind, row = record_to_row(record)
                 insert_ignoring_duplicates(conn, kind, [row])
+        engine.dispose()
+
+    def execute(self, statement: str) -> None:
+        engine = build_engine(self.url)
+        with engine.begin() as conn:
+            conn.exec_driver_sql(statement)
         engine.dispose()
 
     def rows(self, table) -> list[dict]:
@@ -100,7 +112,7 @@ class Backend:
 @contextmanager
 def sqlite_locked(path: Path) -> Iterator[None]:
     """Another connection holding the write lock, as a long migration or a stuck process would."""
-    create_schema(build_engine(f"sqlite:///{path}"))
+    upgrade_schema(build_engine(f"sqlite:///{path}"))
     conn = sqlite3.connect(path, isolation_level=None, timeout=0)
     conn.execute("BEGIN EXCLUSIVE")
     try:
@@ -154,14 +166,23 @@ def sample_answer(question: str = "Why does my back hurt after runs?", **fields:
     return Answer(**{**values, **fields})
 
 
-def spooled_files(settings: Settings) -> list[Path]:
-    return sorted((settings.data_dir / "spool").glob("*.jsonl"))
+def outbox_rows(settings: Settings, table: str = "outbox") -> list[str]:
+    """The records waiting in the outbox (or set aside in its `rejected` table), as JSON text."""
+    path = settings.data_dir / "outbox.db"
+    if not path.exists():
+        return []
+    with sqlite3.connect(path) as conn:
+        return [row[0] for row in conn.execute(f"SELECT record FROM {table} ORDER BY seq")]
+
+
+def waiting(settings: Settings) -> list[str]:
+    """Ids of the records in the outbox, not yet in the database."""
+    return [json.loads(text)["id"] for text in outbox_rows(settings)]
 
 
 def rejected(settings: Settings) -> str:
     """Records the database refused and the log set aside (a replayed duplicate must not be one)."""
-    path = settings.data_dir / "spool" / "rejected.jsonl.bad"
-    return path.read_text() if path.exists() else ""
+    return "\n".join(outbox_rows(settings, "rejected"))
 
 
 def wait_until(condition: Callable[[], bool], timeout: float) -> bool:
@@ -246,6 +267,104 @@ def test_recording_never_raises_even_for_a_broken_answer(tmp_path: Path, open_lo
     assert log.questions() == []
 
 
+# ------------------------------------------------------------------------------ schema and migrations
+
+
+def load_old_release_log(backend: Backend) -> None:
+    """The question log as release 5715e69 left it: two answers and their feedback in the
+    database, one more answer still in its JSONL spool."""
+    backend.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if backend.server is None:
+        with sqlite3.connect(backend.settings.data_dir / "questions.db") as conn:
+            conn.executescript((OLD_RELEASE / "sqlite.sql").read_text())
+    else:
+        import psycopg
+
+        with psycopg.connect(backend.settings.database_url, autocommit=True) as conn:
+            conn.execute((OLD_RELEASE / "postgresql.sql").read_text())
+    shutil.copytree(OLD_RELEASE / "spool", backend.settings.data_dir / "spool")
+
+
+def test_a_log_written_by_release_5715e69_is_upgraded_in_place(backend: Backend, open_log) -> None:
+    load_old_release_log(backend)
+    settings = backend.settings.model_copy(update={"log_retention_days": 0})  # the old records age
+    log = open_log(settings)
+    new = log.record_answer(sample_answer("Asked after the upgrade"), session_id="s", client="198.51.100.2")
+    log.record_feedback(new, liked=True)
+    assert log.flush(10)
+
+    records = {r.question: r for r in log.questions()}
+    old_questions = ["Why does my back hurt after runs?", "Best running shoes?"]
+    spooled = "Spooled by 5715e69: is a plank enough?"
+    assert set(records) == {*old_questions, spooled, "Asked after the upgrade"}
+    back, shoes = (records[q] for q in old_questions)
+    assert (back.liked, back.session_id, back.citations) == (True, "old-session", [])
+    assert (shoes.abstained, shoes.liked, shoes.comment) == (True, False, "Mail me at [email]")
+    assert records["Asked after the upgrade"].liked is True
+    assert not (settings.data_dir / "spool").exists() or not list((settings.data_dir / "spool").iterdir())
+    engine = build_engine(backend.url)
+    with engine.connect() as conn:
+        assert current_revision(conn) == HEAD
+        assert "ix_feedback_created_at" in {i["name"] for i in inspect(conn).get_indexes("feedback")}
+    engine.dispose()
+
+
+def test_migrations_build_exactly_the_tables_the_code_uses(backend: Backend) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    engine = build_engine(backend.url)
+    upgrade_schema(engine)
+    upgrade_schema(engine)  # at the newest revision already: nothing to do
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+    engine.dispose()
+    assert ScriptDirectory(str(MIGRATIONS)).get_current_head() == HEAD
+
+
+def test_a_column_missing_from_the_database_stops_the_writer_loudly_instead_of_retrying(
+    backend: Backend, open_log, caplog: pytest.LogCaptureFixture
+) -> None:
+    log = open_log(backend.settings)
+    assert log.flush(10)
+    backend.execute("ALTER TABLE questions DROP COLUMN fallback_reason")
+    ids = [log.record_answer(sample_answer(f"q{i}")) for i in range(3)]
+    started = time.monotonic()
+    assert not log.flush(10)
+    assert time.monotonic() - started < 5  # it gave up at once instead of retrying until the timeout
+    assert isinstance(log.writer.stopped_by, SchemaMismatch)
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("stopped writing" in m and "fallback_reason" in m and "schema" in m for m in messages)
+    assert not any("cannot reach its database" in m for m in messages)
+    assert waiting(backend.settings) == ids  # nothing lost: the records wait for a fixed release
+
+
+def test_a_database_from_a_newer_release_is_refused_at_start(tmp_path: Path) -> None:
+    settings = store_settings(tmp_path)
+    open_question_log(settings).close()
+    with sqlite3.connect(settings.data_dir / "questions.db") as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0099'")
+    with pytest.raises(SchemaMismatch, match="0099"):
+        open_question_log(settings)
+
+
+def test_opening_an_up_to_date_log_does_not_import_alembic(tmp_path: Path) -> None:
+    """The app's cold start: a log already at the newest revision costs one query, no Alembic."""
+    settings = store_settings(tmp_path)
+    open_question_log(settings).close()
+    code = (
+        "import sys; from assistant.settings import load_settings; "
+        "from assistant.questionlog.store import open_question_log; "
+        f"open_question_log(load_settings(data_dir={str(settings.data_dir)!r}, database_url=None)).close(); "
+        "print('alembic' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=60
+    )
+    assert done.stdout.strip() == "False", done.stderr
+
+
 # ------------------------------------------------------------------------------ database away
 
 
@@ -260,9 +379,9 @@ def test_record_answer_returns_fast_while_the_database_is_unreachable(backend: B
             ids.append(log.record_answer(sample_answer(f"asked while down {i}")))
             latencies.append(time.perf_counter() - started)
         log.record_feedback(ids[0], liked=False, comment="while down")
-        # Genuinely down: nothing can be committed, the records wait in the spool.
+        # Genuinely down: nothing can be committed, the records wait in the outbox.
         assert not log.flush(timeout=1.5)
-        assert spooled_files(backend.settings)
+        assert len(waiting(backend.settings)) == 41
     # The SQLite lock (busy timeout 1 s) or the PostgreSQL connect would show as seconds here.
     assert statistics.median(latencies) < 0.05, latencies
     assert max(latencies) < 0.5, latencies
@@ -270,7 +389,7 @@ def test_record_answer_returns_fast_while_the_database_is_unreachable(backend: B
     asked, rated = backend.counts()
     assert all(asked[i] == 1 for i in ids) and len(asked) == 41
     assert sum(rated.values()) == 1
-    assert not spooled_files(backend.settings) and not rejected(backend.settings)
+    assert not waiting(backend.settings) and not rejected(backend.settings)
 
 
 @pytest.mark.slow
@@ -344,9 +463,9 @@ def test_postgres_stopped_and_restarted_while_writing_loses_nothing(
 
 
 def test_backoff_doubles_to_its_cap_and_brisk_flush_retries_do_not_grow_it(tmp_path: Path) -> None:
-    from assistant.questionlog.writer import SpoolWriter
+    from assistant.questionlog.writer import Writer
 
-    writer = SpoolWriter(Spool(tmp_path), build_engine("sqlite://"), record_to_row, retry_max_s=1.0)
+    writer = Writer(Outbox(tmp_path / "outbox.db"), build_engine("sqlite://"), record_to_row, retry_max_s=1.0)
     assert [writer._backoff(flush_waiting=False) for _ in range(6)] == [0.1, 0.2, 0.4, 0.8, 1.0, 1.0]
     writer._retry_delay = 0.1
     assert {writer._backoff(flush_waiting=True) for _ in range(20)} == {0.1}
@@ -426,9 +545,8 @@ def test_sigkilled_writer_loses_no_accepted_record(
     else:
         with backend.unavailable():
             accepted = run_writer_process(backend.settings, 400, "kill", kill_after=150)
-            # Genuine: the killed process committed nothing, every accepted record is only spooled.
-            left = [json.loads(line)["id"] for f in spooled_files(backend.settings) for line in f.open()]
-        assert set(accepted) <= set(left)
+            # Genuine: the killed process committed nothing, every accepted record is only in the outbox.
+            assert set(accepted) <= set(waiting(backend.settings))
         assert sum(backend.counts()[0].values()) == 0
     assert len(accepted) >= 300
     log = open_log(backend.settings)  # the next start replays what the killed process left
@@ -437,7 +555,7 @@ def test_sigkilled_writer_loses_no_accepted_record(
     stored = asked + rated
     assert all(stored[i] == 1 for i in accepted)
     assert len(asked) < 400  # it really died mid-way
-    assert not spooled_files(backend.settings) and not rejected(backend.settings)
+    assert not waiting(backend.settings) and not rejected(backend.settings)
 
 
 @pytest.mark.slow
@@ -448,13 +566,14 @@ def test_records_are_written_at_exit_without_an_explicit_close(tmp_path: Path) -
     accepted = run_writer_process(settings, 50, "exit", kill_after=None)
     asked, rated = Backend("sqlite", settings).counts()
     assert set(asked + rated) == set(accepted)
-    assert not spooled_files(settings)
+    assert not waiting(settings)
 
 
-# ------------------------------------------------------------------------------ spool and replay
+# ------------------------------------------------------------------------------ outbox and replay
 
 
-def test_torn_spool_line_is_skipped_and_the_other_lines_are_replayed(tmp_path: Path, open_log) -> None:
+def test_an_old_releases_spool_is_adopted_with_its_torn_line_skipped(tmp_path: Path, open_log) -> None:
+    """Records an older release left in its JSONL spool (killed mid-write) are shipped by this one."""
     settings = store_settings(tmp_path)
     spool = settings.data_dir / "spool"
     spool.mkdir(parents=True)
@@ -468,32 +587,29 @@ def test_torn_spool_line_is_skipped_and_the_other_lines_are_replayed(tmp_path: P
     log = open_log(settings)
     assert log.flush(10)
     assert sorted(r.id for r in log.questions()) == [g["id"] for g in good]
-    assert not spooled_files(settings)
+    assert not list(spool.glob("*.jsonl")) and not waiting(settings)
     # A record the database refuses is kept aside, not dropped and not retried forever.
-    rejected = (spool / "rejected.jsonl.bad").read_text()
-    assert "bad date" in rejected
+    assert "bad date" in rejected(settings) and "yesterday" in rejected(settings)
 
 
 def test_replaying_already_committed_records_adds_no_duplicates(tmp_path: Path, open_log) -> None:
-    """A process killed after its batch committed but before the segment was deleted."""
+    """A process killed after the database committed a batch but before the outbox forgot it."""
     settings = store_settings(tmp_path)
     log = open_log(settings)
     with sqlite_locked(settings.data_dir / "questions.db"):
         ids = [log.record_answer(sample_answer(f"q{i}")) for i in range(10)]
-        log.writer.spool.seal()
-        copies = {path: path.read_bytes() for path in spooled_files(settings)}
-    assert copies
+        copies = [json.loads(text) for text in outbox_rows(settings)]
+    assert len(copies) == 10
     assert log.flush(10)
-    for path, data in copies.items():
-        path.write_bytes(data)
+    log.outbox.append(copies)
     again = open_log(settings)
     assert again.flush(10)
     asked, _ = Backend("sqlite", settings).counts()
     assert sorted(asked) == sorted(ids) and set(asked.values()) == {1}
-    assert not spooled_files(settings) and not rejected(settings)
+    assert not waiting(settings) and not rejected(settings)
 
 
-def test_close_leaves_what_it_cannot_write_in_the_spool_for_next_start(tmp_path: Path, open_log) -> None:
+def test_close_leaves_what_it_cannot_write_in_the_outbox_for_next_start(tmp_path: Path, open_log) -> None:
     settings = store_settings(tmp_path)
     with sqlite_locked(settings.data_dir / "questions.db"):
         log = open_log(settings)
@@ -501,14 +617,14 @@ def test_close_leaves_what_it_cannot_write_in_the_spool_for_next_start(tmp_path:
         started = time.perf_counter()
         log.close()
         assert time.perf_counter() - started < 6
-        assert spooled_files(settings)
+        assert sorted(waiting(settings)) == sorted(ids)
     assert Backend("sqlite", settings).counts()[0] == Counter()
     reopened = open_log(settings)
     assert reopened.flush(10)
     assert sorted(r.id for r in reopened.questions()) == sorted(ids)
 
 
-def test_a_spool_disk_hiccup_keeps_the_record_in_memory(tmp_path: Path, open_log, monkeypatch) -> None:
+def test_an_outbox_disk_hiccup_keeps_the_record_in_memory(tmp_path: Path, open_log, monkeypatch) -> None:
     log = open_log(store_settings(tmp_path))
     calls = []
 
@@ -516,7 +632,7 @@ def test_a_spool_disk_hiccup_keeps_the_record_in_memory(tmp_path: Path, open_log
         calls.append(record)
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(log.spool, "append", failing_append)
+    monkeypatch.setattr(log.outbox, "append", failing_append)
     record_id = log.record_answer(sample_answer())
     assert calls and log.flush(10)
     assert [r.id for r in log.questions()] == [record_id]
@@ -550,7 +666,7 @@ def test_concurrent_writers_from_threads_each_land_once(backend: Backend, open_l
 
 
 def test_two_logs_sharing_a_data_dir_never_lose_or_double_records(tmp_path: Path, open_log) -> None:
-    """Two app processes on one machine: each appends to its own locked segment."""
+    """Two app processes on one machine append to one outbox and ship it side by side."""
     settings = store_settings(tmp_path)
     first, second = open_log(settings), open_log(settings)
     ids = []
@@ -593,28 +709,25 @@ def test_database_url_comes_from_the_environment(monkeypatch, tmp_path: Path) ->
 # ------------------------------------------------------------------------------ disk full
 
 DISK_FULL_WRITER = """
-import errno, sys, time
-import assistant.questionlog.spool
+import sqlite3, sys, time
 from assistant.answering.answer import Answer
 from assistant.settings import load_settings
 from assistant.questionlog.store import RecordNotKept, open_question_log
 
-data_dir, count, full_after = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+data_dir, count = sys.argv[1], int(sys.argv[2])
 log = open_question_log(load_settings(data_dir=data_dir, database_url=None))
-real_write, writes = assistant.questionlog.spool._write_all, []
-
-def write_until_the_disk_is_full(fd, data):
-    writes.append(data)
-    if len(writes) > full_after:
-        raise OSError(errno.ENOSPC, "No space left on device")
-    real_write(fd, data)
-
-assistant.questionlog.spool._write_all = write_until_the_disk_is_full
 record_id = log.record_answer(Answer(question="q", text="a"))
+assert log.flush(10)
+# The database is locked, so nothing leaves the outbox; the outbox's file may not grow past 12
+# more pages (SQLite's own "database or disk is full"), and every comment fills 3 of them.
+held = sqlite3.connect(log.engine.url.database, isolation_level=None)
+held.execute("BEGIN EXCLUSIVE")
+pages = log.outbox._conn.execute("PRAGMA page_count").fetchone()[0]
+log.outbox._conn.execute(f"PRAGMA max_page_count = {pages + 12}")
 print("ready", flush=True)
 for i in range(count):
     try:
-        feedback_id = log.record_feedback(record_id, i % 2 == 0, f"comment {i}", require_durable=True)
+        feedback_id = log.record_feedback(record_id, i % 2 == 0, f"{i} " + "x" * 10_000, require_durable=True)
     except RecordNotKept as refused:
         print("refused", refused, flush=True)
         continue
@@ -629,7 +742,7 @@ def test_feedback_acknowledged_while_the_disk_is_full_survives_a_kill(tmp_path: 
     settings = store_settings(tmp_path)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSISTANT_", "DATABASE_URL"))}
     process = subprocess.Popen(
-        [sys.executable, "-c", DISK_FULL_WRITER, str(settings.data_dir), "20", "6"],
+        [sys.executable, "-c", DISK_FULL_WRITER, str(settings.data_dir), "20"],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -643,7 +756,8 @@ def test_feedback_acknowledged_while_the_disk_is_full_survives_a_kill(tmp_path: 
     process.wait(30)
     acknowledged = [line.split()[1] for line in lines if line.startswith("ok ")]
     refused = [line for line in lines if line.startswith("refused ")]
-    assert len(acknowledged) == 5 and len(refused) == 15  # the disk filled up after 6 writes
+    assert acknowledged and refused and len(acknowledged) + len(refused) == 20, lines
+    assert lines.index(refused[0]) == len(acknowledged)  # once full, it stays full
     assert all("could not be saved" in line for line in refused)
     log = open_log(settings)
     assert log.flush(10)
@@ -656,10 +770,10 @@ def test_a_record_the_disk_refuses_is_not_reported_durable(tmp_path: Path, open_
     record_id = log.record_answer(sample_answer(), require_durable=True)
     assert log.flush(10)
 
-    def disk_full(record: dict) -> None:
+    def disk_full(records: list[dict]) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(log.spool, "append", disk_full)
+    monkeypatch.setattr(log.outbox, "append", disk_full)
     with pytest.raises(RecordNotKept, match="feedback could not be saved") as refused:
         log.record_feedback(record_id, liked=False, comment="too short", require_durable=True)
     assert len(refused.value.record_id) == 32
@@ -676,11 +790,11 @@ def test_memory_backlog_is_capped_keeping_the_oldest_records(
     settings = store_settings(tmp_path, log_memory_backlog=3)
     log = open_log(settings)
 
-    def disk_full(record: dict) -> None:
+    def disk_full(records: list[dict]) -> None:
         raise OSError(28, "No space left on device")
 
     assert log.flush(10)  # the first pass (tables, retention purge) is done before the lock
-    monkeypatch.setattr(log.spool, "append", disk_full)
+    monkeypatch.setattr(log.outbox, "append", disk_full)
     with sqlite_locked(settings.data_dir / "questions.db"):  # nothing leaves memory meanwhile
         ids = [log.record_answer(sample_answer(f"q{i}")) for i in range(6)]
     assert log.flush(10)
@@ -723,7 +837,7 @@ def test_contact_details_are_redacted_before_anything_is_stored(backend: Backend
     assert got.standalone_question == "Jane ([email], [phone]) asks why her back hurts"
     assert got.answer == "Jane, at [email]: a weak core lets your back take the load [1]."
     assert got.comment == "Reply to [email] or [phone]"
-    # Nor does any file the log wrote (spool, SQLite and its WAL) hold them.
+    # Nor does any file the log wrote (outbox, SQLite and their WALs) hold them.
     for path in backend.settings.data_dir.rglob("*"):
         if path.is_file():
             assert b"jane.doe@example.com" not in path.read_bytes(), path
@@ -835,16 +949,13 @@ def test_data_files_are_owner_only_whatever_the_umask(tmp_path: Path, open_log) 
         assert log.flush(10)
         with sqlite_locked(settings.data_dir / "questions.db"):
             log.record_answer(sample_answer(), session_id="s1")
-            log.writer.spool.seal()
-            segment_modes = {file_mode(path) for path in spooled_files(settings)}
-            log.writer.spool.quarantine({"id": "x"}, "a refused record")
+            log.outbox.reject(None, "{}", "a refused record")
         assert log.flush(10)
     data = settings.data_dir
-    assert segment_modes == {0o600}
-    assert file_mode(data) == 0o700 and file_mode(data / "spool") == 0o700
+    assert file_mode(data) == 0o700
     private = ["questions.db", "questions.db-wal", "questions.db-shm", "client_salt"]
+    private += ["outbox.db", "outbox.db-wal", "outbox.db-shm"]
     assert {name: file_mode(data / name) for name in private} == dict.fromkeys(private, 0o600)
-    assert file_mode(data / "spool" / "rejected.jsonl.bad") == 0o600
 
 
 def test_data_files_left_readable_by_an_older_version_are_made_private_on_open(
@@ -853,14 +964,12 @@ def test_data_files_left_readable_by_an_older_version_are_made_private_on_open(
     settings = store_settings(tmp_path / "data")
     open_log(settings).close()
     data = settings.data_dir
-    leftovers = [data / "questions.db", data / "client_salt", data / "spool" / "rejected.jsonl.bad"]
-    leftovers += [data / "questions.db-wal", data / "spool" / "00000000000000000001-1-deadbeef.jsonl"]
+    leftovers = [data / "questions.db", data / "client_salt", data / "outbox.db", data / "questions.db-wal"]
     for path in leftovers:
         path.touch()
         path.chmod(0o644)
     data.chmod(0o755)
-    (data / "spool").chmod(0o755)
     log = open_log(settings)
     assert {p.name: file_mode(p) for p in leftovers} == {p.name: 0o600 for p in leftovers}
-    assert (file_mode(data), file_mode(data / "spool")) == (0o700, 0o700)
+    assert file_mode(data) == 0o700
     assert log.flush(10)

@@ -159,7 +159,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     try:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
         cursor.execute("PRAGMA journal_mode=WAL")
-        # FULL: a committed batch survives power loss, since its spool segment is deleted next.
+        # FULL: a committed batch survives power loss, since its outbox records are deleted next.
         cursor.execute("PRAGMA synchronous=FULL")
         # Purged questions are overwritten on disk, not left readable in free pages.
         cursor.execute("PRAGMA secure_delete=ON")

@@ -1,4 +1,4 @@
-"""Owner-only files for what the question log keeps: readers' questions, the spool, the salt.
+"""Owner-only files for what the question log keeps: readers' questions, the outbox, the salt.
 
 Modes are set with chmod after creating, so they do not depend on the process's umask, and
 files an older version left readable by others are tightened whenever the log opens. A file

@@ -1,8 +1,8 @@
-"""The shape of question-log records: from an `Answer` to a spool line to a database row.
+"""The shape of question-log records: from an `Answer` to an outbox record to a database row.
 
-A spool line is plain JSON (ISO timestamps), so a spool written by one version can be replayed by
+A record is plain JSON (ISO timestamps), so an outbox written by one version can be shipped by
 the next. Readers' contact details are redacted (`assistant.questionlog.redact`) before a record is made, so
-neither the spool nor the database ever holds them; otherwise text is kept whole, and only what no
+neither the outbox nor the database ever holds them; otherwise text is kept whole, and only what no
 database can store (NUL, lone surrogates) is replaced.
 """
 
@@ -52,7 +52,7 @@ def storable(value: Any) -> Any:
 
 
 def answer_record(record_id: str, answer: Answer, session_id: str | None, client: str | None) -> dict:
-    """The spool line for one answer, readers' contact details redacted. `session_id` and
+    """The record for one answer, readers' contact details redacted. `session_id` and
     `client` must already be hashed (`fingerprint`)."""
     return storable(
         {
@@ -80,7 +80,7 @@ def answer_record(record_id: str, answer: Answer, session_id: str | None, client
 
 
 def feedback_record(feedback_id: str, record_id: str, liked: bool, comment: str | None) -> dict:
-    """The spool line for one thumbs-up/down, the comment's contact details redacted."""
+    """The record for one thumbs-up/down, the comment's contact details redacted."""
     return storable(
         {
             "kind": "feedback",

@@ -7,13 +7,10 @@ words retrieval uses, so "back pain after running?" and "Why does running hurt m
 
 from __future__ import annotations
 
-import argparse
-import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -23,10 +20,8 @@ from assistant.errors import AssistantError
 from assistant.questionlog.store import QuestionRecord
 from assistant.text.terms import content_terms
 
-log = logging.getLogger(__name__)
 # Half the content words shared: catches rewordings, keeps "dead bug" and "bird dog" apart.
 SIMILARITY = 0.5
-FLUSH_TIMEOUT_S = 5.0
 MAX_VARIANTS_SHOWN = 5
 
 
@@ -161,29 +156,3 @@ def since_moment(days: float | None, now: datetime | None = None) -> datetime | 
     if not days > 0:
         raise ReportError(f"--since takes a positive number of days (like --since 7), not {days:g}")
     return (now or datetime.now(timezone.utc)) - timedelta(days=days)
-
-
-def run_report(args: argparse.Namespace, console: Console | None = None) -> int:
-    """The `assistant report` command: read the log (after writing what is still spooled),
-    print the groups, and export them as draft eval cases if asked."""
-    from assistant.questionlog.drafts import export_cases
-    from assistant.questionlog.store import open_question_log
-    from assistant.settings import load_settings
-
-    since = since_moment(getattr(args, "since", None))
-    settings = load_settings()
-    question_log = open_question_log(settings)
-    try:
-        if not question_log.flush(FLUSH_TIMEOUT_S):
-            log.warning("Some logged questions are still waiting in the spool; they are not in this report")
-        records = question_log.questions(since)
-    finally:
-        question_log.close()
-    groups = group_questions(records)
-    console = console or Console()
-    print_report(groups, getattr(args, "since", None), console)
-    export = getattr(args, "export", None)
-    if export is not None:
-        written = export_cases(groups, Path(export))
-        console.print(f"Wrote {written} draft eval case(s) to {export}", highlight=False, markup=False)
-    return 0
