@@ -74,10 +74,6 @@ class Outbox:
             self._conn.execute("INSERT INTO rejected (reason, record) VALUES (?, ?)", (why, record))
             self._conn.execute("DELETE FROM outbox WHERE seq = ?", (seq,))
 
-    def count(self, table: str = "outbox") -> int:
-        with self._lock:
-            return self._conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-
     def close(self) -> None:
         with self._lock:
             self._conn.close()

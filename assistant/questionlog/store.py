@@ -20,6 +20,7 @@ import atexit
 import logging
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -149,17 +150,12 @@ class QuestionLog:
         database. `client` (the reader's address) and `session_id` are kept only as salted hashes.
         Never raises unless `require_durable`: then `RecordNotKept` if the record did not reach
         disk (it is not held in memory either, so nothing unconfirmed lingers)."""
-        record_id = new_id()
-        try:
+
+        def record(record_id: str) -> dict:
             fingerprint = client_fingerprint(client, self.client_salt) if client else None
-            record = answer_record(record_id, answer, self.session_key(session_id), fingerprint)
-            kept = self._accept(record, hold_in_memory=not require_durable)
-        except Exception as error:
-            log.error("Could not log an answer: %s", error)  # no question text: it may hold PII
-            kept = False
-        if require_durable and not kept:
-            raise RecordNotKept(ANSWER_NOT_KEPT, record_id)
-        return record_id
+            return answer_record(record_id, answer, self.session_key(session_id), fingerprint)
+
+        return self._keep(record, require_durable, ANSWER_NOT_KEPT)
 
     def record_feedback(
         self, record_id: str, liked: bool, comment: str | None = None, *, require_durable: bool = False
@@ -167,26 +163,15 @@ class QuestionLog:
         """Log a thumbs-up/down (and optional comment) on a recorded answer; returns its id.
         Never raises unless `require_durable`: then `RecordNotKept` if the feedback did not reach
         disk, so an API caller is never told "ok" for feedback a crash could lose."""
-        feedback_id = new_id()
-        try:
-            kept = self._accept(
-                feedback_record(feedback_id, record_id, liked, comment), hold_in_memory=not require_durable
-            )
-        except Exception as error:
-            log.error("Could not log feedback on %s: %s", record_id, error)
-            kept = False
-        if require_durable and not kept:
-            raise RecordNotKept(FEEDBACK_NOT_KEPT, feedback_id)
-        return feedback_id
+        return self._keep(
+            lambda feedback_id: feedback_record(feedback_id, record_id, liked, comment),
+            require_durable,
+            FEEDBACK_NOT_KEPT,
+        )
 
     def session_key(self, session_id: str | None) -> str | None:
         """How a web session id is stored: a salted hash, never the id the access log prints."""
         return None if session_id is None else session_fingerprint(str(session_id), self.client_salt)
-
-    def purge(self, older_than_days: float) -> Purged:
-        """Delete questions (and their feedback) asked more than `older_than_days` ago. Raises
-        StoreUnavailable when the database cannot be reached."""
-        return purge_older_than(self.engine, older_than_days)
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until everything recorded so far is in the database (True), or `timeout` passes."""
@@ -223,20 +208,25 @@ class QuestionLog:
             raise failure(error, "read the question log") or StoreUnavailable(str(error)) from None
         return [to_question_record(row, latest) for row, latest in rows]
 
-    def _accept(self, record: dict, hold_in_memory: bool) -> bool:
-        """True once the record is committed to the outbox; else it is held in memory (if
-        allowed and there is room) and the answer is False: a kill -9 would lose it."""
+    def _keep(self, make: Callable[[str], dict], require_durable: bool, not_kept: str) -> str:
+        """Commit `make(new id)` to the outbox and return the id. If the outbox's disk refuses it,
+        raise RecordNotKept when `require_durable`, else hold it in memory (if there is room): a
+        kill -9 would lose it. Any other failure is logged, never raised to the reader."""
+        record_id = new_id()
         try:
+            record = make(record_id)
             self.outbox.append([record])
+            self.writer.notify()
+            return record_id
         except (OSError, sqlite3.Error) as error:
-            if not hold_in_memory:
-                log.error("Question-log outbox write failed (%s); record %s refused", error, record["id"])
-                return False
-            log.error("Question-log outbox write failed (%s); holding the record in memory", error)
-            self.writer.keep_in_memory(record)
-            return False
-        self.writer.notify()
-        return True
+            log.error("Question-log outbox write failed (%s); record %s not kept on disk", error, record_id)
+            if not require_durable:
+                self.writer.keep_in_memory(record)
+        except Exception as error:  # no record text in the message: it may hold PII
+            log.error("Could not log record %s: %s: %s", record_id, type(error).__name__, error)
+        if require_durable:
+            raise RecordNotKept(not_kept, record_id)
+        return record_id
 
     def _purge_expired(self) -> None:
         """The writer's housekeeping: the retention purge (StoreUnavailable: retried)."""
@@ -324,29 +314,10 @@ def unwritable(settings: Settings, error: Exception) -> ConfigError:
 def to_question_record(row: dict, latest: dict | None) -> QuestionRecord:
     """A stored row as a record, its readers' words redacted again: rows stored before redaction
     existed must not show contact details in a report either."""
-    words = {name: redact_optional(row[name]) for name in REDACTED_COLUMNS}
+    words = {name: redact_optional(row[name]) for name in ("question", "answer", "standalone_question")}
     return QuestionRecord(
-        **{name: row[name] for name in QUESTION_COLUMNS},
-        **words,
+        **{**row, **words},
         liked=latest["liked"] if latest else None,
         comment=redact_optional(latest["comment"]) if latest else None,
         feedback_at=latest["created_at"] if latest else None,
     )
-
-
-REDACTED_COLUMNS = ("question", "answer", "standalone_question")
-QUESTION_COLUMNS = (
-    "id",
-    "created_at",
-    "mode",
-    "abstained",
-    "session_id",
-    "client",
-    "safety_notice",
-    "citations",
-    "fallback_reason",
-    "latency_ms",
-    "prompt_tokens",
-    "completion_tokens",
-    "cost_usd",
-)

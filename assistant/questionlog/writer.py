@@ -61,7 +61,6 @@ class Writer:
         self._started = self._clean = 0  # passes started; the last one that wrote everything
         self._flush_waiters = 0
         self._memory: list[dict] = []  # records the outbox could not take (disk trouble)
-        self._in_flight = 0  # of those, how many a pass is committing right now
         self._failures = 0
         self._retry_delay = 0.0  # current backoff; 0 while the database answers
         self._next_housekeeping = 0.0  # monotonic time; the first pass does it at once
@@ -86,7 +85,7 @@ class Writer:
         feedback refers to. Memory is no durability (a kill loses it): callers that must know pass
         `require_durable` to `QuestionLog`, and nothing of theirs is held here."""
         with self._cond:
-            refused = len(self._memory) + self._in_flight >= self.memory_limit
+            refused = len(self._memory) >= self.memory_limit
             if not refused:
                 self._memory.append(record)
                 self._pending = True
@@ -197,17 +196,10 @@ class Writer:
         except sqlite3.OperationalError as error:  # the outbox itself is locked or its disk fails
             raise StoreUnavailable(f"Cannot read the outbox: {error}") from None
         with self._cond:
-            held, self._memory = self._memory, []
-            self._in_flight = len(held)
-        try:
-            self._commit([(None, json.dumps(record, default=str)) for record in held])
-        except StoreUnavailable:
-            with self._cond:
-                self._memory[:0] = held
-            raise
-        finally:
-            with self._cond:
-                self._in_flight = 0
+            held = list(self._memory)  # they stay counted against the cap until committed
+        self._commit([(None, json.dumps(record, default=str)) for record in held])
+        with self._cond:
+            del self._memory[: len(held)]  # newer ones were appended after them
 
     def _housekeep(self) -> None:
         """The housekeeping job (retention purge) on the first pass and daily after. A database
