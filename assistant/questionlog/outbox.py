@@ -85,8 +85,12 @@ def adopt_spool(folder: Path, outbox: Outbox) -> int:
     the older release first: a segment it is still writing is not waited for."""
     moved = 0
     for path in sorted(folder.glob("*.jsonl")):
+        try:
+            lines = path.read_bytes().splitlines()
+        except FileNotFoundError:
+            continue  # another process starting beside this one adopted it
         records, torn = [], 0
-        for line in path.read_bytes().splitlines():
+        for line in lines:
             try:
                 record = json.loads(line)
             except ValueError:
@@ -98,6 +102,6 @@ def adopt_spool(folder: Path, outbox: Outbox) -> int:
         if torn:
             log.warning("Skipped %d unreadable line(s) in the old question-log spool %s", torn, path.name)
         outbox.append(records)
-        path.unlink()
+        path.unlink(missing_ok=True)  # adopted twice is harmless: inserts ignore known ids
         moved += len(records)
     return moved

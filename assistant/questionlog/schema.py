@@ -57,4 +57,7 @@ def run_migrations(conn: Connection) -> None:
             command.stamp(config, BASELINE)  # tables from before migrations: they are the baseline
         command.upgrade(config, "head")
     except CommandError as error:  # e.g. a revision from a newer release this code does not know
-        raise SchemaMismatch(f"Cannot upgrade the question log's tables: {error}") from None
+        raise SchemaMismatch(
+            f"Cannot upgrade the question log's tables: {error}. A newer release may have written them:"
+            " run that release, or point this one at another database."
+        ) from None
