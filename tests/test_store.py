@@ -592,6 +592,26 @@ def test_an_old_releases_spool_is_adopted_with_its_torn_line_skipped(tmp_path: P
     assert "bad date" in rejected(settings) and "yesterday" in rejected(settings)
 
 
+def test_a_spool_segment_an_old_release_still_writes_is_left_until_it_lets_go(
+    tmp_path: Path, open_log
+) -> None:
+    import fcntl
+
+    settings = store_settings(tmp_path)
+    segment = settings.data_dir / "spool" / "00000000000000000001-1-deadbeef.jsonl"
+    segment.parent.mkdir(parents=True)
+    record = answer_record("a" * 32, sample_answer("still being written"), None, None)
+    segment.write_text(json.dumps(record) + "\n")
+    with segment.open("rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as the old release holds its active segment
+        first = open_log(settings)
+        assert first.flush(10) and first.questions() == [] and segment.exists()
+    first.close()
+    again = open_log(settings)
+    assert again.flush(10)
+    assert [r.id for r in again.questions()] == ["a" * 32] and not segment.exists()
+
+
 def test_replaying_already_committed_records_adds_no_duplicates(tmp_path: Path, open_log) -> None:
     """A process killed after the database committed a batch but before the outbox forgot it."""
     settings = store_settings(tmp_path)

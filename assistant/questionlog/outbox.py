@@ -11,6 +11,7 @@ deleted rows are overwritten on disk (secure_delete).
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import sqlite3
@@ -81,14 +82,16 @@ class Outbox:
 
 def adopt_spool(folder: Path, outbox: Outbox) -> int:
     """Move the records an older release left in its JSONL spool (`spool/*.jsonl`) into the
-    outbox, so an upgrade loses none; returns how many. A line torn by a crash is skipped. Stop
-    the older release first: a segment it is still writing is not waited for."""
+    outbox, so an upgrade loses none; returns how many. A line torn by a crash is skipped; a
+    segment an older release still running holds (its flock) is left for the next start."""
     moved = 0
     for path in sorted(folder.glob("*.jsonl")):
         try:
-            lines = path.read_bytes().splitlines()
-        except FileNotFoundError:
-            continue  # another process starting beside this one adopted it
+            with path.open("rb") as file:
+                fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                lines = file.read().splitlines()
+        except (FileNotFoundError, BlockingIOError):
+            continue  # adopted by another process starting beside this one, or still being written
         records, torn = [], 0
         for line in lines:
             try:
