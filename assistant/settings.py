@@ -122,7 +122,7 @@ class Settings(BaseSettings):
     log_retention_days: int = Field(
         default=90, ge=0, description="Days questions and feedback are kept (purged at start). 0: forever."
     )
-    # Records held in memory while the data folder's disk refuses the spool (full, failing). About
+    # Records held in memory while the data folder's disk refuses the outbox (full, failing). About
     # 10 kB each at the default question length: a few MB at most, an hour of a busy site.
     log_memory_backlog: int = Field(
         default=1000, ge=0, description="Question-log records held in memory when the disk refuses them."
