@@ -53,7 +53,7 @@ def static_pages(pages: dict[str, str]) -> Starlette:
 def blog_page(app_origin: str) -> str:
     """examples/blog.html as shipped, pointed at the test's assistant."""
     html = (PROJECT_ROOT / "examples" / "blog.html").read_text(encoding="utf-8")
-    return html.replace("http://127.0.0.1:7860/", f"{app_origin}/")
+    return html.replace('src="../widget.js"', f'src="{app_origin}/widget.js"')
 
 
 def framing_page(embed_url: str) -> str:
