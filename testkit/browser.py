@@ -1,8 +1,9 @@
 """Real servers on loopback and a real Chromium, for the web and widget tests.
 
-`LiveServer` (from tests.loopback) runs any ASGI app (our chat, or a page pretending to be a blog)
-in a thread on a free 127.0.0.1 port, so one test run holds several origins at once. Chromium is Debian's, never a
-downloaded one; tests that need it skip only when it is not installed (CI installs it).
+`LiveServer` (from testkit.loopback) runs any ASGI app (our chat, or a page pretending to be a blog)
+in a thread on a free 127.0.0.1 port, so one test run holds several origins at once. Chromium is
+`CHROMIUM_PATH`, Debian's, or Playwright's own; tests that need it (or axe-core) skip only when it
+is not installed (.ci/run installs both).
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from assistant.web.server import create_app
 from testkit.isolated import make_settings
 from testkit.loopback import LOOPBACK, LiveServer, free_port
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's
+# axe-core (npm, MPL-2.0), installed by .ci/run: `npm install --prefix .cache/axe axe-core@4`.
+AXE_SCRIPT = PROJECT_ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -72,16 +75,39 @@ def save_screenshot(page: object, name: str, docs_name: str | None = None) -> Pa
     return path
 
 
+def chromium_path(playwright: object) -> str | None:
+    """The browser to drive: `CHROMIUM_PATH` when set, else Debian's, else Playwright's own
+    (`playwright install chromium`); None when there is none."""
+    for candidate in (os.environ.get("CHROMIUM_PATH"), CHROMIUM):
+        if candidate and Path(candidate).is_file():
+            return str(candidate)
+    bundled = Path(playwright.chromium.executable_path)  # type: ignore[attr-defined]
+    return str(bundled) if bundled.is_file() else None
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        path = chromium_path(playwright)
+        if path is None:
+            pytest.skip("no Chromium: set CHROMIUM_PATH, or apt-get install chromium")
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def axe_violations(where: object, impacts: tuple[str, ...] = ("critical", "serious")) -> list[dict]:
+    """axe-core's violations of `impacts` on a page or frame: rule id, impact and the first nodes."""
+    if not AXE_SCRIPT.is_file():
+        pytest.skip(f"axe-core is not installed at {AXE_SCRIPT} (.ci/run installs it from npm)")
+    where.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))  # type: ignore[attr-defined]
+    found = where.evaluate(  # type: ignore[attr-defined]
+        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations.map(v => ({
+            id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}))"""
+    )
+    return [v for v in found if v["impact"] in impacts]
 
 
 @dataclass

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import threading
 import time
 from collections.abc import AsyncIterator, Callable
 
@@ -252,15 +253,29 @@ def mount_chat(app: FastAPI, blocks: gr.Blocks, path: str, brand: Palette) -> No
     )
 
 
-def serve(settings: Settings) -> None:
-    """Run until interrupted. uvicorn's own proxy-header handling is off: the client address comes
-    from `trusted_proxies`, and a forged X-Forwarded-For must not reach the rate limit."""
+def serve(settings: Settings, on_ready: Callable[[], None] | None = None) -> None:
+    """Run until interrupted; `on_ready` is called once the server answers (the index built and
+    the port open), so a URL printed then works when clicked. uvicorn's own proxy-header handling
+    is off: the client address comes from `trusted_proxies`, and a forged X-Forwarded-For must not
+    reach the rate limit."""
     app = create_app(settings)
-    uvicorn.run(
-        app,
-        host=settings.server_name,
-        port=settings.server_port,
-        proxy_headers=False,
-        log_level="info",
-        access_log=False,  # AccessLog writes one without client addresses
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            host=settings.server_name,
+            port=settings.server_port,
+            proxy_headers=False,
+            log_level="warning",
+            access_log=False,  # AccessLog writes one without client addresses
+        )
     )
+    if on_ready:
+        threading.Thread(target=call_when_started, args=(server, on_ready), daemon=True).start()
+    server.run()
+
+
+def call_when_started(server: uvicorn.Server, on_ready: Callable[[], None]) -> None:
+    while not server.started and not server.should_exit:
+        time.sleep(0.05)
+    if server.started:
+        on_ready()

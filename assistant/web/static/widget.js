@@ -88,6 +88,7 @@
     "height:min(640px,calc(100vh - 120px));display:flex;flex-direction:column;background:#fff;" +
     "border-radius:14px;overflow:hidden;box-shadow:0 12px 40px rgba(0,0,0,.3)}" +
     ".panel[hidden]{display:none}" +
+    ".guard{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}" +
     ".bar{display:flex;align-items:center;justify-content:space-between;padding:10px 12px 10px 16px;" +
     "background:" + color + ";color:" + onColor + "}" +
     ".bar h2{margin:0;font-size:16px;font-weight:600;color:" + onColor + "}" +
@@ -136,7 +137,22 @@
   close.textContent = "\u00d7";
   bar.appendChild(heading);
   bar.appendChild(close);
+  // Focus guards at both ends of the panel: Tab past the chat's last control, or Shift+Tab before
+  // ×, lands on one and is sent round to the other end, so focus never leaves the open panel.
+  var guardStart = focusGuard(function () { focusQuestion(); });
+  var guardEnd = focusGuard(function () { close.focus(); });
+  panel.appendChild(guardStart);
   panel.appendChild(bar);
+
+  panel.appendChild(guardEnd);
+
+  function focusGuard(onFocus) {
+    var guard = document.createElement("span");
+    guard.tabIndex = 0;
+    guard.className = "guard";
+    guard.addEventListener("focus", onFocus);
+    return guard;
+  }
 
   var frame = null;
   var frameReady = false;
@@ -162,7 +178,7 @@
       frame.setAttribute("allow", "clipboard-write");
       frame.setAttribute("referrerpolicy", "strict-origin-when-cross-origin");
       frame.addEventListener("focus", function () { lastInPanel = "frame"; });
-      panel.appendChild(frame);
+      panel.insertBefore(frame, guardEnd);
     }
     panel.hidden = false;
     launcher.setAttribute("aria-expanded", "true");
