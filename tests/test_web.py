@@ -119,6 +119,14 @@ def test_source_card_marks_the_cited_sentence_of_a_long_passage() -> None:
     assert "Runners need a core" not in rendered  # the card quotes, it does not repeat the passage
 
 
+def test_a_marker_after_the_full_stop_cites_the_sentence_before_it() -> None:
+    passage = "Dead bug trains the core. Lie on your back. Keep it flat."
+    citation = Citation(1, "notes", "Notes", "Dead bug", passage, None)
+    said = "Keep it flat. [1] Something else entirely."
+    rendered = answer_html(sample_answer(text=said, citations=[citation]), key="1")
+    assert "<mark>Keep it flat.</mark></blockquote>" in rendered
+
+
 def test_source_link_opens_the_article_at_the_cited_words() -> None:
     passage = (
         "Intro words here. Keeping your back to the ground ensures you're not putting your low back "

@@ -84,9 +84,15 @@ def words_of(sentence: str) -> set[str]:
 
 
 def citing_sentences(answer: Answer, n: int) -> list[str]:
-    """The answer's sentences that carry the marker `[n]`, without their markers."""
-    marker = f"[{n}]"
-    return [MARKER.sub("", s.text) for s in split_sentences(answer.text) if marker in s.text]
+    """The answer's sentences that `[n]` stands for: all those since the marker before it (an
+    extractive answer quotes a few sentences of one passage and cites them once, at the end)."""
+    parts = MARKER.split(answer.text)  # text, n, text, n, ..., text
+    said, segment = [], ""
+    for i in range(1, len(parts), 2):
+        segment = parts[i - 1] if parts[i - 1].strip() else segment  # "[1][2]" share the text before
+        if int(parts[i]) == n:
+            said += [sentence.text for sentence in split_sentences(segment)]
+    return said
 
 
 def cited_span(answer: Answer, citation: Citation) -> list[Sentence]:
