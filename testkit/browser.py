@@ -8,6 +8,7 @@ is not installed (.ci/run installs both).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -37,6 +38,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+ANSWER_TIMEOUT_MS = 20_000
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+WIDGET_FRAME = "iframe[title='Ask the coach chat']"
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 DOCS = PROJECT_ROOT / "docs"
 
@@ -140,3 +145,34 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
     for server in (other, blog, app):
         server.stop()
     log.close()
+
+
+@contextlib.contextmanager
+def new_page(chromium: object, screen: dict) -> Iterator[object]:
+    """A page in a fresh browser context (`PHONE` or `DESKTOP`), closed afterwards."""
+    context = chromium.new_context(**screen)  # type: ignore[attr-defined]
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def ask(where: object, question: str) -> object:
+    """Type a question into the chat (a page or a frame), wait until its answer is complete, and
+    return that answer's message."""
+    messages = where.locator("#chat [data-testid=bot]")  # type: ignore[attr-defined]
+    answers_before = messages.count()
+    where.locator("#question textarea").fill(question)  # type: ignore[attr-defined]
+    where.locator("#question textarea").press("Enter")  # type: ignore[attr-defined]
+    answer = messages.nth(answers_before)
+    answer.locator(".reply:not(.streaming), .chat-note").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    return answer
+
+
+def open_widget(page: object, url: str) -> object:
+    """The page at `url` with the widget opened: the chat's frame, once its question box is there."""
+    page.goto(url)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Ask the coach").click()  # type: ignore[attr-defined]
+    frame = page.frame_locator(WIDGET_FRAME)  # type: ignore[attr-defined]
+    frame.locator("#question textarea").wait_for(timeout=ANSWER_TIMEOUT_MS)
+    return frame

@@ -8,12 +8,18 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from testkit.browser import Sites, save_screenshot, sites  # noqa: F401  (fixture)
+from testkit.browser import (  # noqa: F401  (sites: fixture)
+    ANSWER_TIMEOUT_MS,
+    Sites,
+    ask,
+    open_widget,
+    save_screenshot,
+    sites,
+)
 from testkit.loopback import LOOPBACK
 
 pytestmark = pytest.mark.slow
 XSS = "<script>alert(1)</script> <img src=x onerror=alert(1)> why does my back hurt?"
-ANSWER_TIMEOUT_MS = 20_000
 
 
 @pytest.fixture
@@ -28,16 +34,6 @@ def open_chat(context, url: str):
     page.goto(url)
     page.wait_for_selector("#question textarea")
     return page
-
-
-def ask(where, question: str) -> None:
-    """Type a question into the chat (a page or a frame) and wait until its answer is complete."""
-    answers_before = where.locator("#chat [data-testid=bot]").count()
-    where.locator("#question textarea").fill(question)
-    where.locator("#question textarea").press("Enter")
-    where.locator("#chat [data-testid=bot]").nth(answers_before).locator(
-        "details.sources, .chat-note, .not-covered"
-    ).first.wait_for(timeout=ANSWER_TIMEOUT_MS)
 
 
 def test_chat_page_answers_with_visible_citations(context, sites: Sites) -> None:  # noqa: F811
@@ -96,17 +92,9 @@ def test_thumbs_down_with_a_comment_lands_in_the_question_log(context, sites: Si
     assert records[-1].comment == "Wanted a weekly plan"
 
 
-def open_widget(page):
-    page.get_by_role("button", name="Ask the coach").click()
-    frame = page.frame_locator("iframe[title='Ask the coach chat']")
-    frame.locator("#question textarea").wait_for(timeout=ANSWER_TIMEOUT_MS)
-    return frame
-
-
 def test_blog_on_another_origin_embeds_the_widget_and_gets_a_cited_answer(context, sites: Sites) -> None:  # noqa: F811
     page = context.new_page()
-    page.goto(sites.blog.origin + "/")
-    frame = open_widget(page)
+    frame = open_widget(page, sites.blog.origin + "/")
     ask(frame, "Why does my back ache after long runs?")
     save_screenshot(page, "widget-desktop.png")
     quote = frame.locator("#chat details.sources blockquote").first
@@ -126,8 +114,7 @@ def test_widget_fills_a_phone_screen_and_closes_with_its_button(chromium, sites:
     context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     try:
         page = context.new_page()
-        page.goto(sites.blog.origin + "/")
-        frame = open_widget(page)
+        frame = open_widget(page, sites.blog.origin + "/")
         panel = page.locator("[role=dialog][aria-label='Ask the coach']").bounding_box()
         assert panel and panel["width"] >= 389 and panel["height"] >= 843
         ask(frame, "How do I do a dead bug?")

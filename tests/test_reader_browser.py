@@ -8,12 +8,20 @@ from collections.abc import Iterator
 
 import pytest
 
-from testkit.browser import Sites, axe_violations, save_screenshot, sites  # noqa: F401  (fixture)
+from testkit.browser import (
+    ANSWER_TIMEOUT_MS,
+    DESKTOP,
+    PHONE,
+    Sites,
+    ask,
+    axe_violations,
+    new_page,
+    open_widget,
+    save_screenshot,
+    sites,  # noqa: F401  (fixture)
+)
 
 pytestmark = pytest.mark.slow
-ANSWER_TIMEOUT_MS = 20_000
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 # Three questions with long answers, the middle one with warning signs (a safety notice first).
 LONG_QUESTIONS = (
     "Why does my back ache after long runs?",
@@ -22,23 +30,13 @@ LONG_QUESTIONS = (
 )
 IN_VIEW = """(el, box) => { const r = el.getBoundingClientRect(), b = box.getBoundingClientRect();
     return r.top >= b.top - 1 && r.top < b.bottom - 20; }"""
+IN_WIDGET = "() => document.activeElement && document.activeElement.hasAttribute('data-runners-coach')"
 
 
 @pytest.fixture(params=["desktop", "phone"])
 def screen(request: pytest.FixtureRequest, chromium) -> Iterator[tuple[str, object]]:
-    context = chromium.new_context(**(PHONE if request.param == "phone" else DESKTOP))
-    yield request.param, context
-    context.close()
-
-
-def ask(where, question: str) -> None:
-    """Type a question (on a page or in a frame) and wait until its answer is complete."""
-    answers_before = where.locator("#chat [data-testid=bot]").count()
-    where.locator("#question textarea").fill(question)
-    where.locator("#question textarea").press("Enter")
-    where.locator("#chat [data-testid=bot]").nth(answers_before).locator(
-        ".reply:not(.streaming), .chat-note"
-    ).first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    with new_page(chromium, PHONE if request.param == "phone" else DESKTOP) as page:
+        yield request.param, page
 
 
 def newest_question_in_view(where) -> bool:
@@ -47,8 +45,7 @@ def newest_question_in_view(where) -> bool:
 
 
 def test_each_new_question_comes_into_view_with_its_answer(screen, sites: Sites) -> None:  # noqa: F811
-    name, context = screen
-    page = context.new_page()
+    name, page = screen
     page.goto(sites.app.origin + "/")
     page.wait_for_selector("#question textarea")
     width = page.locator(".gradio-container").bounding_box()["width"]
@@ -67,8 +64,7 @@ def test_each_new_question_comes_into_view_with_its_answer(screen, sites: Sites)
 
 
 def test_chat_after_three_long_answers_screenshots(screen, sites: Sites) -> None:  # noqa: F811
-    name, context = screen
-    page = context.new_page()
+    name, page = screen
     page.goto(sites.app.origin + "/")
     page.wait_for_selector("#question textarea")
     for question in LONG_QUESTIONS:
@@ -81,71 +77,44 @@ def test_chat_after_three_long_answers_screenshots(screen, sites: Sites) -> None
 
 
 def test_reader_pages_show_no_gradio_tooling(chromium, sites: Sites) -> None:  # noqa: F811
-    context = chromium.new_context(**DESKTOP)
-    try:
-        page = context.new_page()
+    with new_page(chromium, DESKTOP) as page:
         page.goto(sites.app.origin + "/")
         page.wait_for_selector("#question textarea")
         assert page.get_by_text("Use via API").count() == 0
         ask(page, "How do I do a dead bug?")
+        # The reader's own words carry no copy or thumbs; the answer does.
         user_row = page.locator("#chat .message-row.user-row").last
-        assert (
-            page.locator("#chat .message-buttons").filter(has=page.locator("[aria-label=Like]")).count() >= 1
-        )
-        # The reader's own words carry no copy or thumbs.
         assert not user_row.locator("xpath=following-sibling::*[1]").locator("button").first.is_visible()
         answer_buttons = page.locator("#chat .bot-row").last.locator("xpath=following-sibling::*[1]")
         assert answer_buttons.locator("[aria-label=Like]").is_visible()
-    finally:
-        context.close()
 
 
 def test_widget_first_open_puts_the_cursor_in_the_question_box(chromium, sites: Sites) -> None:  # noqa: F811
-    context = chromium.new_context(**DESKTOP)
-    try:
-        page = context.new_page()
-        page.goto(sites.blog.origin + "/")
-        page.get_by_role("button", name="Ask the coach").click()
-        frame = page.frame_locator("iframe[title='Ask the coach chat']")
-        box = frame.locator("#question textarea")
-        box.wait_for(timeout=ANSWER_TIMEOUT_MS)
-        page.wait_for_function(
-            "() => document.activeElement && document.activeElement.hasAttribute('data-runners-coach')"
-        )
+    with new_page(chromium, DESKTOP) as page:
+        frame = open_widget(page, sites.blog.origin + "/")
+        page.wait_for_function(IN_WIDGET)
         frame.locator("#question textarea:focus").wait_for(timeout=5_000)
         page.keyboard.type("dead bug")  # typing goes where the reader expects
-        assert box.input_value() == "dead bug"
-    finally:
-        context.close()
+        assert frame.locator("#question textarea").input_value() == "dead bug"
 
 
 def test_focus_stays_in_the_open_widget_and_escape_returns_it(chromium, sites: Sites) -> None:  # noqa: F811
-    context = chromium.new_context(**PHONE)
-    try:
-        page = context.new_page()
-        page.goto(sites.blog.origin + "/")
-        page.get_by_role("button", name="Ask the coach").click()
-        frame = page.frame_locator("iframe[title='Ask the coach chat']")
+    with new_page(chromium, PHONE) as page:
+        frame = open_widget(page, sites.blog.origin + "/")
         frame.locator("#question textarea:focus").wait_for(timeout=ANSWER_TIMEOUT_MS)
-        in_widget = (
-            "() => document.activeElement && document.activeElement.hasAttribute('data-runners-coach')"
-        )
         for key in ["Tab"] * 12 + ["Shift+Tab"] * 12:
             page.keyboard.press(key)
             page.wait_for_timeout(60)
-            assert page.evaluate(in_widget), f"focus left the open panel after {key}"
+            assert page.evaluate(IN_WIDGET), f"focus left the open panel after {key}"
         page.keyboard.press("Escape")
         page.locator("[role=dialog][aria-label='Ask the coach']").wait_for(state="hidden")
         launcher = page.get_by_role("button", name="Ask the coach")
         assert launcher.evaluate("(el) => el.getRootNode().activeElement === el")
-    finally:
-        context.close()
 
 
 def test_source_link_opens_the_article_at_the_cited_sentence(chromium, sites: Sites) -> None:  # noqa: F811
-    context = chromium.new_context(**DESKTOP)
-    try:
-        page = context.new_page()
+    with new_page(chromium, DESKTOP) as page:
+        context = page.context
         page.goto(sites.app.origin + "/")
         page.wait_for_selector("#question textarea")
         ask(page, "How do I do a dead bug?")  # cited from the trainer notes, far down the demo post
@@ -167,18 +136,12 @@ def test_source_link_opens_the_article_at_the_cited_sentence(chromium, sites: Si
             "(el) => { const r = el.getBoundingClientRect(); "
             "return r.bottom > 0 && r.top < window.innerHeight; }"
         )
-    finally:
-        context.close()
 
 
 def test_widget_on_the_article_highlights_the_cited_passage(chromium, sites: Sites) -> None:  # noqa: F811
-    context = chromium.new_context(**DESKTOP)
-    try:
-        page = context.new_page()
-        page.goto(sites.app.origin + "/demo/")  # the demo post, served by the app, with the widget
-        page.get_by_role("button", name="Ask the coach").click()
-        frame = page.frame_locator("iframe[title='Ask the coach chat']")
-        frame.locator("#question textarea").wait_for(timeout=ANSWER_TIMEOUT_MS)
+    with new_page(chromium, DESKTOP) as page:
+        context = page.context
+        frame = open_widget(page, sites.app.origin + "/demo/")  # the demo post, served by the app
         ask(frame, "Why does my back ache after long runs?")
         answer = frame.locator("#chat [data-testid=bot]").last
         answer.locator("a.cite").first.click()
@@ -201,19 +164,13 @@ def test_widget_on_the_article_highlights_the_cited_passage(chromium, sites: Sit
             " return r.top >= 0 && r.top < window.innerHeight; }"
         )
         save_screenshot(page, "widget-highlight.png", docs_name="screenshot-widget.png")
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("where", ["/", "/embed/", "widget"])
 def test_no_critical_or_serious_accessibility_violations(screen, sites: Sites, where: str) -> None:  # noqa: F811
-    name, context = screen
-    page = context.new_page()
+    name, page = screen
     if where == "widget":
-        page.goto(sites.blog.origin + "/")
-        page.get_by_role("button", name="Ask the coach").click()
-        chat = page.frame_locator("iframe[title='Ask the coach chat']")
-        chat.locator("#question textarea").wait_for(timeout=ANSWER_TIMEOUT_MS)
+        chat = open_widget(page, sites.blog.origin + "/")
         scans = lambda: [page, page.frames[-1]]  # noqa: E731  (the blog page and the chat in it)
     else:
         page.goto(sites.app.origin + where)
