@@ -10,20 +10,29 @@ import logging
 import os
 import sys
 
-# Before Gradio is imported: no telemetry, no version check, nothing leaves the machine.
+# Before Gradio is imported: no telemetry, no version check, nothing leaves the machine. And no
+# progress bars from loading the local embedding model: a reader of the terminal wants the URL.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("TQDM_DISABLE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 from assistant.errors import AssistantError
 from assistant.settings import load_settings
 from assistant.web.server import serve
 
+QUIET_LOGGERS = ("bm25s", "sentence_transformers", "transformers", "httpx")  # their INFO/DEBUG is noise here
+
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
     try:
         settings = load_settings()
-        print(f"{settings.title}: http://{settings.server_name}:{settings.server_port}{settings.root_path}/")
-        serve(settings)
+        url = f"http://{settings.server_name}:{settings.server_port}{settings.root_path}/"
+        print(f"{settings.title}: starting…", flush=True)
+        ready = f"{settings.title}: ready at {url} (a demo blog post with the widget: {url}demo/)"
+        serve(settings, on_ready=lambda: print(ready, flush=True))
     except AssistantError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

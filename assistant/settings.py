@@ -82,8 +82,13 @@ class Settings(BaseSettings):
     )
     # Blog origins allowed to frame /embed (comma-separated); the page's own origin always is.
     allowed_origins: Annotated[list[str], NoDecode] = ["http://localhost:*", "http://127.0.0.1:*"]
-    rate_limit_per_minute: float = Field(default=6, gt=0, description="Questions per client per minute.")
-    rate_limit_burst: int = Field(default=5, ge=1, description="Questions a client may ask in a row.")
+    # A burst of 10, then one every 6 s: a reader working through a topic is never refused (the
+    # 6th and 7th quick questions were, at 5 and 10 s), a script hammering the page is.
+    rate_limit_per_minute: float = Field(default=10, gt=0, description="Questions per client per minute.")
+    rate_limit_burst: int = Field(default=10, ge=1, description="Questions a client may ask in a row.")
+    # The one brand colour of the page, the embed and the widget (a widget's data-color overrides it
+    # on that blog); text on and beside it is darkened or lightened to stay readable (web/brand.py).
+    brand_color: str = Field(default="#c2410c", pattern=r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
     trusted_proxies: int = Field(default=0, ge=0, le=5, description="Proxies that append X-Forwarded-For.")
     daily_llm_token_budget: int = Field(
         default=500_000, ge=0, description="Model tokens a day; past it answers are extractive. 0: no cap."

@@ -8,12 +8,18 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from testkit.browser import Sites, save_screenshot, sites  # noqa: F401  (fixture)
+from testkit.browser import (  # noqa: F401  (sites: fixture)
+    ANSWER_TIMEOUT_MS,
+    Sites,
+    ask,
+    open_widget,
+    save_screenshot,
+    sites,
+)
 from testkit.loopback import LOOPBACK
 
 pytestmark = pytest.mark.slow
 XSS = "<script>alert(1)</script> <img src=x onerror=alert(1)> why does my back hurt?"
-ANSWER_TIMEOUT_MS = 20_000
 
 
 @pytest.fixture
@@ -30,31 +36,21 @@ def open_chat(context, url: str):
     return page
 
 
-def ask(where, question: str) -> None:
-    """Type a question into the chat (a page or a frame) and wait until its answer is complete."""
-    answers_before = where.locator("#chat [data-testid=bot]").count()
-    where.locator("#question textarea").fill(question)
-    where.locator("#question textarea").press("Enter")
-    where.locator("#chat [data-testid=bot]").nth(answers_before).locator(
-        "details.sources, .chat-note, .not-covered"
-    ).first.wait_for(timeout=ANSWER_TIMEOUT_MS)
-
-
 def test_chat_page_answers_with_visible_citations(context, sites: Sites) -> None:  # noqa: F811
     page = open_chat(context, sites.app.origin + "/")
     page.get_by_role("button", name="Select example 3: How do I do a dead bug?").click()
     answer = page.locator("#chat [data-testid=bot]").last
-    answer.locator("details.sources li").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    answer.locator("details.sources li").first.wait_for(state="attached", timeout=ANSWER_TIMEOUT_MS)
 
     cite = answer.locator("a.cite").first
     assert cite.is_visible()
     target = cite.get_attribute("href")
     quoted = answer.locator(f"li{target}")
-    assert quoted.is_visible()
-    assert "back" in quoted.locator("blockquote").inner_text().lower()
+    assert not quoted.is_visible()  # sources stay folded until asked for
+    cite.click()
+    quoted.wait_for(state="visible")
+    assert "back" in quoted.locator("blockquote mark").inner_text().lower()
     assert page.get_by_text("Not medical advice").is_visible()
-    page.mouse.move(0, 0)
-    save_screenshot(page, "chat-desktop.png", docs_name="screenshot-chat.png")
 
 
 def test_page_renders_offline_with_every_request_on_loopback(context, sites: Sites) -> None:  # noqa: F811
@@ -96,20 +92,11 @@ def test_thumbs_down_with_a_comment_lands_in_the_question_log(context, sites: Si
     assert records[-1].comment == "Wanted a weekly plan"
 
 
-def open_widget(page):
-    page.get_by_role("button", name="Ask the coach").click()
-    frame = page.frame_locator("iframe[title='Ask the coach chat']")
-    frame.locator("#question textarea").wait_for(timeout=ANSWER_TIMEOUT_MS)
-    return frame
-
-
 def test_blog_on_another_origin_embeds_the_widget_and_gets_a_cited_answer(context, sites: Sites) -> None:  # noqa: F811
     page = context.new_page()
-    page.goto(sites.blog.origin + "/")
-    frame = open_widget(page)
+    frame = open_widget(page, sites.blog.origin + "/")
     ask(frame, "Why does my back ache after long runs?")
-    page.wait_for_timeout(600)  # the chat settles on the start of the answer
-    save_screenshot(page, "widget-desktop.png", docs_name="screenshot-widget.png")
+    save_screenshot(page, "widget-desktop.png")
     quote = frame.locator("#chat details.sources blockquote").first
     assert not quote.is_visible()  # the compact view keeps sources folded until asked for
     frame.locator("#chat a.cite").first.click()
@@ -127,8 +114,7 @@ def test_widget_fills_a_phone_screen_and_closes_with_its_button(chromium, sites:
     context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     try:
         page = context.new_page()
-        page.goto(sites.blog.origin + "/")
-        frame = open_widget(page)
+        frame = open_widget(page, sites.blog.origin + "/")
         panel = page.locator("[role=dialog][aria-label='Ask the coach']").bounding_box()
         assert panel and panel["width"] >= 389 and panel["height"] >= 843
         ask(frame, "How do I do a dead bug?")

@@ -136,7 +136,7 @@ def ask(where, question: str):
     where.locator("#question textarea").fill(question)
     where.locator("#question textarea").press("Enter")
     answer = where.locator("#chat [data-testid=bot]").nth(answers_before)
-    answer.locator("details.sources, .chat-note, .not-covered").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    answer.locator(".reply:not(.streaming), .chat-note").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
     return answer
 
 
@@ -163,26 +163,30 @@ def assert_nothing_ran(page, where) -> None:
 
 
 def assert_hostile_text_visible(answer) -> None:
+    """The source card quotes only the sentences the answer cites, so not every hostile snippet is
+    on screen; those that are read character for character (the rest are proven inert by
+    `assert_nothing_ran`: no element, handler, javascript: URL or foreign link anywhere)."""
     shown = answer.inner_text()
-    for text in HOSTILE_TEXT:
+    for text in ("<script>alert('corpus')</script>", "Pallof press notes <img src=x onerror=alert('title')>"):
         assert text in shown, text
-    assert answer.get_by_text("Read the article").count() == 0  # its url is javascript:
+    assert sum(text in shown for text in HOSTILE_TEXT) >= 2
+    assert answer.locator("a.source-link").count() == 0  # its url is javascript:
 
 
 def chat_page_shows_hostile_passage_as_text(page, sites: HostileSites) -> None:
     page.goto(sites.app.origin + "/")
     answer = ask(page, HOSTILE_QUESTION)
-    assert answer.locator("li blockquote").count() >= 1
-    assert "Pallof press" in answer.locator("li .source-where").first.inner_text()
+    answer.locator("a.cite").first.click()  # our own citation link still works: it opens the sources
+    answer.locator("details.sources blockquote").first.wait_for(state="visible")
+    assert "Pallof press" in answer.locator("li .source-title").first.inner_text()
     assert_hostile_text_visible(answer)
-    answer.locator("a.cite").first.click()  # our own citation link still works
     assert_nothing_ran(page, page)
 
 
 def widget_shows_hostile_passage_as_text(page, sites: HostileSites) -> None:
     frame = open_widget_frame(page, sites.blog)
     answer = ask(frame, HOSTILE_QUESTION)
-    answer.locator("a.cite").first.click()  # the compact view folds sources until a [n] is clicked
+    answer.locator("a.cite").first.click()  # sources are folded until a [n] is clicked
     answer.locator("details.sources blockquote").first.wait_for(state="visible")
     assert_hostile_text_visible(answer)
     assert_nothing_ran(page, frame)

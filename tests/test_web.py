@@ -15,7 +15,7 @@ from assistant.answering.pipeline import Assistant
 from assistant.settings import Settings
 from assistant.web.chat import BUDGET_NOTE, ChatPage, ChatService, Reply, reader_address
 from assistant.web.limits import Limits, RateLimited
-from assistant.web.render import chat_markdown, escape_markdown, plain_markdown
+from assistant.web.render import answer_html, escape_markdown, plain_markdown, question_html, safe_url
 from assistant.web.server import create_app
 from testkit.isolated import make_settings
 from testkit.loopback import LiveServer
@@ -92,42 +92,82 @@ def test_escaped_text_has_no_html_and_no_markdown_formatting() -> None:
         assert literal in text
 
 
-def test_answer_links_each_citation_to_its_quoted_source() -> None:
-    rendered = chat_markdown(sample_answer(), key="4")
+def test_a_chat_message_is_one_html_block_whatever_the_text() -> None:
+    """Markdown passes an HTML block with no blank line through untouched: no formatting, no tags."""
+    said = question_html("<script>x</script> *bold*\n\n\n# head\n\n- item")
+    assert "\n" not in said and "<script>" not in said
+    assert said == '<div class="asked">&lt;script&gt;x&lt;/script&gt; *bold*<br># head<br>- item</div>'
+    assert "\n" not in answer_html(sample_answer(text="One.\n\nTwo [1]."), key="1")
+
+
+def test_answer_links_each_citation_to_its_source_card() -> None:
+    rendered = answer_html(sample_answer(), key="4")
     assert '<a class="cite" href="#src-4-1" aria-label="source 1">[1]</a>' in rendered
-    assert r"\[7\]" in rendered  # a marker with no citation stays text
-    assert '<li id="src-4-1" value="1">' in rendered
-    assert "The &lt;b&gt;Article&lt;/b&gt; — Dead bug" in rendered
-    assert "<blockquote>Lie *down* &lt;script&gt;x&lt;/script&gt;</blockquote>" in rendered
+    assert "Unknown marker [7]" in rendered and 'href="#src-4-7"' not in rendered
+    assert '<li id="src-4-1" value="1" class="source-card">' in rendered
+    assert '<span class="source-title">The &lt;b&gt;Article&lt;/b&gt;</span>' in rendered
+    assert '<span class="source-section">Dead bug</span>' in rendered
+    assert "<mark>Lie *down* &lt;script&gt;x&lt;/script&gt;</mark>" in rendered
     assert "<script>" not in rendered and "<b>" not in rendered
 
 
-def test_sources_link_to_documents_with_a_web_address_only() -> None:
-    good = Citation(1, "d", "T", "S", "text", "https://example.com/post")
+def test_source_card_marks_the_cited_sentence_of_a_long_passage() -> None:
+    passage = "Runners need a core. Dead bug trains it well. Keep your back flat. Breathe out."
+    citation = Citation(1, "notes", "Notes", "Dead bug", passage, None)
+    rendered = answer_html(sample_answer(text="Keep your back flat [1].", citations=[citation]), key="1")
+    assert "<blockquote>… <mark>Keep your back flat.</mark> …</blockquote>" in rendered
+    assert "Runners need a core" not in rendered  # the card quotes, it does not repeat the passage
+
+
+def test_a_marker_after_the_full_stop_cites_the_sentence_before_it() -> None:
+    passage = "Dead bug trains the core. Lie on your back. Keep it flat."
+    citation = Citation(1, "notes", "Notes", "Dead bug", passage, None)
+    said = "Keep it flat. [1] Something else entirely."
+    rendered = answer_html(sample_answer(text=said, citations=[citation]), key="1")
+    assert "<mark>Keep it flat.</mark></blockquote>" in rendered
+
+
+def test_source_link_opens_the_article_at_the_cited_words() -> None:
+    passage = (
+        "Intro words here. Keeping your back to the ground ensures you're not putting your low back "
+        "at risk of injury, says the 90-degree coach. Outro."
+    )
+    citation = Citation(1, "a", "T", "S", passage, "https://blog.example.com/post")
+    said = "Keeping your back to the ground ensures you're not putting your low back at risk [1]."
+    rendered = answer_html(sample_answer(text=said, citations=[citation]), key="1")
+    href = re.search(r'class="source-link" href="([^"]+)"', rendered).group(1)
+    assert href == (
+        "https://blog.example.com/post#:~:text=Keeping%20your%20back%20to%20the,"
+        "injury%2C%20says%20the%2090%2Ddegree%20coach."  # ',' and '-' escaped: they are syntax here
+    )
+    assert 'target="_blank" rel="noopener"' in rendered
+
+
+def test_sources_link_to_web_addresses_and_paths_on_this_server_only() -> None:
+    page = Citation(1, "d", "T", "S", "text", "/demo/")
     bad = Citation(2, "d", "T", "S", "text", "javascript:alert(1)")
-    rendered = chat_markdown(sample_answer(text="A [1] B [2]", citations=[good, bad]), key="1")
-    assert '<a href="https://example.com/post">Read the article</a>' in rendered
-    assert "javascript:" not in rendered
+    rendered = answer_html(sample_answer(text="A [1] B [2]", citations=[page, bad]), "1", site_root="/coach")
+    assert 'href="/coach/demo/#:~:text=text"' in rendered
+    assert "javascript:" not in rendered and rendered.count("source-link") == 1
+    assert safe_url("//evil.example/x") is None and safe_url('https://x.example/"onload') is None
 
 
 def test_safety_notice_is_a_callout_above_the_answer() -> None:
-    rendered = chat_markdown(sample_answer(safety_notice="See a doctor <now>."), key="1")
-    assert rendered.startswith('<div class="safety-notice" role="note">')
+    rendered = answer_html(sample_answer(safety_notice="See a doctor <now>."), key="1")
+    assert rendered.startswith('<div class="reply"><div class="safety-notice" role="note">')
     assert "See a doctor &lt;now&gt;." in rendered
 
 
 def test_abstention_reads_as_an_answer_not_an_error() -> None:
-    rendered = chat_markdown(
+    rendered = answer_html(
         sample_answer(text="Sorry, that isn't covered.", citations=[], abstained=True), "1"
     )
-    assert rendered.startswith('<span class="not-covered">')
+    assert '<p class="answer not-covered">' in rendered
     assert "chat-note" not in rendered and "error" not in rendered.lower()
 
 
-def test_compact_view_collapses_sources() -> None:
-    assert '<details class="sources"><summary>Sources (1)</summary>' in chat_markdown(
-        sample_answer(), "1", expanded=False
-    )
+def test_sources_are_folded_until_asked_for() -> None:
+    assert '<details class="sources"><summary>Sources (1)</summary>' in answer_html(sample_answer(), "1")
 
 
 def test_api_markdown_has_sources_and_no_html() -> None:
@@ -154,8 +194,10 @@ def test_rate_limited_reader_sees_a_message_in_the_chat(
     limits = Limits(lean_settings.model_copy(update={"rate_limit_burst": 1, "rate_limit_per_minute": 1}))
     page = ChatPage(ChatService(assistant, limits, RecordingLog()), "t", trusted_proxies=0)
     list(page.stream_into_chat("How do I do a dead bug?", None, fake_request()))
-    *_, (_, chat, _) = page.stream_into_chat("And crunches?", None, fake_request())
+    *_, (box, chat, _) = page.stream_into_chat("And crunches?", None, fake_request())
     assert "Please wait" in chat[-1]["content"] and 'class="chat-note"' in chat[-1]["content"]
+    assert box == "And crunches?" and len(chat) == 1  # not asked: the question waits in the box
+    assert re.search(r'class="countdown" data-seconds="\d+"', chat[-1]["content"])
     with pytest.raises(RateLimited):
         list(ChatService(assistant, limits, RecordingLog()).stream("q", [], "10.0.0.5", None))
 

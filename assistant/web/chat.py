@@ -1,7 +1,8 @@
 """The Gradio chat: the full page at `/` and the compact `/embed` view the blog widget frames.
 
-Everything shown goes through `web_render`, which escapes readers' words and corpus passages;
-Gradio's own sanitizer stays on as a second line of defence.
+Everything shown goes through `web/render.py`, which builds each message as escaped HTML (readers'
+words and corpus passages always show as text); Gradio's own sanitizer stays on as a second line of
+defence.
 """
 
 from __future__ import annotations
@@ -20,13 +21,16 @@ import gradio as gr
 from assistant.answering.answer import Answer, TextDelta
 from assistant.answering.pipeline import Assistant
 from assistant.errors import AssistantError
-from assistant.web.limits import Limits, client_address
+from assistant.web.limits import Limits, RateLimited, client_address
 from assistant.web.render import (
-    chat_markdown,
+    answer_html,
     escape_markdown,
-    notice_markdown,
+    notice_html,
     plain_markdown,
-    streaming_markdown,
+    question_html,
+    streaming_html,
+    text,
+    typing_html,
 )
 
 log = logging.getLogger(__name__)
@@ -37,6 +41,7 @@ EXAMPLES = (
     "How do I do a dead bug?",
     "How often should runners train their core?",
 )
+INTRO = "Answers come only from our article and trainer notes, and cite the passages they rest on."
 WELCOME = "**Ask about core strength and back pain for runners.** Try one of these:"
 NOT_ADVICE = "Not medical advice. For pain, numbness or an injury, see a doctor or physiotherapist."
 BUDGET_NOTE = "Today's allowance of written answers is used up, so this answer quotes the passages directly."
@@ -49,8 +54,8 @@ MAX_RATEABLE = 50_000  # answers whose record ids are remembered for one rating 
 TROUBLE = "Sorry, something went wrong on our side while answering. Please try again in a moment."
 BAD_RECORD_ID = "That is not the record id of an answer; use the one /ask returned."
 RECORD_ID = re.compile(r"[0-9a-f]{32}")  # uuid4 hex, as assistant.questionlog.records.new_id makes them
-# After an answer, show where it starts (static/chat.js, inlined into the page head).
-SHOW_ANSWER_START = "() => window.runnersCoach && window.runnersCoach.showAnswerStart()"
+# After a thumbs up or down, bring the optional comment box into view (static/chat.js).
+SHOW_COMMENT_BOX = "() => window.runnersCoach && window.runnersCoach.showCommentBox()"
 
 
 class FeedbackRefused(AssistantError):
@@ -74,9 +79,6 @@ class QuestionLog(Protocol):
     def flush(self, timeout: float = ...) -> bool: ...
 
     def close(self) -> None: ...
-
-
-# ---------------------------------------------------------------- rendering: Answer -> safe Markdown
 
 
 # ---------------------------------------------------------------- answering: limits, assistant, log
@@ -208,6 +210,17 @@ def pick_example(data: gr.SelectData) -> str:
     return EXAMPLES[index] if isinstance(index, int) and 0 <= index < len(EXAMPLES) else ""
 
 
+def header_html(title: str, compact: bool) -> str:
+    """The page's heading: a compact bar with the avatar on the full page; in the widget's frame,
+    whose bar already shows the title, a heading for screen readers only."""
+    if compact:
+        return f'<h1 class="visually-hidden">{text(title)}</h1>'
+    return (
+        '<header class="masthead"><span class="avatar" aria-hidden="true"></span>'
+        f"<div><h1>{text(title)}</h1><p>{text(INTRO)}</p></div></header>"
+    )
+
+
 def reader_address(request: gr.Request | None, trusted_proxies: int) -> str | None:
     if request is None:
         return None
@@ -219,11 +232,19 @@ class ChatPage:
     """Builds one view's Blocks and holds its event handlers, which adapt Gradio values to
     `ChatService`. `compact` is the `/embed` view: no header, the chat fills the frame."""
 
-    def __init__(self, service: ChatService, title: str, trusted_proxies: int, compact: bool = False) -> None:
+    def __init__(
+        self,
+        service: ChatService,
+        title: str,
+        trusted_proxies: int,
+        compact: bool = False,
+        site_root: str = "",
+    ) -> None:
         self.service = service
         self.title = title
         self.trusted_proxies = trusted_proxies
         self.compact = compact
+        self.site_root = site_root  # the public path prefix, for source links to pages on this server
 
     def stream_into_chat(
         self, message: object, conversation: Conversation | None, request: gr.Request
@@ -232,12 +253,12 @@ class ChatPage:
         conversation = conversation or Conversation()
         chat = conversation.shown
         if not isinstance(message, str):
-            chat.append({"role": "assistant", "content": notice_markdown(NOT_TEXT)})
+            chat.append({"role": "assistant", "content": notice_html(NOT_TEXT)})
             yield "", list(chat), conversation
             return
         if message.strip():
-            chat.append({"role": "user", "content": escape_markdown(message)})
-        chat.append({"role": "assistant", "content": "…"})
+            chat.append({"role": "user", "content": question_html(message)})
+        chat.append({"role": "assistant", "content": typing_html()})
         yield "", list(chat), conversation
         key, written = str(len(chat)), ""
         try:
@@ -245,11 +266,11 @@ class ChatPage:
             for event in self.service.stream(message, conversation.turns, client, request.session_hash):
                 if isinstance(event, TextDelta):
                     written += event.text
-                    chat[-1] = {"role": "assistant", "content": streaming_markdown(written)}
+                    chat[-1] = {"role": "assistant", "content": streaming_html(written)}
                 else:
                     chat[-1] = {
                         "role": "assistant",
-                        "content": chat_markdown(event.answer, key, event.note, expanded=not self.compact),
+                        "content": answer_html(event.answer, key, event.note, self.site_root),
                     }
                     conversation.records[len(chat) - 1] = event.record_id
                     conversation.turns += [
@@ -257,12 +278,17 @@ class ChatPage:
                         {"role": "assistant", "content": event.answer.text},
                     ]
                 yield "", list(chat), conversation
+        except RateLimited as problem:  # not asked yet: the question goes back in the box
+            if message.strip():
+                del chat[-2]
+            chat[-1] = {"role": "assistant", "content": notice_html(str(problem), problem.retry_after_s)}
+            yield message, list(chat), conversation
         except AssistantError as problem:
-            chat[-1] = {"role": "assistant", "content": notice_markdown(str(problem))}
+            chat[-1] = {"role": "assistant", "content": notice_html(str(problem))}
             yield "", list(chat), conversation
         except Exception:
             log.exception("Answering a web question failed")
-            chat[-1] = {"role": "assistant", "content": notice_markdown(TROUBLE)}
+            chat[-1] = {"role": "assistant", "content": notice_html(TROUBLE)}
             yield "", list(chat), conversation
 
     def record_thumbs(
@@ -319,22 +345,24 @@ class ChatPage:
 
     def build(self, concurrency: int = 8, queue_size: int = 100) -> gr.Blocks:
         compact = self.compact
+        # Both views fill the screen: the conversation scrolls inside, the header (on the full page)
+        # and the question box and disclaimer stay in view, on a phone as on a desktop.
         with gr.Blocks(
-            title=self.title, analytics_enabled=False, fill_height=compact, elem_classes=["coach"]
+            title=self.title,
+            analytics_enabled=False,
+            fill_height=True,
+            fill_width=True,
+            elem_classes=["coach", "compact" if compact else "full"],
         ) as blocks:
             conversation = gr.State(None)
-            if not compact:
-                gr.Markdown(f"# {escape_markdown(self.title)}", elem_id="page-title")
-                gr.Markdown(
-                    "Answers come only from our article and trainer notes, "
-                    "and cite the passages they rest on.",
-                    elem_classes=["intro"],
-                )
+            gr.HTML(header_html(self.title, compact), elem_id="masthead", js_on_load=None)
             chatbot = gr.Chatbot(
                 label="Conversation",
                 elem_id="chat",
                 show_label=False,
-                height=None if compact else 560,
+                height=None,
+                min_height=0,
+                autoscroll=False,  # static/chat.js brings each new question to the top instead
                 scale=1,
                 layout="bubble",
                 placeholder=WELCOME,
@@ -385,17 +413,17 @@ class ChatPage:
                 api_visibility="private",
                 show_progress="hidden",
             )
-            question.submit(**answer_io).then(None, js=SHOW_ANSWER_START)
+            question.submit(**answer_io)
             example = chatbot.example_select(
                 pick_example, None, question, api_visibility="private", queue=False
             )
-            example.then(**answer_io).then(None, js=SHOW_ANSWER_START)
+            example.then(**answer_io)
             chatbot.like(
                 self.record_thumbs,
                 [conversation],
                 [conversation, feedback_box, comment],
                 api_visibility="private",
-            )
+            ).then(None, js=SHOW_COMMENT_BOX)
             for trigger in (send.click, comment.submit):
                 trigger(
                     self.record_comment,

@@ -22,7 +22,12 @@ MAX_TRACKED_CLIENTS = 10_000  # past this, idle (full) buckets are forgotten so 
 
 
 class RateLimited(AssistantError):
-    """A client asked faster than the rate limit allows; the message says how long to wait."""
+    """A client asked faster than the rate limit allows; the message says how long to wait, and
+    `retry_after_s` too, for a page that counts down."""
+
+    def __init__(self, message: str, retry_after_s: float = 0.0) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class ConversationTooLong(AssistantError):
@@ -142,7 +147,8 @@ class Limits:
         if wait > 0:
             raise RateLimited(
                 f"You're asking faster than I can keep up with. Please wait {max(1, round(wait))} "
-                "seconds and ask again."
+                "seconds and ask again.",
+                wait,
             )
 
     def recent_history(self, history: Sequence[dict]) -> list[dict]:

@@ -1,34 +1,51 @@
 """The web server: the chat page at `/`, the compact chat at `/embed`, the blog widget at
-`/widget.js`, and the headers that decide who may frame what."""
+`/widget.js`, the demo blog post at `/demo/`, and the headers that decide who may frame what."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
+import threading
 import time
 from collections.abc import AsyncIterator, Callable
 
 import gradio as gr
 import uvicorn
 from fastapi import FastAPI
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.answering.pipeline import Assistant
-from assistant.settings import Settings
+from assistant.settings import PROJECT_ROOT, Settings
+from assistant.web.brand import Palette, palette
 from assistant.web.chat import STATIC, ChatPage, ChatService, QuestionLog
 from assistant.web.guard import GuardLimits, RequestGuard, View
 from assistant.web.limits import Limits
 
 EMBED_PATH = "/embed"
+DEMO_PATH = "/demo"
+# The demo post that embeds the widget (README: Blog widget); its script tag loads ../widget.js, so
+# served here it works on any port and under any path prefix.
+DEMO_POST = PROJECT_ROOT / "examples" / "blog.html"
 # The mounted chat views, "/" last: it would shadow every route after it. True: compact.
 VIEWS = ((EMBED_PATH, True), ("/", False))
-EXTRA_ROUTES = {"/widget.js", EMBED_PATH, "/healthz"}  # our own routes, beside the two views
+# Our own routes, beside the two views.
+EXTRA_ROUTES = {"/widget.js", EMBED_PATH, "/healthz", DEMO_PATH, DEMO_PATH + "/"}
 access_log = logging.getLogger("assistant.access")
 SYSTEM_FONTS = ("system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif")
 MONO_FONTS = ("ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace")
-# Citation clicks, scrolling to a new answer, and the embed's Escape and focus handling.
-CHAT_HEAD = "<script>\n" + (STATIC / "chat.js").read_text(encoding="utf-8") + "</script>"
+# Citation clicks, scrolling to each new question, the typing and live-region cues, and the embed's
+# focus and messages to the widget.
+CHAT_JS = (STATIC / "chat.js").read_text(encoding="utf-8")
+WIDGET_JS = (STATIC / "widget.js").read_text(encoding="utf-8")
+WIDGET_PALETTE = "/*PALETTE*/ null"  # replaced by the server's brand palette when /widget.js is served
+
+
+def chat_head(brand: Palette) -> str:
+    """The page head: the brand palette as CSS variables (a widget's own colour overrides them in
+    the embed) and the page's script."""
+    return f"<style>:root{{{brand.css()}}}</style>\n<script>\n{CHAT_JS}</script>"
 
 
 # As tight as Gradio 6 allows: its page boots from an inline config script and inline styles, and its
@@ -139,8 +156,10 @@ def create_app(
     owns_log = question_log is None
     question_log = question_log or open_log(settings)
     service = ChatService(assistant, Limits(settings), question_log)
+    site_root = settings.root_path.rstrip("/")
     pages = {
-        path: ChatPage(service, settings.title, settings.trusted_proxies, compact) for path, compact in VIEWS
+        path: ChatPage(service, settings.title, settings.trusted_proxies, compact, site_root)
+        for path, compact in VIEWS
     }
 
     @contextlib.asynccontextmanager
@@ -154,9 +173,11 @@ def create_app(
     views = {
         path: page.build(settings.web_concurrency, settings.queue_max_size) for path, page in pages.items()
     }
-    add_widget_routes(app, assistant, list(views.values()))  # before the mounts: "/" shadows all after it
+    brand = palette(settings.brand_color)
+    # Before the mounts: "/" shadows all after it.
+    add_widget_routes(app, assistant, list(views.values()), brand)
     for path, blocks in views.items():
-        mount_chat(app, blocks, path, settings)
+        mount_chat(app, blocks, path, brand)
     # Middleware runs in the reverse of the order added: prefix, headers, log, then the guard.
     guard_views = [View(path, queue_of(blocks), api=path == "/") for path, blocks in views.items()]
     app.add_middleware(
@@ -182,14 +203,22 @@ def guard_limits(settings: Settings) -> GuardLimits:
     )
 
 
-def add_widget_routes(app: FastAPI, assistant: Assistant, views: list[gr.Blocks]) -> None:
+def add_widget_routes(app: FastAPI, assistant: Assistant, views: list[gr.Blocks], brand: Palette) -> None:
+    script = WIDGET_JS.replace(WIDGET_PALETTE, json.dumps(brand.__dict__))
+
     @app.get("/widget.js", include_in_schema=False)
-    def widget() -> FileResponse:
-        return FileResponse(
-            STATIC / "widget.js",
-            media_type="text/javascript",
-            headers={"Cache-Control": "public, max-age=600"},
+    def widget() -> Response:
+        return Response(
+            script, media_type="text/javascript", headers={"Cache-Control": "public, max-age=600"}
         )
+
+    @app.get(DEMO_PATH + "/", include_in_schema=False)
+    def demo() -> HTMLResponse:
+        return HTMLResponse(DEMO_POST.read_text(encoding="utf-8"))
+
+    @app.get(DEMO_PATH, include_in_schema=False)
+    def demo_slash() -> RedirectResponse:
+        return RedirectResponse(DEMO_PATH.strip("/") + "/", status_code=308)
 
     @app.get(EMBED_PATH, include_in_schema=False)
     def embed_slash() -> RedirectResponse:
@@ -203,16 +232,15 @@ def add_widget_routes(app: FastAPI, assistant: Assistant, views: list[gr.Blocks]
         return JSONResponse({"ok": not stopped, "mode": assistant.mode}, status_code=503 if stopped else 200)
 
 
-def mount_chat(app: FastAPI, blocks: gr.Blocks, path: str, settings: Settings) -> None:
-    compact = path == EMBED_PATH
+def mount_chat(app: FastAPI, blocks: gr.Blocks, path: str, brand: Palette) -> None:
     gr.mount_gradio_app(
         app,
         blocks,
         path=path,
         theme=chat_theme(),
-        css_paths=[STATIC / "chat.css", *([STATIC / "embed.css"] if compact else [])],
-        head=CHAT_HEAD,
-        footer_links=[] if compact else ["api"],
+        css_paths=[STATIC / "chat.css"],
+        head=chat_head(brand),
+        footer_links=[],  # a reader's page: no "Use via API" (README: Web chat documents the API)
         run_history=False,
         show_error=False,
         ssr_mode=False,
@@ -225,15 +253,29 @@ def mount_chat(app: FastAPI, blocks: gr.Blocks, path: str, settings: Settings) -
     )
 
 
-def serve(settings: Settings) -> None:
-    """Run until interrupted. uvicorn's own proxy-header handling is off: the client address comes
-    from `trusted_proxies`, and a forged X-Forwarded-For must not reach the rate limit."""
+def serve(settings: Settings, on_ready: Callable[[], None] | None = None) -> None:
+    """Run until interrupted; `on_ready` is called once the server answers (the index built and
+    the port open), so a URL printed then works when clicked. uvicorn's own proxy-header handling
+    is off: the client address comes from `trusted_proxies`, and a forged X-Forwarded-For must not
+    reach the rate limit."""
     app = create_app(settings)
-    uvicorn.run(
-        app,
-        host=settings.server_name,
-        port=settings.server_port,
-        proxy_headers=False,
-        log_level="info",
-        access_log=False,  # AccessLog writes one without client addresses
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            host=settings.server_name,
+            port=settings.server_port,
+            proxy_headers=False,
+            log_level="warning",
+            access_log=False,  # AccessLog writes one without client addresses
+        )
     )
+    if on_ready:
+        threading.Thread(target=call_when_started, args=(server, on_ready), daemon=True).start()
+    server.run()
+
+
+def call_when_started(server: uvicorn.Server, on_ready: Callable[[], None]) -> None:
+    while not server.started and not server.should_exit:
+        time.sleep(0.05)
+    if server.started:
+        on_ready()
