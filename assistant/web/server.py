@@ -93,8 +93,9 @@ class SecurityHeaders:
 
 
 class AccessLog:
-    """One line per request: method, path without its query, status and time. No client address
-    and no query string (Gradio puts session ids there), so the log links nothing to a reader."""
+    """One line per request: method, path without its query, status and time to the response's
+    headers (a streamed answer goes on after that). No client address and no query string (Gradio
+    puts session ids there), so the log links nothing to a reader."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -103,19 +104,24 @@ class AccessLog:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started, status = time.perf_counter(), 0
+        started, logged = time.perf_counter(), False
 
-        async def send_noting_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
+        def log_line(status: int) -> None:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            access_log.info("%s %s %s %.0f ms", scope["method"], scope["path"], status, elapsed_ms)
+
+        async def send_logging_status(message: Message) -> None:
+            nonlocal logged
+            if message["type"] == "http.response.start" and not logged:
+                logged = True
+                log_line(message["status"])  # before the client can see the response
             await send(message)
 
         try:
-            await self.app(scope, receive, send_noting_status)
+            await self.app(scope, receive, send_logging_status)
         finally:
-            elapsed_ms = (time.perf_counter() - started) * 1000
-            access_log.info("%s %s %s %.0f ms", scope["method"], scope["path"], status, elapsed_ms)
+            if not logged:  # the app failed before it answered
+                log_line(500)
 
 
 class BehindProxy:
