@@ -18,7 +18,7 @@ from assistant.answering.pipeline import Assistant
 from assistant.settings import Settings
 from assistant.web.chat import STATIC, ChatPage, ChatService, QuestionLog
 from assistant.web.guard import GuardLimits, RequestGuard, View
-from assistant.web.limits import Limits
+from assistant.web.shared_limits import open_limits
 
 EMBED_PATH = "/embed"
 # The mounted chat views, "/" last: it would shadow every route after it. True: compact.
@@ -138,7 +138,7 @@ def create_app(
     assistant = assistant or Assistant.from_settings(settings)
     owns_log = question_log is None
     question_log = question_log or open_log(settings)
-    service = ChatService(assistant, Limits(settings), question_log)
+    service = ChatService(assistant, open_limits(settings), question_log, settings.web_concurrency)
     pages = {
         path: ChatPage(service, settings.title, settings.trusted_proxies, compact) for path, compact in VIEWS
     }
@@ -151,9 +151,7 @@ def create_app(
             question_log.close()
 
     app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
-    views = {
-        path: page.build(settings.web_concurrency, settings.queue_max_size) for path, page in pages.items()
-    }
+    views = {path: page.build(settings.web_streams, settings.queue_max_size) for path, page in pages.items()}
     add_widget_routes(app, assistant, list(views.values()))  # before the mounts: "/" shadows all after it
     for path, blocks in views.items():
         mount_chat(app, blocks, path, settings)
