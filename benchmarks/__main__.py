@@ -151,7 +151,9 @@ def keep_earlier_sections(results: dict, earlier_path: Path) -> dict:
         section = earlier.get(name)
         skipped = results[name].get("reason") == "not run (--sections)"
         if skipped and isinstance(section, dict) and section.get("status") != "not measured":
-            results[name] = {**section, "measured": section.get("measured", earlier.get("generated"))}
+            results[name] = section
+            carried = earlier.get("carried_sections", {}).get(name, earlier.get("generated"))
+            results.setdefault("carried_sections", {})[name] = carried
             load = earlier.get("section_load_average", {}).get(name)
             if load is not None:
                 results["section_load_average"][name] = load

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,16 +22,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from assistant.settings import PROJECT_ROOT
-from benchmarks.coldstart import clean_env
 from benchmarks.load_test import UNTHROTTLED
 from benchmarks.standin import stand_in_reply
 from benchmarks.stats import percentile
-from benchmarks.web_throughput import QUESTIONS, wait_until_up
+from benchmarks.web_throughput import QUESTIONS, child_server
 from testkit.api_client import call_api, new_session, reader_http
 from testkit.fake_openai import FakeOpenAI, Fault
 from testkit.isolated import make_settings
-from testkit.loopback import free_port, stop_process
 
 DESIGNS = {"async": 200, "8_slots": 8}  # ASSISTANT_WEB_STREAMS for each design
 ANSWER_TIMEOUT_S = 300.0
@@ -41,18 +37,9 @@ ANSWER_TIMEOUT_S = 300.0
 @contextmanager
 def answer_server(model_url: str, streams: int, data_dir: Path) -> Iterator[str]:
     """Our app in a child process, answering with the model at `model_url`; yields its URL."""
-    port = free_port()
-    command = [sys.executable, "-m", "benchmarks.concurrency", "--serve", "--port", str(port)]
-    command += ["--model-url", model_url, "--streams", str(streams), "--data", str(data_dir)]
-    process = subprocess.Popen(
-        command, env=clean_env(), cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_until_up(url, process)
+    args = ["--serve", "--model-url", model_url, "--streams", str(streams), "--data", str(data_dir)]
+    with child_server("benchmarks.concurrency", *args) as url:
         yield url
-    finally:
-        stop_process(process)
 
 
 def serve(port: int, model_url: str, streams: int, data_dir: Path) -> None:

@@ -3,6 +3,7 @@ each table captioned with the machine and the repeat counts, each curve as a PNG
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -59,6 +60,15 @@ def header(results: dict) -> str:
     m = results["machine"]
     packages = ", ".join(f"{name} {version}" for name, version in m["packages"].items())
     quick = "\n\n**Quick smoke run: tiny sizes, not figures to quote.**" if results["quick"] else ""
+    carried = results.get("carried_sections", {})
+    if carried:
+        quick += (
+            "\n\nThis run measured only `"
+            + results["command"]
+            + "`; the other sections are from earlier runs: "
+            + ", ".join(f"{name} ({when})" for name, when in carried.items())
+            + "."
+        )
     return (
         "# Benchmarks: speed, token cost and scale, side by side with stock llama-index\n\n"
         f"Written by `{results['command']}` on {results['generated']} in "
@@ -442,7 +452,7 @@ def cluster_section(results: dict) -> str:
             group["errors"],
             group["feedback_refused"],
             group["answered_after_kill"],
-            "; ".join(group["error_samples"]) or "—",
+            "; ".join(" ".join(re.sub(r"<[^>]*>", " ", e).split()) for e in group["error_samples"]) or "—",
         ]
         for name, group in ((k, saw[k]) for k in ("killed_replica", "surviving_replica"))
     ]

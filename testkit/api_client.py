@@ -6,6 +6,7 @@ config fetch each)."""
 from __future__ import annotations
 
 import json
+import re
 import uuid
 
 import httpx
@@ -43,7 +44,7 @@ async def call_api(
     root = base_url.rstrip("/")
     started = await http.post(f"{root}/gradio_api/call/{api}", json={"data": data, "session_hash": session})
     if started.status_code != 200:
-        raise ApiError(f"/{api}: HTTP {started.status_code} {started.text[:160]}")
+        raise ApiError(f"/{api}: HTTP {started.status_code} {plain(started.text)}")
     event_id = started.json()["event_id"]
     if events is not None:
         events.append(event_id)
@@ -59,3 +60,8 @@ async def call_api(
                     raise ApiError(f"/{api} failed: {line[5:].strip()[:160]}")
                 return json.loads(line[5:])[0]
     raise ApiError(f"/{api}: the result stream ended without a result")
+
+
+def plain(body: str) -> str:
+    """An error body fit for one line of a report: tags dropped, whitespace collapsed."""
+    return " ".join(re.sub(r"<[^>]*>", " ", body).split())[:120]
