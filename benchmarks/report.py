@@ -11,6 +11,7 @@ from benchmarks import plots
 from benchmarks.machine import machine_tag
 
 PLOTS = Path("benchmarks") / "plots"
+NOT_RUN = {"status": "not measured", "reason": "not run"}
 SYSTEM_NAMES = {
     "ours_llm_lean": "ours, LLM mode, BM25",
     "ours_extractive_lean": "ours, extractive, BM25",
@@ -406,7 +407,7 @@ def scale_section(results: dict, root: Path) -> str:
 
 
 def concurrency_section(results: dict) -> str:
-    c = results.get("concurrency", {})
+    c = results.get("concurrency") or NOT_RUN
     if reason := not_measured(c):
         return "## 6. Many readers waiting on the model\n\n" + reason
     designs = (
@@ -440,7 +441,7 @@ def concurrency_section(results: dict) -> str:
 
 
 def cluster_section(results: dict) -> str:
-    c = results.get("cluster", {})
+    c = results.get("cluster") or NOT_RUN
     if reason := not_measured(c):
         return "## 7. Two replicas behind nginx, one killed\n\n" + reason
     rate, store, saw = c["rate_limit"], c["store"], c["readers_saw"]
