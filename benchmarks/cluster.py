@@ -37,6 +37,7 @@ from benchmarks.coldstart import clean_env
 from benchmarks.load_test import FEEDBACK_SHARE, load_questions, stored_rows
 from benchmarks.stats import percentile
 from benchmarks.web_throughput import wait_until_up
+from testkit.aio import finish
 from testkit.api_client import call_api, new_session, reader_http
 from testkit.isolated import make_settings
 from testkit.loopback import free_port, stop_process
@@ -136,8 +137,8 @@ def shared_rate_limit(replicas: list[Replica]) -> dict:
     """A burst plus three questions in quick succession, from one reader on one replica and from
     another reader alternating over both: with shared buckets both get exactly the burst."""
     asks = BURST + 3
-    one = asyncio.run(admitted_asks([replicas[0].url], "203.0.113.10", asks))
-    spread = asyncio.run(admitted_asks([r.url for r in replicas], "203.0.113.11", asks))
+    one = finish(admitted_asks([replicas[0].url], "203.0.113.10", asks))
+    spread = finish(admitted_asks([r.url for r in replicas], "203.0.113.11", asks))
     return {
         "asks": asks,
         "burst": BURST,
@@ -311,7 +312,7 @@ def measure_cluster(work: Path, readers: int = 16, seconds: float = 40.0) -> dic
     with cluster(work) as (replicas, nginx, url):
         rate = shared_rate_limit(replicas)
         victim = replicas[0]
-        runs, killed_at, elapsed = asyncio.run(load_with_kill(nginx.url, readers, seconds, victim))
+        runs, killed_at, elapsed = finish(load_with_kill(nginx.url, readers, seconds, victim))
         upstreams = upstreams_by_event(work / "logs" / "nginx-access.log")
         replicas.append(start_replica("a-restarted", victim.data_dir, url, work / "logs"))
         for replica in replicas[1:]:  # clean stops: each flushes its log

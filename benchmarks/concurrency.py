@@ -26,6 +26,7 @@ from benchmarks.load_test import UNTHROTTLED
 from benchmarks.standin import stand_in_reply
 from benchmarks.stats import percentile
 from benchmarks.web_throughput import QUESTIONS, child_server
+from testkit.aio import finish
 from testkit.api_client import call_api, new_session, reader_http
 from testkit.fake_openai import FakeOpenAI, Fault
 from testkit.isolated import make_settings
@@ -103,8 +104,8 @@ def measure_concurrency(readers: int = 100, rounds: int = 2, model_seconds: floa
         for design, streams in DESIGNS.items():
             calls_before = len(model.requests)
             with answer_server(model.base_url, streams, Path(data) / design) as url:
-                asyncio.run(readers_at_once(url, 1, 1))  # warm: first answer loads what is lazy
-                run = asyncio.run(readers_at_once(url, readers, rounds))
+                finish(readers_at_once(url, 1, 1))  # warm: first answer loads what is lazy
+                run = finish(readers_at_once(url, readers, rounds))
             run["model_calls"] = len(model.requests) - calls_before - 1
             results[design] = {"web_streams": streams, **run}
     p95 = {design: results[design]["latency_s"].get("p95") for design in DESIGNS}

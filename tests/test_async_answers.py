@@ -13,7 +13,7 @@ from assistant.answering.answer import Answer, TextDelta
 from assistant.answering.pipeline import Assistant
 from assistant.web.chat import ChatService, Reply
 from assistant.web.limits import Limits
-from testkit.aio import collect
+from testkit.aio import collect, finish
 from testkit.fake_openai import FakeOpenAI, Fault
 from testkit.isolated import make_settings
 from tests.test_web import RecordingLog
@@ -113,7 +113,7 @@ def test_one_process_answers_sixty_slow_model_streams_side_by_side(
         )
 
     started = time.monotonic()
-    replies = asyncio.run(readers())
+    replies = finish(readers())
     elapsed = time.monotonic() - started
     assert [r.answer.mode for r in replies] == ["llm"] * 60
     assert elapsed < 3.5, f"60 streams of 0.8 s took {elapsed:.1f} s"
