@@ -94,7 +94,13 @@ class Settings(BaseSettings):
         default=500_000, ge=0, description="Model tokens a day; past it answers are extractive. 0: no cap."
     )
     max_conversation_turns: int = Field(default=40, ge=1, description="Questions per chat before a restart.")
-    web_concurrency: int = Field(default=8, ge=1, le=64, description="Answers computed at the same time.")
+    web_concurrency: int = Field(
+        default=8, ge=1, le=64, description="Retrievals and extractive answers computed at the same time."
+    )
+    # Answers in progress at once per view. Most of them wait on the model's stream, which holds no
+    # thread (assistant.web.chat), so this is far above web_concurrency: 2 s model answers for 100
+    # readers at once need 100 here.
+    web_streams: int = Field(default=200, ge=1, le=1_000, description="Answers in progress at once.")
     # What one anonymous client may hold of the server (assistant/web/guard.py). A question is at most
     # 2,000 characters and the chat history stays on the server, so no real request comes near 64 KiB.
     max_request_bytes: int = Field(default=65_536, ge=4_096, le=10_485_760)

@@ -4,6 +4,10 @@ plots under benchmarks/plots/) and benchmarks/results.json.
     python -m benchmarks                     # the full run (about half an hour on 2 CPUs)
     python -m benchmarks --quick             # a smoke run at tiny sizes, into a temp folder
     python -m benchmarks --sections tokens latency
+    python -m benchmarks --sections concurrency cluster --output-dir DIR
+
+`--sections` measures those sections again and keeps the others' figures from the results.json it
+writes over (marked with when they were measured), so one report holds every section.
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ from pathlib import Path
 from assistant.corpus.documents import load_corpus
 from assistant.evaluation.cases import load_cases
 from assistant.settings import PROJECT_ROOT
+from benchmarks.cluster import measure_cluster
 from benchmarks.coldstart import measure_cold_start
+from benchmarks.concurrency import measure_concurrency
 from benchmarks.goals import evaluate_goals, headline_figures
 from benchmarks.latency import measure_latency
 from benchmarks.machine import machine_info
@@ -32,7 +38,7 @@ from benchmarks.scale import measure_scale
 from benchmarks.tokens import measure_tokens
 from benchmarks.web import measure_web
 
-SECTIONS = ("tokens", "latency", "web", "cold_start", "scale")
+SECTIONS = ("tokens", "latency", "web", "cold_start", "scale", "concurrency", "cluster")
 
 
 @dataclass(frozen=True)
@@ -53,10 +59,17 @@ class Plan:
     scale_runs: int
     scale_questions: int  # 0: all eval questions
     local_max_docs: int
+    concurrency_readers: int
+    concurrency_rounds: int
+    concurrency_model_s: float
+    cluster_readers: int
+    cluster_seconds: float
 
 
-FULL = Plan(0, 5, 5, 3, 30, 5, (1, 4, 16, 64), 30, 30, 3, (1, 100, 1_000, 10_000), 3, 0, 1_000)
-QUICK = Plan(10, 1, 1, 1, 3, 1, (1, 2), 4, 10, 1, (1, 20), 1, 5, 20)
+FULL = Plan(
+    0, 5, 5, 3, 30, 5, (1, 4, 16, 64), 30, 30, 3, (1, 100, 1_000, 10_000), 3, 0, 1_000, 100, 2, 2.0, 16, 40
+)
+QUICK = Plan(10, 1, 1, 1, 3, 1, (1, 2), 4, 10, 1, (1, 20), 1, 5, 20, 30, 1, 1.0, 6, 10)
 
 
 def run_section(name: str, plan: Plan, local: bool, work: Path) -> dict:
@@ -79,6 +92,12 @@ def run_section(name: str, plan: Plan, local: bool, work: Path) -> dict:
         )
     if name == "cold_start":
         return measure_cold_start(work, plan.cold_start_runs, local)
+    if name == "concurrency":
+        return measure_concurrency(
+            plan.concurrency_readers, plan.concurrency_rounds, plan.concurrency_model_s
+        )
+    if name == "cluster":
+        return measure_cluster(work, plan.cluster_readers, plan.cluster_seconds)
     return measure_scale(
         work, plan.scale_sizes, plan.scale_runs, local, plan.local_max_docs, plan.scale_questions
     )
@@ -118,6 +137,30 @@ def run_all(sections: list[str], plan: Plan, local: bool, quick: bool, command: 
             results["section_seconds"][name] = round(time.perf_counter() - section_started, 1)
     results["load_average"]["end"] = list(os.getloadavg())
     results["runtime_s"] = round(time.perf_counter() - started, 1)
+    return results
+
+
+def keep_earlier_sections(results: dict, earlier_path: Path) -> dict:
+    """Sections not run this time take their figures from the results.json being replaced (with
+    when they were measured), so a partial run does not blank the rest of the report."""
+    try:
+        earlier = json.loads(earlier_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        earlier = {}
+    for name in SECTIONS:
+        section = earlier.get(name)
+        skipped = results[name].get("reason") == "not run (--sections)"
+        if skipped and isinstance(section, dict) and section.get("status") != "not measured":
+            results[name] = section
+            carried = earlier.get("carried_sections", {}).get(name, earlier.get("generated"))
+            results.setdefault("carried_sections", {})[name] = carried
+            load = earlier.get("section_load_average", {}).get(name)
+            if load is not None:
+                results["section_load_average"][name] = load
+    return results
+
+
+def with_goals(results: dict) -> dict:
     results["figures"] = headline_figures(results)
     results["goals"] = [goal.to_dict() for goal in evaluate_goals(results)]
     return results
@@ -137,14 +180,19 @@ def main(argv: list[str] | None = None) -> int:
         Path(tempfile.mkdtemp(prefix="benchmarks-quick-")) if args.quick else PROJECT_ROOT
     )
     command = "python -m benchmarks" + (" --quick" if args.quick else "")
+    if set(args.sections) != set(SECTIONS):
+        command += " --sections " + " ".join(args.sections)
+    # With --output-dir, DIR/results.json; by default the committed benchmarks/results.json.
+    results_path = root / "results.json" if args.output_dir else root / "benchmarks" / "results.json"
     results = run_all(args.sections, QUICK if args.quick else FULL, local, args.quick, command)
-    (root / "benchmarks").mkdir(parents=True, exist_ok=True)
-    (root / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    results = with_goals(keep_earlier_sections(results, results_path))
+    results_path.parent.mkdir(parents=True, exist_ok=True)
+    results_path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     report = write_report(results, root)
     for goal in results["goals"]:
         met = {True: "met", False: "MISSED", None: "not measured"}[goal["met"]]
         print(f"{goal['figure']:>26} = {goal['value']}  (target {goal['target']}): {met}")
-    print(f"Wrote {report} and {root / 'benchmarks' / 'results.json'} in {results['runtime_s']:.0f} s")
+    print(f"Wrote {report} and {results_path} in {results['runtime_s']:.0f} s")
     return 1 if results["failed_sections"] else 0
 
 

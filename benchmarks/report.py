@@ -3,6 +3,7 @@ each table captioned with the machine and the repeat counts, each curve as a PNG
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from benchmarks import plots
 from benchmarks.machine import machine_tag
 
 PLOTS = Path("benchmarks") / "plots"
+NOT_RUN = {"status": "not measured", "reason": "not run"}
 SYSTEM_NAMES = {
     "ours_llm_lean": "ours, LLM mode, BM25",
     "ours_extractive_lean": "ours, extractive, BM25",
@@ -59,6 +61,15 @@ def header(results: dict) -> str:
     m = results["machine"]
     packages = ", ".join(f"{name} {version}" for name, version in m["packages"].items())
     quick = "\n\n**Quick smoke run: tiny sizes, not figures to quote.**" if results["quick"] else ""
+    carried = results.get("carried_sections", {})
+    if carried:
+        quick += (
+            "\n\nThis run measured only `"
+            + results["command"]
+            + "`; the other sections are from earlier runs: "
+            + ", ".join(f"{name} ({when})" for name, when in carried.items())
+            + "."
+        )
     return (
         "# Benchmarks: speed, token cost and scale, side by side with stock llama-index\n\n"
         f"Written by `{results['command']}` on {results['generated']} in "
@@ -395,6 +406,107 @@ def scale_section(results: dict, root: Path) -> str:
     return "\n\n".join(parts)
 
 
+def concurrency_section(results: dict) -> str:
+    c = results.get("concurrency") or NOT_RUN
+    if reason := not_measured(c):
+        return "## 6. Many readers waiting on the model\n\n" + reason
+    designs = (
+        ("async", "async answer path (default, 200 streams)"),
+        ("8_slots", "8 slots (the design before)"),
+    )
+    rows = [
+        [
+            label,
+            c[key]["answers"],
+            c[key]["errors"],
+            c[key]["latency_s"].get("p50"),
+            c[key]["latency_s"].get("p95"),
+            c[key]["latency_s"].get("max"),
+            c[key]["answers_per_s"],
+        ]
+        for key, label in designs
+    ]
+    return "\n\n".join(
+        [
+            "## 6. Many readers waiting on the model",
+            f"{c['readers']} readers ask at once through `/ask` of one server process, "
+            f"{c['rounds']} question(s) each in a row; the stand-in model streams every answer over "
+            f"{c['model_seconds']:g} s (the floor of any answer). Both designs in the same run, each on "
+            f"a fresh process; {conditions(results, 'concurrency')}. "
+            f"**llm_concurrent_100_p95_s** = **{fmt(c['llm_concurrent_p95_s'])} s** "
+            f"(8 slots: {fmt(c['llm_concurrent_p95_s_8_slots'])} s).",
+            table(["design", "answers", "errors", "p50 s", "p95 s", "max s", "answers/s"], rows),
+        ]
+    )
+
+
+def cluster_section(results: dict) -> str:
+    c = results.get("cluster") or NOT_RUN
+    if reason := not_measured(c):
+        return "## 7. Two replicas behind nginx, one killed\n\n" + reason
+    rate, store, saw = c["rate_limit"], c["store"], c["readers_saw"]
+    rows = [
+        [
+            name.replace("_", " "),
+            group["readers_active_at_kill"],
+            group["readers_with_an_error"],
+            group["errors"],
+            group["feedback_refused"],
+            group["answered_after_kill"],
+            "; ".join(" ".join(re.sub(r"<[^>]*>", " ", e).split()) for e in group["error_samples"]) or "—",
+        ]
+        for name, group in ((k, saw[k]) for k in ("killed_replica", "surviving_replica"))
+    ]
+    return "\n\n".join(
+        [
+            "## 7. Two replicas behind nginx, one killed",
+            "Debian's nginx with `deploy/nginx.conf`, two `python app.py` replicas sharing one data "
+            "folder, and PostgreSQL, all on loopback. "
+            f"{c['readers_at_once']} readers at a time for {c['seconds']:g} s, each from its own "
+            f"address, asking and rating a burst's worth; replica a SIGKILLed at {c['killed_replica_at_s']} s; "
+            f"{conditions(results, 'cluster')}.",
+            table(
+                ["figure", "value"],
+                [
+                    ["`cluster_records_lost` (told saved, not in PostgreSQL)", c["cluster_records_lost"]],
+                    ["`cluster_records_duplicated`", c["cluster_records_duplicated"]],
+                    [
+                        "answers logged whose reply never arrived (in flight at the kill)",
+                        store["logged_not_acknowledged"],
+                    ],
+                    [
+                        "questions / thumbs acknowledged",
+                        f"{store['questions_acknowledged']} / {store['feedback_acknowledged']}",
+                    ],
+                    [
+                        f"`cluster_shared_rate_limit` ({rate['asks']} quick questions, burst {rate['burst']})",
+                        f"{fmt(rate['shared'])}: {rate['answered_on_one']} answered on one replica, "
+                        f"{rate['answered_spread']} spread over both",
+                    ],
+                    ["`cluster_answers_per_s` (extractive)", c["cluster_answers_per_s"]],
+                    [
+                        "answer p95 s before / after the kill",
+                        f"{fmt(saw['ask_p95_s_before_kill'])} / {fmt(saw['ask_p95_s_after_kill'])}",
+                    ],
+                ],
+            ),
+            "What readers saw around the kill (readers active then, by the replica nginx gave them):",
+            table(
+                [
+                    "readers on",
+                    "readers",
+                    "with an error",
+                    "errors",
+                    "thumbs refused",
+                    "answers after the kill",
+                    "what they saw",
+                ],
+                rows,
+            ),
+        ]
+    )
+
+
 def method_section() -> str:
     return (
         "## How it was measured\n\n"
@@ -422,6 +534,8 @@ def write_report(results: dict, root: Path) -> Path:
         web_section(results, root),
         cold_start_section(results),
         scale_section(results, root),
+        concurrency_section(results),
+        cluster_section(results),
         method_section(),
     ]
     path = root / "BENCHMARKS.md"

@@ -41,9 +41,16 @@ APPS = ("ours", "echo")
 @contextmanager
 def server_process(app: str, data_dir: Path) -> Iterator[str]:
     """`app` ("ours" or "echo") served by uvicorn in a child process; yields its base URL."""
+    with child_server("benchmarks.web_throughput", "--serve", app, "--data", str(data_dir)) as url:
+        yield url
+
+
+@contextmanager
+def child_server(module: str, *args: str) -> Iterator[str]:
+    """`python -m module ARGS --port P`, a server in a child process with a clean environment, until
+    the block ends; yields its base URL once it answers."""
     port = free_port()
-    command = [sys.executable, "-m", "benchmarks.web_throughput", "--serve", app, "--port", str(port)]
-    command += ["--data", str(data_dir)]
+    command = [sys.executable, "-m", module, *args, "--port", str(port)]
     process = subprocess.Popen(
         command, env=clean_env(), cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

@@ -277,6 +277,9 @@ class _Server(ThreadingHTTPServer):
 
     daemon_threads = True
     block_on_close = False
+    request_queue_size = (
+        256  # listen backlog: a hundred clients connecting at once must not wait on SYN retries
+    )
 
     def __init__(self, address: tuple[str, int], handler: type[_Handler], app: FakeOpenAI) -> None:
         self.app = app

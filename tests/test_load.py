@@ -19,6 +19,7 @@ from assistant.settings import Settings
 from assistant.web.chat import BAD_RECORD_ID, ChatService
 from assistant.web.limits import Limits
 from benchmarks.load_test import ClientRun, LoadReport, check_store, load_test_settings, run_load
+from testkit.aio import finish
 from testkit.pg import PostgresServer, postgres_server  # noqa: F401  (fixture)
 
 CLIENTS = 8
@@ -90,10 +91,10 @@ def test_ask_endpoint_returns_the_record_id_feedback_refers_to(
     service = ChatService(
         assistant, Limits(lean_settings.model_copy(update={"rate_limit_burst": 100})), question_log
     )
-    reply = service.answer_with_record("How do I do a dead bug?", "10.0.0.5", "tab-1")
+    reply = finish(service.answer_with_record("How do I do a dead bug?", "10.0.0.5", "tab-1"))
     assert "**Sources**" in reply["markdown"] and len(reply["record_id"]) == 32
     assert service.api_feedback(reply["record_id"], False, "  too short  ", "10.0.0.5") == "ok"
-    refused = service.answer_with_record("   ", "10.0.0.5", "tab-1")
+    refused = finish(service.answer_with_record("   ", "10.0.0.5", "tab-1"))
     assert refused["record_id"] is None and "Please type a question" in refused["markdown"]
     assert question_log.flush(timeout=10)
     [record] = question_log.questions()
@@ -115,8 +116,8 @@ def test_feedback_endpoint_takes_one_rating_per_answer_within_the_rate_limit(
     only answers this server gave can be rated, and ratings count against the reader's limit."""
     limits = Limits(lean_settings.model_copy(update={"rate_limit_burst": 3, "rate_limit_per_minute": 1}))
     service = ChatService(assistant, limits, question_log)
-    record_id = service.answer_with_record("How do I do a dead bug?", "10.0.0.9", None)["record_id"]
-    other_id = service.answer_with_record("What is a bear walk?", "10.0.0.9", None)["record_id"]
+    record_id = finish(service.answer_with_record("How do I do a dead bug?", "10.0.0.9", None))["record_id"]
+    other_id = finish(service.answer_with_record("What is a bear walk?", "10.0.0.9", None))["record_id"]
     assert service.api_feedback(record_id, True, None, "10.0.0.9") == "ok"
     assert "rated already" in service.api_feedback(record_id, True, None, "10.0.0.9")
     assert "rated already" in service.api_feedback("0" * 32, True, None, "10.0.0.9")

@@ -17,6 +17,7 @@ from assistant.web.chat import BUDGET_NOTE, ChatPage, ChatService, Reply, reader
 from assistant.web.limits import Limits, RateLimited
 from assistant.web.render import answer_html, escape_markdown, plain_markdown, question_html, safe_url
 from assistant.web.server import create_app
+from testkit.aio import collect
 from testkit.isolated import make_settings
 from testkit.loopback import LiveServer
 
@@ -182,7 +183,7 @@ def test_api_markdown_has_sources_and_no_html() -> None:
 
 
 def test_service_logs_each_answer_with_session_and_client(service: ChatService, log: RecordingLog) -> None:
-    events = list(service.stream("How do I do a dead bug?", [], "10.0.0.5", "tab-1"))
+    events = collect(service.stream("How do I do a dead bug?", [], "10.0.0.5", "tab-1"))
     reply = events[-1]
     assert isinstance(reply, Reply) and reply.record_id == "record-1" and reply.answer.citations
     assert log.answers[0][1:] == ("tab-1", "10.0.0.5")
@@ -193,13 +194,13 @@ def test_rate_limited_reader_sees_a_message_in_the_chat(
 ) -> None:
     limits = Limits(lean_settings.model_copy(update={"rate_limit_burst": 1, "rate_limit_per_minute": 1}))
     page = ChatPage(ChatService(assistant, limits, RecordingLog()), "t", trusted_proxies=0)
-    list(page.stream_into_chat("How do I do a dead bug?", None, fake_request()))
-    *_, (box, chat, _) = page.stream_into_chat("And crunches?", None, fake_request())
+    collect(page.stream_into_chat("How do I do a dead bug?", None, fake_request()))
+    *_, (box, chat, _) = collect(page.stream_into_chat("And crunches?", None, fake_request()))
     assert "Please wait" in chat[-1]["content"] and 'class="chat-note"' in chat[-1]["content"]
     assert box == "And crunches?" and len(chat) == 1  # not asked: the question waits in the box
     assert re.search(r'class="countdown" data-seconds="\d+"', chat[-1]["content"])
     with pytest.raises(RateLimited):
-        list(ChatService(assistant, limits, RecordingLog()).stream("q", [], "10.0.0.5", None))
+        collect(ChatService(assistant, limits, RecordingLog()).stream("q", [], "10.0.0.5", None))
 
 
 @pytest.mark.parametrize(
@@ -210,7 +211,7 @@ def test_bad_input_is_a_plain_message_never_a_trace(
     service: ChatService, question: str, message: str
 ) -> None:
     page = ChatPage(service, "t", trusted_proxies=0)
-    *_, (box, chat, conversation) = page.stream_into_chat(question, None, fake_request())
+    *_, (box, chat, conversation) = collect(page.stream_into_chat(question, None, fake_request()))
     assert box == ""
     assert message in chat[-1]["content"] and 'class="chat-note"' in chat[-1]["content"]
     assert "Traceback" not in chat[-1]["content"] and conversation.turns == []
@@ -218,11 +219,13 @@ def test_bad_input_is_a_plain_message_never_a_trace(
 
 def test_follow_ups_use_the_raw_turns_kept_on_the_server(service: ChatService, log: RecordingLog) -> None:
     page = ChatPage(service, "t", trusted_proxies=0)
-    *_, (_, chat, conversation) = page.stream_into_chat("How do I do a dead bug?", None, fake_request())
+    *_, (_, chat, conversation) = collect(
+        page.stream_into_chat("How do I do a dead bug?", None, fake_request())
+    )
     assert conversation.turns[0] == {"role": "user", "content": "How do I do a dead bug?"}
     assert conversation.records == {1: "record-1"}
-    *_, (_, chat, conversation) = page.stream_into_chat(
-        "how often should I do it?", conversation, fake_request()
+    *_, (_, chat, conversation) = collect(
+        page.stream_into_chat("how often should I do it?", conversation, fake_request())
     )
     assert log.answers[-1][0].standalone_question != "how often should I do it?"
     assert len(conversation.turns) == 4 and len(chat) == 4
@@ -230,7 +233,9 @@ def test_follow_ups_use_the_raw_turns_kept_on_the_server(service: ChatService, l
 
 def test_thumbs_are_stored_at_once_and_a_comment_follows(service: ChatService, log: RecordingLog) -> None:
     page = ChatPage(service, "t", trusted_proxies=0)
-    *_, (_, _chat, conversation) = page.stream_into_chat("How do I do a dead bug?", None, fake_request())
+    *_, (_, _chat, conversation) = collect(
+        page.stream_into_chat("How do I do a dead bug?", None, fake_request())
+    )
     conversation, box, _ = page.record_thumbs(
         conversation, SimpleNamespace(index=1, liked=False), fake_request()
     )
@@ -245,8 +250,12 @@ def test_thumbs_are_stored_at_once_and_a_comment_follows(service: ChatService, l
 def test_the_chat_shown_is_rebuilt_on_the_server_never_read_from_the_browser(service: ChatService) -> None:
     """The page sends no chat value at all: a client cannot slip a file reference into what we echo."""
     page = ChatPage(service, "t", trusted_proxies=0)
-    *_, (_, chat, conversation) = page.stream_into_chat("How do I do a dead bug?", None, fake_request())
-    *_, (_, chat, conversation) = page.stream_into_chat({"path": "/etc/passwd"}, conversation, fake_request())
+    *_, (_, chat, conversation) = collect(
+        page.stream_into_chat("How do I do a dead bug?", None, fake_request())
+    )
+    *_, (_, chat, conversation) = collect(
+        page.stream_into_chat({"path": "/etc/passwd"}, conversation, fake_request())
+    )
     assert len(chat) == 3 and "plain text" in chat[-1]["content"] and "/etc/passwd" not in str(chat)
 
 
@@ -260,9 +269,9 @@ def test_reader_address_honours_the_trusted_proxy_count() -> None:
 def test_spent_budget_turns_answers_extractive_with_a_note(llm_assistant: Assistant) -> None:
     settings = llm_assistant.settings.model_copy(update={"daily_llm_token_budget": 10})
     service = ChatService(llm_assistant, Limits(settings), RecordingLog())
-    first = list(service.stream("How do I do a dead bug?", [], "c", None))
+    first = collect(service.stream("How do I do a dead bug?", [], "c", None))
     assert any(isinstance(e, TextDelta) for e in first) and first[-1].answer.mode == "llm"
-    second = list(service.stream("How do I do a dead bug?", [], "c", None))
+    second = collect(service.stream("How do I do a dead bug?", [], "c", None))
     assert second[-1].answer.mode == "extractive" and second[-1].note == BUDGET_NOTE
     assert not any(isinstance(e, TextDelta) for e in second)
 

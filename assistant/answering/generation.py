@@ -3,10 +3,12 @@ deadline, so a slow or stalled model costs the reader seconds, not the answer.""
 
 from __future__ import annotations
 
+import asyncio
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from typing import TypeVar
 
 from llama_index.core.llms import LLM, ChatMessage
 
@@ -15,6 +17,7 @@ from assistant.answering.prompts import Prompts
 
 NOT_COVERED = "NOT_COVERED"
 _DONE = object()
+T = TypeVar("T")
 
 
 class GenerationFailed(Exception):
@@ -80,3 +83,57 @@ def within_deadline(produce: Callable[[Callable[[object], None]], None], deadlin
         if isinstance(item, Exception):
             raise GenerationFailed(f"{type(item).__name__}: {item}"[:300])
         yield item
+
+
+class HeldBackReply:
+    """A model reply as it streams. A reply that may still turn out to be NOT_COVERED is held back,
+    so a reader never sees the marker flash up before the "not covered" answer replaces it."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self.shown = 0  # pieces handed out so far
+
+    def add(self, delta: str) -> str:
+        """Take one delta; returns the text to show now ("" while held back)."""
+        self.pieces.append(delta)
+        if NOT_COVERED.startswith(self.text.strip()[: len(NOT_COVERED)]):
+            return ""
+        fresh, self.shown = "".join(self.pieces[self.shown :]), len(self.pieces)
+        return fresh
+
+    @property
+    def text(self) -> str:
+        return "".join(self.pieces)
+
+
+async def astream_reply(llm: LLM, messages: list[ChatMessage], deadline_s: float) -> AsyncIterator[str]:
+    """`stream_reply` for an event loop: the model's async client, no thread per answer, so one
+    process can hold hundreds of streams. Past the deadline the HTTP stream is cancelled (not left
+    running in a thread). Raises GenerationFailed on any error or past the deadline."""
+    ends_at = asyncio.get_running_loop().time() + deadline_s
+    chunks = None
+    try:
+        chunks = await before(ends_at, deadline_s, llm.astream_chat(messages))
+        while True:
+            try:
+                chunk = await before(ends_at, deadline_s, anext(chunks))
+            except StopAsyncIteration:
+                return
+            if chunk.delta:
+                yield chunk.delta
+    except GenerationFailed:
+        raise
+    except Exception as error:  # the caller decides the fallback, as with stream_reply
+        raise GenerationFailed(f"{type(error).__name__}: {error}"[:300]) from error
+    finally:
+        if chunks is not None:
+            await chunks.aclose()
+
+
+async def before(ends_at: float, deadline_s: float, step: Awaitable[T]) -> T:
+    """Await `step` unless the loop's clock passes `ends_at` first (then GenerationFailed)."""
+    remaining = ends_at - asyncio.get_running_loop().time()
+    try:
+        return await asyncio.wait_for(step, max(remaining, 0.001))
+    except asyncio.TimeoutError:
+        raise GenerationFailed(f"no complete answer within {deadline_s:g} s") from None

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 
-from llama_index.core.llms import LLM
+from anyio import CapacityLimiter, to_thread
+from llama_index.core.llms import LLM, ChatMessage
 
 from assistant.answering.answer import Answer, Citation, Mode, Passage, TextDelta, Turn, Usage
 from assistant.answering.citations import cite_sentences, repair_citations
@@ -18,7 +19,14 @@ from assistant.answering.components import build_embedding, build_llm, choose_em
 from assistant.answering.condense import standalone_question
 from assistant.answering.evidence import evidence_score
 from assistant.answering.extractive import compose_extractive
-from assistant.answering.generation import NOT_COVERED, GenerationFailed, build_messages, stream_reply
+from assistant.answering.generation import (
+    NOT_COVERED,
+    GenerationFailed,
+    HeldBackReply,
+    astream_reply,
+    build_messages,
+    stream_reply,
+)
 from assistant.answering.inputs import clean_history, clean_question
 from assistant.answering.prompts import Prompts, load_prompts
 from assistant.answering.query import AnalyzedQuery, Glossary, analyze_query, load_glossary
@@ -194,6 +202,88 @@ class Assistant:
         finally:
             timings["generate_ms"] = (time.perf_counter() - started) * 1000
         usage = usage_for(prompt, raw, settings.model, *self.prices())
+        if raw.startswith(NOT_COVERED):
+            return self.abstention(evidence, mode="llm", usage=usage)
+        text, citations = repair_citations(raw, passages)
+        if not citations:
+            log.warning("Model answer cited no passage; answering extractively")
+            return self.extractive(evidence, "uncited answer", usage)
+        return cited_answer(evidence, text, citations, "llm", usage, passages)
+
+    async def astream(
+        self,
+        question: str,
+        history: Sequence[Turn | dict] | None = None,
+        use_llm: bool = True,
+        cpu: CapacityLimiter | None = None,
+    ) -> AsyncIterator[TextDelta | Answer]:
+        """`stream` for a server holding many answers at once: retrieval and extractive answers run
+        in worker threads (they are CPU-bound; `cpu` bounds how many at once), and only the model's
+        stream is awaited on the event loop, so a reader waiting on the model holds no thread."""
+        started = time.perf_counter()
+        evidence = await to_thread.run_sync(self.gather_evidence, question, history, use_llm, limiter=cpu)
+        timings = {"retrieve_ms": (time.perf_counter() - started) * 1000}
+        weak = evidence.score < self.settings.min_evidence and not evidence.safety_notice
+        if evidence.injection or weak:
+            answer = self.abstention(evidence)
+        elif self.llm is not None and use_llm:
+            answer = None
+            async for event in self.agenerated(evidence, timings, cpu):
+                if isinstance(event, Answer):
+                    answer = event
+                else:
+                    yield event
+            assert answer is not None
+        else:
+            answer = await to_thread.run_sync(self.extractive, evidence, limiter=cpu)
+        timings["total_ms"] = (time.perf_counter() - started) * 1000
+        answer.timings_ms = {**timings, **answer.timings_ms}
+        yield answer
+
+    async def agenerated(
+        self, evidence: Evidence, timings: dict[str, float], cpu: CapacityLimiter | None
+    ) -> AsyncIterator[TextDelta | Answer]:
+        """`generated` on the event loop: text deltas, then the final `Answer` (the same fallbacks:
+        extractive on any failure, past the deadline or for an uncited answer)."""
+        assert self.llm is not None
+        passages, messages, prompt = self.model_request(evidence)
+        reply, failure = HeldBackReply(), None
+        started = time.perf_counter()
+        try:
+            async for delta in astream_reply(self.llm, messages, self.settings.llm_deadline_s):
+                shown = reply.add(delta)
+                if shown:
+                    yield TextDelta(shown)
+            if not reply.text.strip():
+                raise GenerationFailed("empty answer")
+        except GenerationFailed as error:
+            failure = error.reason
+        finally:
+            timings["generate_ms"] = (time.perf_counter() - started) * 1000
+        yield await to_thread.run_sync(
+            self.settle_model_reply, evidence, passages, prompt, reply.text, failure, limiter=cpu
+        )
+
+    def model_request(self, evidence: Evidence) -> tuple[list[Passage], list[ChatMessage], str]:
+        """The passages that fit the token budget, the messages for the model, and the prompt text
+        its usage is counted on."""
+        settings = self.settings
+        passages = fit_passages(evidence.passages, settings.passage_token_budget, settings.model)
+        messages = build_messages(evidence.standalone, passages, self.prompts)
+        return passages, messages, "\n".join(str(m.content) for m in messages)
+
+    def settle_model_reply(
+        self, evidence: Evidence, passages: list[Passage], prompt: str, reply: str, failure: str | None
+    ) -> Answer:
+        """The answer a finished (or failed) model reply comes to: extractive after a failure or an
+        uncited reply, "not covered" when the model says so, else the reply with checked citations."""
+        if failure is not None:
+            log.warning("Model answer failed (%s); answering extractively", failure)
+            return self.extractive(
+                evidence, failure, usage_for(prompt, reply, self.settings.model, *self.prices())
+            )
+        raw = reply.strip()
+        usage = usage_for(prompt, raw, self.settings.model, *self.prices())
         if raw.startswith(NOT_COVERED):
             return self.abstention(evidence, mode="llm", usage=usage)
         text, citations = repair_citations(raw, passages)

@@ -11,12 +11,13 @@ import logging
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 import gradio as gr
+from anyio import CapacityLimiter, to_thread
 
 from assistant.answering.answer import Answer, TextDelta
 from assistant.answering.pipeline import Assistant
@@ -95,56 +96,75 @@ class Reply:
 
 class ChatService:
     """Questions from the web, through the limits to the assistant and into the question log.
-    Knows nothing about Gradio, so tests can drive it directly."""
+    Knows nothing about Gradio, so tests can drive it directly.
 
-    def __init__(self, assistant: Assistant, limits: Limits, question_log: QuestionLog) -> None:
+    Answers run on the server's event loop, so one process holds many readers waiting on the
+    model; what blocks (retrieval and extractive answers, bounded by `cpu_slots`; the limits, which
+    may ask PostgreSQL; the log's fsync) runs in worker threads."""
+
+    def __init__(
+        self, assistant: Assistant, limits: Limits, question_log: QuestionLog, cpu_slots: int = 8
+    ) -> None:
         self.assistant = assistant
         self.limits = limits
         self.question_log = question_log
+        self.cpu = CapacityLimiter(cpu_slots)
         # Record ids handed out and not yet rated: each answer takes one rating, and only ids this
         # server gave out are accepted (bounded; the oldest are forgotten first).
         self.rateable: OrderedDict[str, None] = OrderedDict()
         self.rateable_lock = threading.Lock()
 
-    def stream(
+    async def stream(
         self, question: str, history: list[dict], client: str | None, session_id: str | None
-    ) -> Iterator[TextDelta | Reply]:
+    ) -> AsyncIterator[TextDelta | Reply]:
         """Text deltas while a model writes, then a `Reply`. Raises `AssistantError`s for readers."""
-        self.limits.admit(client, sum(turn["role"] == "user" for turn in history))
-        use_model = self.limits.use_model()
+        turns = sum(turn["role"] == "user" for turn in history)
+        use_model = await to_thread.run_sync(self.admit, client, turns)
         note = BUDGET_NOTE if self.assistant.settings.llm_enabled() and not use_model else None
         answer = None
-        for event in self.assistant.stream(question, self.limits.recent_history(history), use_llm=use_model):
+        recent = self.limits.recent_history(history)
+        async for event in self.assistant.astream(question, recent, use_model, self.cpu):
             if isinstance(event, Answer):
                 answer = event
             else:
                 yield event
         assert answer is not None
+        yield await to_thread.run_sync(self.logged_reply, answer, client, session_id, note)
+
+    def admit(self, client: str | None, turns_so_far: int) -> bool:
+        """Through the limits (or an `AssistantError`); whether the answer may use the model."""
+        self.limits.admit(client, turns_so_far)
+        return self.limits.use_model()
+
+    def logged_reply(
+        self, answer: Answer, client: str | None, session_id: str | None, note: str | None
+    ) -> Reply:
+        """Count the answer's spend, log it, and remember its record id for one rating."""
         self.limits.record(answer)
         record_id = self.question_log.record_answer(answer, session_id=session_id, client=client)
         with self.rateable_lock:
             self.rateable[record_id] = None
             while len(self.rateable) > MAX_RATEABLE:
                 self.rateable.popitem(last=False)
-        yield Reply(answer, record_id, note)
+        return Reply(answer, record_id, note)
 
-    def finished_reply(self, question: str, client: str | None, session_id: str | None) -> Reply:
+    async def finished_reply(self, question: str, client: str | None, session_id: str | None) -> Reply:
         """One question, no history, answered to the end. Raises `AssistantError`s for readers."""
-        return [e for e in self.stream(question, [], client, session_id) if isinstance(e, Reply)][-1]
+        return [e async for e in self.stream(question, [], client, session_id) if isinstance(e, Reply)][-1]
 
-    def answer_markdown(self, question: str, client: str | None, session_id: str | None) -> str:
+    async def answer_markdown(self, question: str, client: str | None, session_id: str | None) -> str:
         """One question, no history: the finished answer as Markdown, or the reader-facing problem."""
         try:
-            reply = self.finished_reply(question, client, session_id)
+            reply = await self.finished_reply(question, client, session_id)
         except AssistantError as problem:
             return escape_markdown(str(problem))
         return plain_markdown(reply.answer, reply.note)
 
-    def answer_with_record(self, question: str, client: str | None, session_id: str | None) -> dict:
+    async def answer_with_record(self, question: str, client: str | None, session_id: str | None) -> dict:
         """Like `answer_markdown`, plus the log record id an API caller's feedback refers to
         (None when the question was refused, so there is nothing to rate)."""
         try:
-            reply = self.finished_reply(question, client, session_id)
+            reply = await self.finished_reply(question, client, session_id)
         except AssistantError as problem:
             return {"markdown": escape_markdown(str(problem)), "record_id": None}
         return {"markdown": plain_markdown(reply.answer, reply.note), "record_id": reply.record_id}
@@ -246,9 +266,9 @@ class ChatPage:
         self.compact = compact
         self.site_root = site_root  # the public path prefix, for source links to pages on this server
 
-    def stream_into_chat(
+    async def stream_into_chat(
         self, message: object, conversation: Conversation | None, request: gr.Request
-    ) -> Iterator[tuple[str, list[dict], Conversation]]:
+    ) -> AsyncIterator[tuple[str, list[dict], Conversation]]:
         """Stream one answer into the chat; problems become a plain message in the chat."""
         conversation = conversation or Conversation()
         chat = conversation.shown
@@ -263,7 +283,7 @@ class ChatPage:
         key, written = str(len(chat)), ""
         try:
             client = reader_address(request, self.trusted_proxies)
-            for event in self.service.stream(message, conversation.turns, client, request.session_hash):
+            async for event in self.service.stream(message, conversation.turns, client, request.session_hash):
                 if isinstance(event, TextDelta):
                     written += event.text
                     chat[-1] = {"role": "assistant", "content": streaming_html(written)}
@@ -328,15 +348,15 @@ class ChatPage:
     def new_chat(self) -> tuple[list, None, Any]:
         return [], None, gr.update(visible=False)
 
-    def api_chat(self, message: str, request: gr.Request) -> str:
+    async def api_chat(self, message: str, request: gr.Request) -> str:
         """Answer one question from the runner's-core corpus; Markdown with the cited sources."""
         client = reader_address(request, self.trusted_proxies)
-        return self.service.answer_markdown(message, client, getattr(request, "session_hash", None))
+        return await self.service.answer_markdown(message, client, getattr(request, "session_hash", None))
 
-    def api_ask(self, message: str, request: gr.Request) -> dict:
+    async def api_ask(self, message: str, request: gr.Request) -> dict:
         """Answer one question; JSON with the Markdown answer and the `record_id` /feedback takes."""
         client = reader_address(request, self.trusted_proxies)
-        return self.service.answer_with_record(message, client, getattr(request, "session_hash", None))
+        return await self.service.answer_with_record(message, client, getattr(request, "session_hash", None))
 
     def api_feedback(self, record_id: str, liked: bool, request: gr.Request, comment: str = "") -> str:
         """Thumbs up (liked=true) or down, with an optional comment, on an answer from /ask."""

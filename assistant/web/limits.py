@@ -1,8 +1,9 @@
 """What keeps a public chat affordable and responsive: a per-client rate limit, a cap on how long a
 conversation grows, and a daily budget of model tokens after which answers turn extractive.
 
-Everything here is in memory and per process: a restart forgets the buckets and today's spend, which
-errs on the reader's side. Clocks are injected so tests never sleep.
+The counters here are in memory and per process: a restart forgets the buckets and today's spend,
+which errs on the reader's side. Replicas sharing a PostgreSQL share the counters instead
+(`assistant.web.shared_limits`). Clocks are injected so tests never sleep.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Protocol
 
 from assistant.answering.answer import Answer
 from assistant.errors import AssistantError
@@ -19,6 +21,20 @@ from assistant.settings import Settings
 
 Clock = Callable[[], float]
 MAX_TRACKED_CLIENTS = 10_000  # past this, idle (full) buckets are forgotten so memory stays bounded
+
+
+class RateCounter(Protocol):
+    """Per-client request buckets: in memory (`RateLimiter`) or shared between replicas."""
+
+    def wait_seconds(self, client: str) -> float: ...
+
+
+class TokenCounter(Protocol):
+    """Today's model-token spend: in memory (`DailyTokenBudget`) or shared between replicas."""
+
+    def allows_model(self) -> bool: ...
+
+    def spend(self, answer: Answer) -> None: ...
 
 
 class RateLimited(AssistantError):
@@ -128,14 +144,21 @@ def client_address(peer: str | None, forwarded_for: str | None, trusted_proxies:
 
 
 class Limits:
-    """The checks a web request goes through before the assistant sees it, built from settings."""
+    """The checks a web request goes through before the assistant sees it, built from settings.
+    The counters are this process's own unless shared ones are passed in."""
 
     def __init__(
-        self, settings: Settings, clock: Clock = time.monotonic, wall_clock: Clock = time.time
+        self,
+        settings: Settings,
+        clock: Clock = time.monotonic,
+        wall_clock: Clock = time.time,
+        *,
+        rate: RateCounter | None = None,
+        budget: TokenCounter | None = None,
     ) -> None:
         self.settings = settings
-        self.rate = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst, clock)
-        self.budget = DailyTokenBudget(settings.daily_llm_token_budget, wall_clock)
+        self.rate = rate or RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst, clock)
+        self.budget = budget or DailyTokenBudget(settings.daily_llm_token_budget, wall_clock)
 
     def admit(self, client: str | None, turns_so_far: int = 0) -> None:
         """Raise `RateLimited` or `ConversationTooLong` with a message for the reader."""

@@ -21,7 +21,7 @@ from assistant.settings import PROJECT_ROOT, Settings
 from assistant.web.brand import Palette, palette
 from assistant.web.chat import STATIC, ChatPage, ChatService, QuestionLog
 from assistant.web.guard import GuardLimits, RequestGuard, View
-from assistant.web.limits import Limits
+from assistant.web.shared_limits import open_limits
 
 EMBED_PATH = "/embed"
 DEMO_PATH = "/demo"
@@ -161,7 +161,7 @@ def create_app(
     assistant = assistant or Assistant.from_settings(settings)
     owns_log = question_log is None
     question_log = question_log or open_log(settings)
-    service = ChatService(assistant, Limits(settings), question_log)
+    service = ChatService(assistant, open_limits(settings), question_log, settings.web_concurrency)
     site_root = settings.root_path.rstrip("/")
     pages = {
         path: ChatPage(service, settings.title, settings.trusted_proxies, compact, site_root)
@@ -176,9 +176,7 @@ def create_app(
             question_log.close()
 
     app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
-    views = {
-        path: page.build(settings.web_concurrency, settings.queue_max_size) for path, page in pages.items()
-    }
+    views = {path: page.build(settings.web_streams, settings.queue_max_size) for path, page in pages.items()}
     brand = palette(settings.brand_color)
     # Before the mounts: "/" shadows all after it.
     add_widget_routes(app, assistant, list(views.values()), brand)
