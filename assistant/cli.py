@@ -9,9 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from assistant.errors import AssistantError
-
-EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+from assistant.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, AssistantError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         return HANDLERS[args.command](args)
     except AssistantError as error:
         print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE if is_input_error(error) else EXIT_ERROR
+        return EXIT_USAGE if is_input_error(error) else EXIT_FAILED
 
 
 def is_input_error(error: AssistantError) -> bool:

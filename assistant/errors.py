@@ -1,5 +1,9 @@
 """Errors a user can cause, with messages written for people. Front ends catch these and show them."""
 
+# Exit codes of every `assistant` command: done; failed (an error, or gates not met); the caller's
+# input or usage was wrong (fix it and run again).
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
 
 class AssistantError(Exception):
     """Base class: `str(error)` is a message fit to show a reader or an operator as it is.

@@ -31,11 +31,11 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.evaluation.metrics import percentile
 from assistant.questionlog.store import open_question_log
 from assistant.settings import PROJECT_ROOT
 from benchmarks.coldstart import clean_env
 from benchmarks.load_test import FEEDBACK_SHARE, load_questions, stored_rows
-from benchmarks.stats import percentile
 from benchmarks.web_throughput import wait_until_up
 from testkit.aio import finish
 from testkit.api_client import call_api, new_session, reader_http
@@ -302,8 +302,8 @@ def what_readers_saw(runs: list[ReaderRun], killed_at: float, upstreams: dict[st
         }
     after = [s for run in runs for at, s in run.ask_s if at > killed_at]
     before = [s for run in runs for at, s in run.ask_s if at < killed_at]
-    summary["ask_p95_s_before_kill"] = round(percentile(before, 0.95), 3) if before else None
-    summary["ask_p95_s_after_kill"] = round(percentile(after, 0.95), 3) if after else None
+    summary["ask_p95_s_before_kill"] = round(percentile(before, 95), 3) if before else None
+    summary["ask_p95_s_after_kill"] = round(percentile(after, 95), 3) if after else None
     summary["errors_all_readers"] = sum(len(run.errors) for run in runs)
     return summary
 

@@ -22,9 +22,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from assistant.evaluation.metrics import percentile
 from benchmarks.load_test import UNTHROTTLED
 from benchmarks.standin import stand_in_reply
-from benchmarks.stats import percentile
 from benchmarks.web_throughput import QUESTIONS, child_server
 from testkit.aio import finish
 from testkit.api_client import call_api, new_session, reader_http
@@ -85,7 +85,7 @@ async def readers_at_once(url: str, readers: int, rounds: int) -> dict:
     started = time.perf_counter()
     await asyncio.gather(*(reader(n) for n in range(readers)))
     elapsed = time.perf_counter() - started
-    summary = {f"p{q}": round(percentile(latencies, q / 100), 3) for q in (50, 95, 99)} if latencies else {}
+    summary = {f"p{q}": round(percentile(latencies, q), 3) for q in (50, 95, 99)} if latencies else {}
     return {
         "answers": len(latencies),
         "errors": len(errors),

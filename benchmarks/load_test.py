@@ -35,12 +35,12 @@ from sqlalchemy import select
 from assistant.answering.inputs import clean_question
 from assistant.answering.pipeline import Assistant
 from assistant.errors import InvalidQuestion
+from assistant.evaluation.metrics import percentile
 from assistant.questionlog.database import feedback, questions
 from assistant.questionlog.store import QuestionLog, open_question_log
 from assistant.settings import PROJECT_ROOT, Settings
 from assistant.web.server import create_app
 from benchmarks.machine import machine_info
-from benchmarks.stats import percentile
 from testkit.isolated import make_settings
 from testkit.loopback import LiveServer
 
@@ -299,7 +299,7 @@ def check_store(log: QuestionLog, runs: list[ClientRun]) -> StoreCheck:
 def latency_summary(samples: list[float]) -> dict[str, float]:
     if not samples:
         return {"p50": 0.0, "p95": 0.0, "p99": 0.0, "max": 0.0}
-    summary = {f"p{q}": percentile(samples, q / 100) for q in (50, 95, 99)}
+    summary = {f"p{q}": percentile(samples, q) for q in (50, 95, 99)}
     return {key: round(value, 1) for key, value in {**summary, "max": max(samples)}.items()}
 
 

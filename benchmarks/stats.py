@@ -1,20 +1,17 @@
-"""Percentiles and "median of several runs", the one way every benchmark here summarises timings."""
+"""p50/p95 and "median of several runs", the one way every benchmark here summarises timings. The
+percentile itself is the eval suite's (`assistant.evaluation.metrics.percentile`), so "p95" means the
+same thing in every report of the project."""
 
 from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
 
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """Nearest-rank percentile (q in 0..1) of a non-empty sample; no interpolation, so a p95 is
-    always a latency that was actually observed."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+from assistant.evaluation.metrics import percentile
 
 
 def p50_p95(samples_ms: Sequence[float]) -> dict[str, float]:
-    return {"p50": round(percentile(samples_ms, 0.5), 3), "p95": round(percentile(samples_ms, 0.95), 3)}
+    return {"p50": round(percentile(samples_ms, 50), 3), "p95": round(percentile(samples_ms, 95), 3)}
 
 
 def median_of_runs(runs: Sequence[dict[str, float]]) -> dict[str, float]:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answering.answer import Answer, Usage
+from assistant.answering.inputs import clean_history
 from assistant.web.limits import (
     MAX_TRACKED_CLIENTS,
     ConversationTooLong,
@@ -131,11 +132,11 @@ def test_a_long_conversation_is_asked_to_start_afresh(tmp_path: Path) -> None:
         limits.admit("a", turns_so_far=3)
 
 
-def test_only_recent_turns_reach_the_assistant(tmp_path: Path) -> None:
-    limits = Limits(make_settings(tmp_path, max_history_turns=2))
-    turns = [{"role": "user", "content": str(n)} for n in range(50)]
-    assert limits.recent_history(turns) == turns[-2:]
-    assert Limits(make_settings(tmp_path, max_history_turns=0)).recent_history(turns) == []
+def test_only_the_recent_turns_of_a_long_history_are_read() -> None:
+    """A 50,000-turn history (a malformed turn at its start) costs what two turns cost."""
+    turns = [42, *({"role": "user", "content": str(n)} for n in range(50_000))]
+    assert [t.content for t in clean_history(turns, max_turns=2)] == ["49998", "49999"]
+    assert clean_history(turns, max_turns=0) == []
 
 
 def test_model_answers_only_while_configured_and_within_budget(tmp_path: Path) -> None:

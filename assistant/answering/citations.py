@@ -9,7 +9,14 @@ from collections.abc import Sequence
 from assistant.answering.answer import Citation, Passage
 from assistant.corpus.documents import Corpus
 
+# The one `[n]` marker: ours are single numbers; a model may write a list ("[1, 2]"), which
+# `repair_citations` splits. Every reader of markers (web rendering, scoring) uses this one.
 MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+
+
+def marker_numbers(group: str) -> list[int]:
+    """The numbers one marker's group stands for: "2" -> [2], "1, 3" -> [1, 3]."""
+    return [int(raw) for raw in group.split(",")]
 
 
 def cite_sentences(
@@ -31,8 +38,7 @@ def repair_citations(text: str, passages: Sequence[Passage]) -> tuple[str, list[
 
     def renumber(match: re.Match) -> str:
         kept = []
-        for raw in match.group(1).split(","):
-            given = int(raw)
+        for given in marker_numbers(match.group(1)):
             if 1 <= given <= len(passages):
                 kept.append(numbers.setdefault(given, len(numbers) + 1))
         return "".join(f"[{n}]" for n in dict.fromkeys(kept))
@@ -59,4 +65,4 @@ def invalid_citations(citations: Sequence[Citation], corpus: Corpus) -> list[str
 
 
 def cited_numbers(text: str) -> set[int]:
-    return {int(n) for match in MARKER.finditer(text) for n in match.group(1).split(",")}
+    return {n for match in MARKER.finditer(text) for n in marker_numbers(match.group(1))}

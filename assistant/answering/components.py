@@ -34,7 +34,7 @@ def choose_embeddings(settings: Settings) -> EmbeddingChoice:
         else:
             wanted = "none"
     if wanted == "openai":
-        if not (settings.openai_api_key or settings.openai_base_url):
+        if not settings.has_model_server():
             raise ConfigError("ASSISTANT_EMBEDDINGS=openai needs OPENAI_API_KEY or OPENAI_BASE_URL.")
         return EmbeddingChoice("openai", f"openai:{settings.openai_embedding_model}")
     if wanted == "local":

@@ -42,18 +42,22 @@ def too_long(max_chars: int) -> str:
 
 
 def clean_history(history: Iterable[object] | None, max_turns: int) -> list[Turn]:
-    """Turns as `Turn`s or `{role, content}` dicts; only the last `max_turns` are kept."""
+    """Turns as `Turn`s or `{role, content}` dicts; only the last `max_turns` are kept, and only those
+    are read, so a history of any length costs the same (the one place history is cut)."""
     if history is None:
         return []
     if isinstance(history, (str, bytes, dict)):
         raise InvalidHistory("History must be a list of {role, content} turns.")
+    if not max_turns:
+        return []
+    recent = list(history)[-max_turns:]
     turns: list[Turn] = []
-    for position, item in enumerate(history, start=1):
+    for position, item in enumerate(recent, start=1):
         role, content = turn_fields(item, position)
         text = clean_text(content)[:MAX_TURN_CHARS]
         if text:
             turns.append(Turn(role, text))
-    return turns[-max_turns:] if max_turns else []
+    return turns
 
 
 def turn_fields(item: object, position: int) -> tuple[str, str]:

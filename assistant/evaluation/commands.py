@@ -16,6 +16,7 @@ from rich.console import Console
 
 from assistant.answering.components import build_llm, choose_embeddings
 from assistant.answering.pipeline import Assistant
+from assistant.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from assistant.evaluation.baseline import load_baseline, regressions
 from assistant.evaluation.calibrate import calibrate
 from assistant.evaluation.cases import DEFAULT_CASES, EvalCase, check_sources, load_cases
@@ -29,7 +30,6 @@ from assistant.evaluation.terminal import print_calibration, print_run, progress
 from assistant.evaluation.thresholds import DEFAULT_THRESHOLDS, check_thresholds, load_thresholds
 from assistant.settings import Settings, load_settings
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 JUDGE_TIMEOUT_S = 60.0  # a judge reads a whole answer and its passages; the chat timeout is too short
 
 
@@ -109,7 +109,7 @@ def eval_settings(corpus: Path | None, mode: str | None, embeddings: str | None,
     if mode:
         overrides["llm"] = "openai" if mode == "llm" else "none"
     settings = load_settings(**overrides)
-    has_model = bool(settings.openai_api_key or settings.openai_base_url)
+    has_model = settings.has_model_server()
     if mode == "llm" and not has_model:
         raise EvalInputError("--mode llm needs OPENAI_API_KEY or OPENAI_BASE_URL (environment or .env).")
     if judge and not has_model:

@@ -122,8 +122,7 @@ class ChatService:
         use_model = await to_thread.run_sync(self.admit, client, turns)
         note = BUDGET_NOTE if self.assistant.settings.llm_enabled() and not use_model else None
         answer = None
-        recent = self.limits.recent_history(history)
-        async for event in self.assistant.astream(question, recent, use_model, self.cpu):
+        async for event in self.assistant.astream(question, history, use_model, self.cpu):
             if isinstance(event, Answer):
                 answer = event
             else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Protocol
@@ -173,11 +173,6 @@ class Limits:
                 "seconds and ask again.",
                 wait,
             )
-
-    def recent_history(self, history: Sequence[dict]) -> list[dict]:
-        """Only the turns a follow-up can use go to the assistant, however long the chat has grown."""
-        keep = self.settings.max_history_turns
-        return list(history[-keep:]) if keep else []
 
     def use_model(self) -> bool:
         return self.settings.llm_enabled() and self.budget.allows_model()

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from assistant.answering.answer import Answer, Citation
+from assistant.answering.citations import MARKER, marker_numbers
 from assistant.text.sentences import Sentence, split_sentences
 
-MARKER = re.compile(r"\[(\d+)\]")
 WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 # Characters that start Markdown formatting anywhere in a line, and constructs that only count at
 # the start of one (lists, headings, rules). Escaping both keeps text literal without littering it.
@@ -90,7 +90,7 @@ def citing_sentences(answer: Answer, n: int) -> list[str]:
     said, segment = [], ""
     for i in range(1, len(parts), 2):
         segment = parts[i - 1] if parts[i - 1].strip() else segment  # "[1][2]" share the text before
-        if int(parts[i]) == n:
+        if n in marker_numbers(parts[i]):
             said += [sentence.text for sentence in split_sentences(segment)]
     return said
 
@@ -179,13 +179,13 @@ def linked_answer_text(answer: Answer, key: str) -> str:
     for i, part in enumerate(parts):
         if i % 2 == 0:
             out.append(inline_text(part))
-        elif int(part) in cited:
-            out.append(
-                f'<a class="cite" href="#{source_anchor(key, int(part))}" '
-                f'aria-label="source {part}">[{part}]</a>'
-            )
         else:
-            out.append(f"[{part}]")
+            out += [
+                f'<a class="cite" href="#{source_anchor(key, n)}" aria-label="source {n}">[{n}]</a>'
+                if n in cited
+                else f"[{n}]"
+                for n in marker_numbers(part)
+            ]
     return "".join(out)
 
 
