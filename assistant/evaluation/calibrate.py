@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.answering.pipeline import Assistant
+from assistant.answering.pipeline import Assistant, Evidence
 from assistant.evaluation.cases import EvalCase
 from assistant.evaluation.metrics import abstention_scores
 
@@ -20,15 +20,14 @@ GRID = tuple(i / 100 for i in range(101))  # 0.00 .. 1.00
 
 @dataclass(frozen=True)
 class ScoredCase:
-    """A case's expected abstention and its evidence, as the pipeline's abstain rule sees them."""
+    """A case's expected abstention and its evidence; `abstains_at` is the pipeline's own rule."""
 
     case_id: str
     should_abstain: bool
-    score: float
-    injection: bool  # declined regardless of the threshold
+    evidence: Evidence
 
     def abstains_at(self, threshold: float) -> bool:
-        return self.injection or self.score < threshold
+        return self.evidence.abstains_at(threshold)
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,7 @@ def score_cases(assistant: Assistant, cases: Sequence[EvalCase]) -> list[ScoredC
     scored = []
     for case in cases:
         evidence = assistant.gather_evidence(case.question, case.history_dicts())
-        scored.append(ScoredCase(case.id, case.expect.abstain, evidence.score, evidence.injection))
+        scored.append(ScoredCase(case.id, case.expect.abstain, evidence))
     return scored
 
 
