@@ -28,8 +28,22 @@ REFERRING = re.compile(
     r"|^\s*(and|what about|how about|also|ok|okay|so|then)\b",
     re.IGNORECASE,
 )
-ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
-            "fifth": 4, "5th": 4, "last": -1, "final": -1, "latter": -1, "former": 0}
+ORDINALS = {
+    "first": 0,
+    "1st": 0,
+    "second": 1,
+    "2nd": 1,
+    "third": 2,
+    "3rd": 2,
+    "fourth": 3,
+    "4th": 3,
+    "fifth": 4,
+    "5th": 4,
+    "last": -1,
+    "final": -1,
+    "latter": -1,
+    "former": 0,
+}
 ORDINAL = re.compile(
     rf"\b(?:the\s+)?({'|'.join(ORDINALS)}|other)\s+(one|move|exercise|thing|of (those|these|them)|option)?",
     re.IGNORECASE,
@@ -73,7 +87,7 @@ def is_follow_up(question: str, history: Sequence[Turn], subjects: Sequence[str]
 
 
 def resolve_reference(question: str, history: Sequence[Turn], subjects: Sequence[str]) -> str | None:
-    """"The second one" → the second subject the previous answer listed; "the other one" → the one
+    """ "The second one" → the second subject the previous answer listed; "the other one" → the one
     of two listed that the reader's previous question did not name."""
     match = ORDINAL.search(question)
     previous_answer = next((t.content for t in reversed(history) if t.role == "assistant"), "")

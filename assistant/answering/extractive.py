@@ -93,7 +93,11 @@ def in_answer_order(chosen: list[Candidate]) -> list[Candidate]:
         ordered.append(candidate)
         index = candidate.sentence.index
         for later in sorted(chosen, key=lambda c: c.sentence.index):
-            if later not in ordered and later.passage_rank == candidate.passage_rank and later.sentence.index == index + 1:
+            if (
+                later not in ordered
+                and later.passage_rank == candidate.passage_rank
+                and later.sentence.index == index + 1
+            ):
                 ordered.append(later)
                 index += 1
     return ordered
@@ -107,7 +111,9 @@ def with_antecedents(chosen: list[Candidate], passages: list[Passage]) -> list[C
         index = candidate.sentence.index
         if POINTS_BACK.match(candidate.sentence.text) and index > 0:
             before = split_sentences(passages[candidate.passage_rank].text)[index - 1]
-            already = any(c.passage_rank == candidate.passage_rank and c.sentence.index == index - 1 for c in result)
+            already = any(
+                c.passage_rank == candidate.passage_rank and c.sentence.index == index - 1 for c in result
+            )
             if not already and not before.text.rstrip().endswith(":") and before.text[:1] not in "-*•#":
                 result.append(Candidate(candidate.passage_rank, before, candidate.score, frozenset(), False))
         if candidate not in result:
@@ -149,7 +155,7 @@ def in_question_order(query: AnalyzedQuery, subjects: list[frozenset[str]]) -> l
         and any(CONJUNCTION.fullmatch(w) for w in words[spans[earlier][1] + 1 : spans[later][0]])
         for earlier, later in pairwise(ordered)
     )
-    return ordered[:T.max_sentences] if apart else []
+    return ordered[: T.max_sentences] if apart else []
 
 
 def best_on(
@@ -316,7 +322,7 @@ def sentence_with_list(candidate: Candidate, passages: list[Passage]) -> str:
         return text
     following = split_sentences(passages[candidate.passage_rank].text)[candidate.sentence.index + 1 :]
     items = [s.text.lstrip("-*• ").rstrip(".") for s in following if s.text[:1] in "-*•"]
-    return f"{text} {'; '.join(items[:T.max_list_items])}." if items else text.rstrip(":") + "."
+    return f"{text} {'; '.join(items[: T.max_list_items])}." if items else text.rstrip(":") + "."
 
 
 def tidy(text: str) -> str:

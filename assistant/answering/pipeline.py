@@ -36,7 +36,7 @@ from assistant.corpus.index import CorpusIndex, index_nodes, load_or_build_index
 from assistant.settings import Settings, load_settings
 from assistant.text.spelling import Speller
 from assistant.text.terms import content_terms
-from assistant.text.tokens import fit_passages, use_tiktoken_cache, usage_for
+from assistant.text.tokens import fit_passages, usage_for, use_tiktoken_cache
 
 log = logging.getLogger(__name__)
 GLOSSARY_FILE = "glossary.yaml"

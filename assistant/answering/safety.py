@@ -36,7 +36,7 @@ WARNING_SIGNS = [
     # bladder, bowel, the saddle area
     r"\b(bladder|bowels?|incontinen\w*|saddle|genitals?|private parts)\b",
     r"\b(pee|peeing|wee|weeing|urinat\w*|poo|pooing|pooping|toilet|wet myself|wetting myself)\b",
-    rf"\bnumb(ness|ed)?\b[^.?!]{{0,20}}\b(groin|bottom|between (my|the) legs)\b",
+    r"\bnumb(ness|ed)?\b[^.?!]{0,20}\b(groin|bottom|between (my|the) legs)\b",
     # the course of the pain: worse, at night, lasting, severe
     r"\b(getting|gets|got|growing|grows|becoming|keeps getting)\s+(worse|worser)\b|\bworse and worse\b|\bworsen\w*|\bworse (every|each) (day|week|run)\b",
     r"\b(wakes?|woke|waking|keeps?)\s+me\s+(up|awake)\b|\b(at|in the|during the) night\b|\bcan't sleep\b|\bcannot sleep\b",
@@ -48,11 +48,17 @@ WARNING_SIGNS = [
 ]
 _WARNING = re.compile("|".join(f"(?:{p})" for p in WARNING_SIGNS), re.IGNORECASE)
 
-RULES = r"(instructions?|rules?|prompts?|guidelines?|guardrails?|restrictions?|limits?|limitations?|constraints?|filters?|polic(y|ies)|programming|training|sources?|article|notes|corpus|context|above|everything|previous|persona|role)"
+# What a reader might tell the assistant to drop. Only the unmistakable verbs ("ignore", "forget")
+# may name the article or the notes: "skip the notes" or "no previous training" are reader talk.
+RULES = r"(instructions?|rules|prompts?|guidelines|guardrails|restrictions|filters|polic(y|ies)|programming|persona)"
+ANYTHING_SAID = (
+    r"(instructions?|rules?|prompts?|guidelines?|article|context|above|everything|previous|sources?|corpus)"
+)
 INJECTION_PATTERNS = [
-    rf"\b(ignore|disregard|forget|override|bypass|drop|ditch|abandon|skip|remove|lift|turn off|disable|set aside|throw out|break|escape|get around|work around)\b[^.?!]{{0,40}}\b{RULES}\b",
+    rf"\b(ignore|disregard|forget|override|bypass)\b[^.?!]{{0,40}}\b{ANYTHING_SAID}\b",
+    rf"\b(drop|ditch|abandon|remove|lift|turn off|disable|set aside|throw out|break|escape|get around|work around)\b[^.?!]{{0,40}}\b(your|the|all|these|those|any)\s+{RULES}\b",
     rf"\b(stop|quit|no longer|don't|do not|never)\s+(following|obeying|sticking to|using|being limited by|follow|obey|stick to|use)\b[^.?!]{{0,30}}\b{RULES}\b",
-    rf"\b(without|no|free of|free from|outside (of )?|beyond|not limited to|not bound by)\s+(any\s+|your\s+|the\s+)?{RULES}\b",
+    rf"\b(without|no|free of|free from|not limited to|not bound by)\s+(any\s+|your\s+)?{RULES}\b",
     r"\b(system|hidden|initial|original|secret|internal|real|true)\s+(prompt|message|instructions?|rules|configuration)\b",
     r"\b(reveal|print|show|repeat|output|leak|tell me|share|paste|dump|display|what (are|were))\b[^.?!]{0,30}\b(your|the)\s+(prompt|instructions|rules|configuration|guidelines|setup)\b",
     r"\bwhat (were|have) you been (told|instructed|programmed)\b|\bhow (were|are) you (configured|programmed|set up|instructed)\b",

@@ -23,7 +23,7 @@ class Tuning:
     # answers a question ("ngl", "wrecked", "basically"), but a question made mostly of them is
     # about something else ("16 week marathon plan"). So such a word weighs like a corpus word of
     # middling rarity, times its English rarity, instead of like the rarest word there is.
-    unknown_word_weight: float = 1.2
+    unknown_word_weight: float = 0.8
     # Share of the word evidence from the closest known question (doc2query) rather than from the
     # passage's words: a passage's many words cover stray words of an off-topic question, one
     # question about the same thing does not.
@@ -34,8 +34,8 @@ class Tuning:
     best_passage_share: float = 0.6
     # Cosine similarity (MiniLM / OpenAI, unit vectors) mapped to 0..1 evidence: below `low` the
     # question means something else, above `high` a passage or one of its questions says the same.
-    semantic_low: float = 0.25
-    semantic_high: float = 0.70
+    semantic_low: float = 0.45
+    semantic_high: float = 0.80
     # Share of the evidence from meaning when embeddings are available (the rest from words).
     semantic_share: float = 0.5
     # With a model, the word gate only drops questions clearly off-topic; the model's NOT_COVERED

@@ -34,12 +34,17 @@ def attach_questions(
     sections: dict[str, tuple[int, int]] = {}
     for node in nodes:
         low, high = sections.get(node.metadata["section"], (node.metadata["start"], node.metadata["end"]))
-        sections[node.metadata["section"]] = (min(low, node.metadata["start"]), max(high, node.metadata["end"]))
+        sections[node.metadata["section"]] = (
+            min(low, node.metadata["start"]),
+            max(high, node.metadata["end"]),
+        )
     for unit in units:
         start, end = unit_span(unit, document.text, sections)
         for node in nodes:
             if node.metadata["start"] < end and start < node.metadata["end"]:
-                node.metadata["questions"] = "\n".join(filter(None, [node.metadata["questions"], *unit.questions]))
+                node.metadata["questions"] = "\n".join(
+                    filter(None, [node.metadata["questions"], *unit.questions])
+                )
     return nodes
 
 

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
 import logging
 import os
 import shutil
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-
 from llama_index.core import StorageContext, VectorStoreIndex, load_index_from_storage
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import TextNode
@@ -76,7 +75,9 @@ def embed_sentences(nodes: Sequence[TextNode], embed_model: BaseEmbedding) -> Se
         ):
             spans.append((node.node_id, kind, len(texts), len(texts) + len(parts)))
             texts.extend(parts)
-    matrix = unit_rows(np.array(embed_model.get_text_embedding_batch(texts), dtype=np.float32)) if texts else None
+    matrix = (
+        unit_rows(np.array(embed_model.get_text_embedding_batch(texts), dtype=np.float32)) if texts else None
+    )
     vectors = SentenceVectors()
     for node_id, kind, start, end in spans:
         rows = matrix[start:end] if matrix is not None else np.zeros((0, 1), dtype=np.float32)
@@ -145,8 +146,11 @@ def persist_index(
         if vectors is not None:
             vectors.storage_context.persist(persist_dir=str(staging / "vectors"))
         if sentence_vectors is not None:
-            arrays = {f"{kind}|{node_id}": rows for kind in ("sentences", "questions")
-                      for node_id, rows in getattr(sentence_vectors, kind).items()}
+            arrays = {
+                f"{kind}|{node_id}": rows
+                for kind in ("sentences", "questions")
+                for node_id, rows in getattr(sentence_vectors, kind).items()
+            }
             np.savez(staging / "sentences.npz", **arrays)
         (staging / "stats.json").write_text(json.dumps(stats.to_dict()))
         # Written last: a folder without a manifest is a half-written cache.

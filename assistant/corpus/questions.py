@@ -49,7 +49,10 @@ def load_questions(folder: Path) -> tuple[QuestionUnit, ...]:
         questions = tuple(str(q).strip() for q in item["questions"] if str(q).strip())
         units.append(
             QuestionUnit(
-                str(item.get("doc", "")), str(item.get("section", "")), str(item.get("starts") or ""), questions
+                str(item.get("doc", "")),
+                str(item.get("section", "")),
+                str(item.get("starts") or ""),
+                questions,
             )
         )
     return tuple(units)
