@@ -26,8 +26,14 @@ def evidence_score(
     vector: np.ndarray | None = None,
 ) -> float:
     """0..1: how well the passages answer the question (1: a passage says just that)."""
-    lexical = (1 - TUNING.question_match_share) * word_evidence(query, passages)
-    lexical += TUNING.question_match_share * question_match(query, passages, stats)
+    lexical = word_evidence(query, passages)
+    top = passages[: TUNING.evidence_passages]
+    if any(p.questions for p in top):
+        share = TUNING.question_match_share
+        lexical = (1 - share) * lexical + share * question_match(query, passages, stats)
+    # A document nobody has written questions for yet is judged by its words alone.
+    if unasked := [p for p in top if not p.asked]:
+        lexical = max(lexical, word_evidence(query, unasked))
     if meaning is None or vector is None or not passages:
         return lexical
     closest = max(meaning.passage_similarity(vector, p) for p in passages[: TUNING.evidence_passages])

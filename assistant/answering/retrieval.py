@@ -66,4 +66,5 @@ def to_passage(result: NodeWithScore) -> Passage:
         score=float(result.score or 0.0),
         topic=meta.get("topic", ""),
         questions=tuple(passage_questions(result.node)),
+        asked=bool(meta.get("asked")),
     )

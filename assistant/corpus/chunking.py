@@ -14,7 +14,7 @@ from assistant.corpus.questions import QuestionUnit, unit_span
 # Kept out of what BM25 and embeddings see: ids and offsets would only add noise, and a document's
 # title is about every passage in it, so it would pull all of them towards the title's words
 # ("mistake", "aching", "fix"). `topic` (a real section heading) and `questions` are searched.
-_NOT_FOR_SEARCH = ["doc_id", "kind", "url", "start", "end", "title", "section"]
+_NOT_FOR_SEARCH = ["doc_id", "kind", "url", "start", "end", "title", "section", "asked"]
 _NOT_FOR_MODEL = [*_NOT_FOR_SEARCH, "topic", "questions"]
 
 
@@ -38,6 +38,8 @@ def attach_questions(
             min(low, node.metadata["start"]),
             max(high, node.metadata["end"]),
         )
+    for node in nodes:  # the document has questions written for it (some passages may have none)
+        node.metadata["asked"] = bool(units)
     for unit in units:
         start, end = unit_span(unit, document.text, sections)
         for node in nodes:

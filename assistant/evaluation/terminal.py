@@ -91,7 +91,7 @@ def print_calibration(calibration: Calibration, current: float, console: Console
         table.add_row(*cells, style="bold green" if low <= first.threshold <= high else None)
     console.print(table)
     console.print(
-        f"Most correct decisions {calibration.best.accuracy:.3f} on min_evidence {low:.2f}..{high:.2f}; "
+        f"Best {calibration.best.accuracy:.3f} correct on {low:.2f}..{high:.2f}; "
         f"[bold]calibrated min_evidence = {calibration.chosen:.2f}[/] (current setting {current:.2f})"
     )
 
