@@ -32,7 +32,32 @@ LIST_QUESTION = re.compile(
 )
 # A sentence that opens by pointing back ("That's the most important thing") needs the one before.
 POINTS_BACK = re.compile(r"^[\"“]?(that|this|these|those|it|they|so|which)\b", re.IGNORECASE)
+# What shape an answer takes: "how often" is answered by a frequency, "how long" by a duration,
+# "how many" by a number. A sentence of that shape answers the question; one that merely repeats
+# the asking word ("she often sees one mistake" for "how often…?") does not.
+NUMBER = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty)"
+AMOUNT = rf"({NUMBER}|a few|a couple of|about a|an?)"
+ANSWER_SHAPES = (
+    (
+        re.compile(r"\bhow (often|frequently)\b|\bhow many (times?|days?|sessions?)\b", re.IGNORECASE),
+        re.compile(
+            r"\b(once|twice|times?|days?)\b[^.]{0,25}\b(a|per|each|every)\s+(day|week|month)\b"
+            r"|\bevery\s+(day|week|other day)\b|\b(daily|weekly)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        re.compile(r"\bhow long\b", re.IGNORECASE),
+        re.compile(rf"\b{AMOUNT}(\s+to\s+\d+)?\s+(seconds?|minutes?|hours?|days?|weeks?)\b", re.IGNORECASE),
+    ),
+    (re.compile(r"\bhow many\b", re.IGNORECASE), re.compile(rf"\b{NUMBER}\b(?!\s+of\b)", re.IGNORECASE)),
+)
 T = TUNING
+
+
+def answer_shape(question: str) -> re.Pattern[str] | None:
+    """The pattern of a sentence that has the kind of answer the question asks for, if it asks one."""
+    return next((shape for asks, shape in ANSWER_SHAPES if asks.search(question)), None)
 
 
 @dataclass(frozen=True)
@@ -195,6 +220,8 @@ def score_sentences(
     `similarities`: each sentence's closeness in meaning to the question (empty without a model)."""
     total = query.total_weight
     why = bool(WHY.search(query.text))
+    # Only the reader's own question says what kind of answer it wants, not the carried context.
+    shape = answer_shape(query.asked or query.text)
     heading = query.matched(set(content_terms(passage.topic)))
     passing = owned - heading
     # A section named for the question ("Dead bug" for "how do I do a dead bug?") answers it as a
@@ -228,6 +255,8 @@ def score_sentences(
             score = (1 - T.sentence_semantic_share) * score + T.sentence_semantic_share * closeness
         if why and CAUSAL.search(sentence.text):
             score *= T.causal_boost
+        if shape is not None and terms and shape.search(sentence.text):
+            score *= T.answer_shape_boost
         if inherited:
             score *= 1.0 - 0.04 * min(sentence.index, 10)
         score *= 1.0 - 0.08 * rank  # earlier passages were judged more relevant by retrieval

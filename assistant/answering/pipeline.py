@@ -18,6 +18,7 @@ from assistant.answering.components import build_embedding, build_llm, choose_em
 from assistant.answering.condense import standalone_question
 from assistant.answering.evidence import evidence_score
 from assistant.answering.extractive import compose_extractive, professional_lead
+from assistant.answering.focus import FocusCheck
 from assistant.answering.generation import NOT_COVERED, GenerationFailed, build_messages, stream_reply
 from assistant.answering.inputs import clean_history, clean_question
 from assistant.answering.meaning import Meaning
@@ -32,7 +33,7 @@ from assistant.answering.safety import (
 )
 from assistant.answering.tuning import TUNING
 from assistant.corpus.documents import Corpus, load_corpus
-from assistant.corpus.index import CorpusIndex, index_nodes, load_or_build_index
+from assistant.corpus.index import CorpusIndex, index_nodes, load_or_build_index, search_text
 from assistant.settings import Settings, load_settings
 from assistant.text.spelling import Speller
 from assistant.text.terms import content_terms
@@ -54,14 +55,18 @@ class Evidence:
     safety_notice: str | None
     injection: bool
     vector: object = None  # the standalone question's embedding, when a model is loaded
+    unknown_focus: str | None = None  # the thing asked about, when the corpus never speaks of it
 
     def abstains_at(self, threshold: float) -> bool:
         """The one abstain rule (the pipeline and `assistant calibrate` both use it): decline an
         injection; answer every warning-sign question (with the see-a-professional guidance);
-        otherwise abstain when the passages answer the question less well than `threshold`."""
+        otherwise abstain when the question asks about a thing the corpus never speaks of (see
+        `focus.py`) or the passages answer it less well than `threshold`."""
         if self.injection:
             return True
-        return self.safety_notice is None and self.score < threshold
+        if self.safety_notice is not None:
+            return False
+        return self.unknown_focus is not None or self.score < threshold
 
 
 class Assistant:
@@ -91,6 +96,7 @@ class Assistant:
             if index.embed_model is not None and index.sentence_vectors is not None
             else None
         )
+        self.focus = FocusCheck(index.stats, glossary, [search_text(n) for n in nodes])
         signs = warning_list([n.get_content() for n in nodes])
         self.warning_vectors = self.meaning.embed_many(signs) if self.meaning is not None and signs else None
 
@@ -182,7 +188,9 @@ class Assistant:
         )
         passages = self.retriever.retrieve(query.search_text)
         score = evidence_score(query, passages, self.index.stats, self.meaning, vector)
-        return Evidence(text, standalone.text, query, passages, score, notice, False, vector)
+        # The reader's own words say what is asked about; context carried from earlier turns does not.
+        focus = self.focus.unknown_focus(self.speller.correct(standalone.question))
+        return Evidence(text, standalone.text, query, passages, score, notice, False, vector, focus)
 
     def warning_signs(self, text: str, vector: object) -> bool:
         """The broad net of wordings, or (with a model) closeness to a warning sign of the corpus."""

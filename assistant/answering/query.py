@@ -27,6 +27,7 @@ class AnalyzedQuery:
     aliases: dict[str, frozenset[str]]  # each question term -> stems that count as that term
     weights: dict[str, float]
     own: frozenset[str] = frozenset()  # terms of the new question itself, not carried from history
+    asked: str = ""  # the new question itself, without the context carried from history
 
     @property
     def total_weight(self) -> float:
@@ -47,6 +48,7 @@ def analyze_query(
     if speller is not None:
         text, carried = speller.correct(text), speller.correct(carried)
     own_terms = set(content_terms(text))
+    asked = text
     text = f"{text} {carried}".strip()
     lowered = text.lower()
     aliases: dict[str, set[str]] = {term: {term} for term in content_terms(text)}
@@ -71,7 +73,7 @@ def analyze_query(
         weights[term] = weight * (1.0 if term in own_terms else TUNING.carried_weight)
     search_text = f"{text} {' '.join(extra_words)}".strip()
     return AnalyzedQuery(
-        text, search_text, {t: frozenset(s) for t, s in aliases.items()}, weights, frozenset(own_terms)
+        text, search_text, {t: frozenset(s) for t, s in aliases.items()}, weights, frozenset(own_terms), asked
     )
 
 

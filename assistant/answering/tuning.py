@@ -73,6 +73,9 @@ class Tuning:
     paragraph_subject: float = 0.5
     # A "why" question is answered by a reason.
     causal_boost: float = 1.15
+    # "How often / how long / how many…?" is answered by a sentence with a frequency, a duration or
+    # a number (see `extractive.ANSWER_SHAPES`); one that merely repeats "often" is not an answer.
+    answer_shape_boost: float = 1.3
     # Each later retrieved passage is a little less likely to hold the answer.
     rank_decay: float = 0.08
     # Sentences share this share of their words when they make the same point (quote it once).
