@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.panel import Panel
 
-from assistant.answering.answer import Answer
+from assistant.answer import Answer
 
 
 def print_answer(answer: Answer, console: Console | None = None) -> None:

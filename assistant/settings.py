@@ -57,7 +57,12 @@ class Settings(BaseSettings):
     )
     # Smallest share of a question's (idf-weighted) terms the passages must contain before we answer.
     # Chosen by `assistant calibrate` on evals/cases.yaml; tests check it still matches.
-    min_evidence: float = Field(default=0.41, ge=0, le=1)
+    min_evidence: float = Field(default=0.53, ge=0, le=1)
+
+    # Where tiktoken finds its encodings; unset: the ones llama-index ships (no download).
+    tiktoken_cache_dir: Path | None = Field(
+        default=None, validation_alias=AliasChoices("TIKTOKEN_CACHE_DIR", "ASSISTANT_TIKTOKEN_CACHE_DIR")
+    )
 
     # Input limits.
     max_question_chars: int = Field(default=2000, ge=10)

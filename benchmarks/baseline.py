@@ -20,7 +20,7 @@ from llama_index.core.node_parser import SentenceSplitter
 from llama_index.core.query_engine import CitationQueryEngine
 from llama_index.core.schema import NodeWithScore
 
-from assistant.answering.answer import Answer, Citation, Passage
+from assistant.answer import Answer, Citation, Passage
 from assistant.answering.citations import cited_numbers
 
 SOURCE_LABEL = re.compile(r"\ASource \d+:\n")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering.answer import Answer, TextDelta
+from assistant.answer import Answer, TextDelta
 from assistant.answering.pipeline import Assistant
 from assistant.web.chat import ChatService, Reply
 from assistant.web.limits import Limits

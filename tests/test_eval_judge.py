@@ -7,7 +7,7 @@ from pathlib import Path
 
 from llama_index.core.evaluation import EvaluationResult
 
-from assistant.answering.answer import Answer, Citation
+from assistant.answer import Answer, Citation
 from assistant.evaluation.cases import EvalCase
 from assistant.evaluation.judge import JudgeCache, judge_results
 from assistant.evaluation.metrics import summarize

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering.answer import Answer, Citation, Passage
-from assistant.answering.pipeline import Assistant
+from assistant.answer import Answer, Citation, Passage
+from assistant.answering.pipeline import Assistant, Evidence
+from assistant.answering.query import analyze_query
 from assistant.cli import main
 from assistant.corpus.documents import Corpus
 from assistant.evaluation.calibrate import CalibrationPoint, ScoredCase, calibrate, choose_threshold, sweep
@@ -24,6 +25,7 @@ from assistant.evaluation.metrics import abstention_scores, percentile, summariz
 from assistant.evaluation.scoring import CaseResult, score_case
 from assistant.evaluation.thresholds import Bound, Check
 from assistant.settings import Settings
+from assistant.text.terms import TermStats
 
 ARTICLE_QUOTE = "Nike Master Trainer Traci Copeland says a lack of ab work may be to blame."
 NOTES_QUOTE = "the whole session takes 15 to 20 minutes"
@@ -362,8 +364,12 @@ def test_unknown_threshold_metric_exits_2(tiny_run: list[str], tmp_path: Path) -
 # ---------------------------------------------------------------- calibration
 
 
+def evidence(score: float, injection: bool = False, notice: str | None = None) -> Evidence:
+    return Evidence("q", "q", analyze_query("", {}, TermStats(())), [], score, notice, injection)
+
+
 def scored(*pairs: tuple[bool, float]) -> list[ScoredCase]:
-    return [ScoredCase(f"c{i}", should, score, injection=False) for i, (should, score) in enumerate(pairs)]
+    return [ScoredCase(f"c{i}", should, evidence(score)) for i, (should, score) in enumerate(pairs)]
 
 
 def test_calibration_takes_the_midpoint_of_the_best_plateau() -> None:
@@ -376,25 +382,32 @@ def test_calibration_takes_the_midpoint_of_the_best_plateau() -> None:
 
 
 def test_calibration_prefers_the_widest_of_equal_plateaus() -> None:
-    points = [CalibrationPoint(t / 100, None, None, f1) for t, f1 in enumerate([1, 0, 1, 1, 1, 0])]
+    points = [CalibrationPoint(t / 100, None, None, 0.0, a) for t, a in enumerate([1, 0, 1, 1, 1, 0])]
     assert choose_threshold(points) == (0.03, (0.02, 0.04))
 
 
 def test_injection_abstains_at_every_threshold() -> None:
-    case = ScoredCase("inject", True, 0.9, injection=True)
+    case = ScoredCase("inject", True, evidence(0.9, injection=True))
     assert case.abstains_at(0.0) and case.abstains_at(1.0)
+
+
+def test_calibration_never_abstains_on_a_warning_sign_question() -> None:
+    """One abstain rule for the pipeline and the calibration: warning signs are always answered."""
+    case = ScoredCase("numb", False, evidence(0.0, notice="see a doctor"))
+    assert not case.abstains_at(1.0)
 
 
 @pytest.mark.parametrize(
     "fixture", ["assistant", pytest.param("local_assistant", marks=pytest.mark.local_embeddings)]
 )
 def test_default_min_evidence_matches_calibration(fixture: str, request: pytest.FixtureRequest) -> None:
-    """The abstention threshold is whatever `assistant calibrate` picks, never a magic number; for
-    both retrieval paths (BM25 only, and hybrid with local embeddings)."""
-    calibrated = calibrate(request.getfixturevalue(fixture), load_cases()).chosen
+    """The abstention threshold is one `assistant calibrate` finds best, never a magic number: it
+    lies on the plateau of most correct decisions for both retrieval paths (BM25 only, and hybrid
+    with local embeddings)."""
+    low, high = calibrate(request.getfixturevalue(fixture), load_cases()).plateau
     default = Settings.model_fields["min_evidence"].default
-    assert abs(default - calibrated) <= 0.02, (
-        f"Settings.min_evidence defaults to {default}, but `assistant calibrate` picks {calibrated:.2f}"
+    assert low <= default <= high, (
+        f"Settings.min_evidence defaults to {default}, but `assistant calibrate` finds {low:.2f}..{high:.2f} best"
     )
 
 

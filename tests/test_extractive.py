@@ -1,129 +1,103 @@
-"""How the extractive answer picks its sentences, on small made-up passages so each rule shows alone."""
+"""How answers are composed and guarded, asserted through `Assistant.answer` on the shipped corpus:
+what a reader sees, not how a score is computed."""
 
 from __future__ import annotations
 
-from assistant.answering.answer import Passage
-from assistant.answering.extractive import compose_extractive, score_sentences, subjects_asked
-from assistant.answering.query import analyze_query
-from assistant.text.terms import TermStats, content_terms
+import subprocess
+import sys
 
-FILLER = [  # other chunks of a corpus, so idf weights look like a real one's
-    "Runners run easy miles most days and a long run at the weekend.",
-    "Stretch your calves and hamstrings after a run.",
-    "Drink water before, during and after a long run.",
-    "Sleep helps your legs recover between hard sessions.",
-]
+import pytest
+
+from assistant.answering.pipeline import Assistant
+from assistant.settings import PROJECT_ROOT
+from testkit.isolated import make_settings
 
 
-def passage(doc_id: str, section: str, text: str) -> Passage:
-    return Passage(f"{doc_id}-{section}", doc_id, doc_id.title(), section, text, None, 0, len(text))
+def first_sentence(answer) -> str:
+    return answer.text.split(". ")[0]
 
 
-def chosen_texts(question: str, passages: list[Passage]) -> list[str]:
-    stats = TermStats([p.text for p in passages] + FILLER)
-    return [text for _, text in compose_extractive(analyze_query(question, {}, stats), passages)]
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my back pain travels into my buttock and calf when I run, can the core session help?",
+        "I tripped on a kerb last week and my back has hurt since, ok to do dead bugs?",
+        "getting pins and needles in my foot plus a sore low back, should i keep training",
+        "my legs feel weak and wobbly and my back aches, is that my core?",
+        "back pain that's worse every week and keeps me up at night, what now",
+    ],
+)
+def test_everyday_wording_of_a_warning_sign_leads_with_the_professional_advice(
+    assistant: Assistant, question: str
+) -> None:
+    answer = assistant.answer(question)
+    assert answer.safety_notice and not answer.abstained
+    assert "see a doctor or a physiotherapist" in first_sentence(answer)
+    for instruction in ("Set-up:", "How to do it:", "Make it harder:"):
+        assert instruction not in answer.text
 
 
-def test_a_why_question_is_answered_with_the_sentence_that_gives_a_reason() -> None:
-    instruction = passage("notes", "Side plank", "Keep your hips level in the side plank.")
-    reason = passage(
-        "article",
-        "Side plank",
-        "Keep your hips level in the side plank, because that spreads the load across your glutes.",
-    )
-    why = chosen_texts("Why keep my hips level in the side plank?", [instruction, reason])
-    assert why == [reason.text]
-    # Asked what to do rather than why, the instruction is the answer.
-    what = chosen_texts("Should I keep my hips level in the side plank?", [instruction, reason])
-    assert what[0] == instruction.text
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my abs are sore two days after my first core session, normal?",
+        "Is form or the number of reps more important for core moves?",
+        "my back is a bit stiff after a long run, what can help?",
+    ],
+)
+def test_ordinary_soreness_and_plain_questions_get_no_notice(assistant: Assistant, question: str) -> None:
+    assert assistant.answer(question).safety_notice is None
 
 
-def test_the_paragraph_subject_carries_to_the_sentences_that_follow_it() -> None:
-    article = passage(
-        "article",
-        "Core strength for runners",
-        "Lie on your back after a hard session and rest.\n\n"
-        "The glute bridge is a favourite of coaches. "
-        "To get into it, lie on your back with your knees bent and your feet flat.",
-    )
-    answer = chosen_texts("How do I start the glute bridge lying on my back?", [article])
-    assert any(text.startswith("To get into it") for text in answer)
-    # The same words in a paragraph about something else are not the answer.
-    assert not any(text.startswith("Lie on your back after") for text in answer)
+def test_slang_and_filler_do_not_sink_a_question_the_corpus_answers(assistant: Assistant) -> None:
+    answer = assistant.answer("ngl my lower back is basically wrecked after long runs lol, why?")
+    assert not answer.abstained
+    assert answer.citations
 
 
-def test_a_section_heading_that_names_part_of_the_question_still_says_what_it_is_about() -> None:
-    dead_bug = passage(
-        "notes",
-        "Dead bug",
-        "How to do it: lower one foot until it hovers just above the ground.",
-    )
-    crunches = passage(
-        "notes",
-        "Crunches",
-        "How to do it: keep each foot flat on the floor, curl up, then lower slowly.",
-    )
-    passages = [dead_bug, crunches]
-    query = analyze_query(
-        "in the dead bug does my foot touch the floor when I lower it?",
-        {},
-        TermStats([p.text for p in passages] + FILLER),
-    )
-    owned = {"dead", "bug"}  # the question words that a retrieved section is headed by
-    (hovers,) = score_sentences(query, 0, dead_bug, owned)
-    (flat_on_the_floor,) = score_sentences(query, 0, crunches, owned)
-    assert hovers.score > flat_on_the_floor.score
+def test_the_sentence_a_that_points_back_comes_with_the_one_it_points_at(assistant: Assistant) -> None:
+    answer = assistant.answer("What does Copeland say is the most important thing in the dead bug?")
+    text = answer.text
+    if "That's the most important thing here" in text:
+        assert text.index("every part of my back is connected") < text.index("That's the most important")
 
 
-def test_the_same_point_made_by_two_documents_is_quoted_once() -> None:
-    article = passage(
-        "article",
-        "Dead bug",
-        "With control, lower one foot to hover just above the ground and switch sides.",
-    )
-    notes = passage(
-        "notes",
-        "Dead bug",
-        "How to do it: with control, lower one foot until it hovers just above the ground, and switch sides.",
-    )
-    answer = chosen_texts("How do I lower my foot in the dead bug?", [article, notes])
-    assert len(answer) == 1
+def test_the_best_sentence_comes_first(assistant: Assistant) -> None:
+    answer = assistant.answer("how long should i rest between sets?")
+    assert "a minute between sets" in first_sentence(answer)
 
 
-def test_two_things_joined_by_and_each_get_their_own_answer_in_the_order_asked() -> None:
-    overview = passage(
-        "article",
-        "Article",  # a title-level passage that names both moves in passing
-        "Form matters in moves like crunches and bear walks.",
-    )
-    bear_walks = passage(
-        "notes",
-        "Bear walks",
-        "Set-up: start on your hands and knees. Common mistake: letting your hips pike up.",
-    )
-    crunches = passage("notes", "Crunches", "Set-up: lie on your back. Common mistake: pulling on your neck.")
-    answer = chosen_texts(
-        "what are the common mistakes in crunches and in bear walks?", [overview, bear_walks, crunches]
-    )
-    assert answer == [
-        "Common mistake: pulling on your neck.",
-        "Common mistake: letting your hips pike up.",
+def test_the_second_one_is_resolved_against_the_list_the_previous_answer_gave(
+    assistant: Assistant,
+) -> None:
+    history = [
+        {"role": "user", "content": "which moves are in the session?"},
+        {"role": "assistant", "content": "Dead bug, crunches, shoulder taps and bear walks."},
     ]
+    answer = assistant.answer("what's the common mistake in the second one?", history)
+    assert not answer.abstained
+    assert "pulling on your neck" in answer.text
 
 
-def test_words_of_two_headings_side_by_side_name_one_thing() -> None:
-    core = passage("notes", "Why the core matters", "Your core wraps around your torso.")
-    session = passage("notes", "The session plan", "Do the session after an easy run.")
-    stats = TermStats([core.text, session.text, *FILLER])
-
-    def subjects(question: str) -> list[set[str]]:
-        query = analyze_query(question, {}, stats)
-        passages = [core, session]
-        headings = [frozenset(query.matched(set(content_terms(p.section)))) for p in passages]
-        return [set(s) for s in subjects_asked(query, passages, headings)]
-
-    assert subjects("When should I do the core session, before or after a run?") == []
-    assert subjects("Does the session plan or the core section come first?") == [
-        {"session", "plan"},
-        {"core"},
+def test_a_self_contained_question_after_another_is_answered_as_in_a_fresh_chat(
+    assistant: Assistant,
+) -> None:
+    question = "How do you do a bear walk?"
+    history = [
+        {"role": "user", "content": "How often should I do the core session?"},
+        {"role": "assistant", "content": "At least once a week, and twice a week if you can."},
     ]
+    assert assistant.answer(question, history).text == assistant.answer(question).text
+
+
+def test_bm25_returns_as_many_passages_as_top_k_asks_for(tmp_path) -> None:
+    wide = Assistant.from_settings(make_settings(tmp_path, top_k=12))
+    answer = wide.answer("core back runners session moves dead bug crunches shoulder taps bear walks")
+    assert len(answer.passages) == 12
+
+
+def test_importing_the_token_counter_changes_no_environment() -> None:
+    code = "import os, assistant.text.tokens; print('TIKTOKEN_CACHE_DIR' in os.environ)"
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PROJECT_ROOT)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "False"

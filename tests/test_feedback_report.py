@@ -11,7 +11,7 @@ import pytest
 import yaml
 from rich.console import Console
 
-from assistant.answering.answer import Answer
+from assistant.answer import Answer
 from assistant.cli import main
 from assistant.questionlog.database import (
     build_engine,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from assistant.answering.components import EmbeddingChoice
+from assistant.components import EmbeddingChoice
 from assistant.corpus.chunking import chunk_corpus
 from assistant.corpus.documents import load_corpus
 from assistant.corpus.index import index_nodes, load_or_build_index

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering.answer import Answer, Usage
+from assistant.answer import Answer, Usage
 from assistant.answering.inputs import clean_history
 from assistant.web.limits import (
     MAX_TRACKED_CLIENTS,

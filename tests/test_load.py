@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering.answer import Answer
+from assistant.answer import Answer
 from assistant.answering.pipeline import Assistant
 from assistant.questionlog.store import QuestionLog, open_question_log
 from assistant.settings import Settings

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from assistant.answering.answer import Answer, Usage
+from assistant.answer import Answer, Usage
 from assistant.web.limits import Limits, RateLimited
 from assistant.web.shared_limits import open_limits, postgres_url
 from testkit.fake_openai import closed_port_url

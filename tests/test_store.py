@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, select
 
-from assistant.answering.answer import Answer, Citation, Usage
+from assistant.answer import Answer, Citation, Usage
 from assistant.errors import ConfigError
 from assistant.questionlog.database import (
     SchemaMismatch,
@@ -476,7 +476,7 @@ def test_backoff_doubles_to_its_cap_and_brisk_flush_retries_do_not_grow_it(tmp_p
 
 KILLED_WRITER = """
 import sys, time
-from assistant.answering.answer import Answer
+from assistant.answer import Answer
 from assistant.settings import load_settings
 from assistant.questionlog.store import open_question_log
 
@@ -730,7 +730,7 @@ def test_database_url_comes_from_the_environment(monkeypatch, tmp_path: Path) ->
 
 DISK_FULL_WRITER = """
 import sqlite3, sys, time
-from assistant.answering.answer import Answer
+from assistant.answer import Answer
 from assistant.settings import load_settings
 from assistant.questionlog.store import RecordNotKept, open_question_log
 

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.answering.answer import Answer, Citation, TextDelta
+from assistant.answer import Answer, Citation, TextDelta
 from assistant.answering.pipeline import Assistant
 from assistant.settings import Settings
 from assistant.web.chat import BUDGET_NOTE, ChatPage, ChatService, Reply, reader_address

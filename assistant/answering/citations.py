@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.answering.answer import Citation, Passage
+from assistant.answer import Citation, Passage
 from assistant.corpus.documents import Corpus
 
 # The one `[n]` marker: ours are single numbers; a model may write a list ("[1, 2]"), which

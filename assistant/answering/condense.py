@@ -1,4 +1,12 @@
-"""Follow-ups ("how often should I do it?") become standalone questions before retrieval."""
+"""Follow-ups ("how often should I do it?", "and the second one?") become standalone questions
+before retrieval.
+
+With a model, it rewrites the question. Without one, the question keeps its own words at full
+weight and carries context at less: the reader's previous question and the subjects the previous
+answer named. "The second one", "the last one", "the other move" are resolved against the subjects
+the previous answer listed, in order. A question that names its own subject and points at nothing
+stands alone, so it is answered as in a fresh chat.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +16,38 @@ from dataclasses import dataclass
 
 from llama_index.core.llms import LLM
 
-from assistant.answering.answer import Turn
+from assistant.answer import Turn
 from assistant.answering.generation import GenerationFailed, complete_text
 from assistant.answering.prompts import Prompts
+from assistant.answering.tuning import TUNING
 from assistant.text.terms import content_terms
 
 # Words that point back at something said before.
 REFERRING = re.compile(
-    r"\b(it|its|it's|that|this|those|these|them|they|one|ones|same|the move|the exercise|there)\b|^(and|what about|how about|also)\b",
+    r"\b(it|its|it's|that|this|those|these|them|they|one|ones|same|the move|the exercise|there|above|both)\b"
+    r"|^\s*(and|what about|how about|also|ok|okay|so|then)\b",
     re.IGNORECASE,
 )
-SHORT_QUESTION_TERMS = 2  # a question with this few meaningful words rarely stands alone
+ORDINALS = {
+    "first": 0,
+    "1st": 0,
+    "second": 1,
+    "2nd": 1,
+    "third": 2,
+    "3rd": 2,
+    "fourth": 3,
+    "4th": 3,
+    "fifth": 4,
+    "5th": 4,
+    "last": -1,
+    "final": -1,
+    "latter": -1,
+    "former": 0,
+}
+ORDINAL = re.compile(
+    rf"\b(?:the\s+)?({'|'.join(ORDINALS)}|other)\s+(one|move|exercise|thing|of (those|these|them)|option)?",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -34,22 +63,80 @@ class Standalone:
         return f"{self.question} ({self.carried})" if self.carried else self.question
 
 
-def is_follow_up(question: str, history: Sequence[Turn]) -> bool:
+def named_subjects(text: str, subjects: Sequence[str]) -> list[str]:
+    """The corpus subjects (section names such as "Bear walks") `text` names, in the order it names them."""
+    terms = content_terms(text)
+    found = []
+    for subject in subjects:
+        wanted = content_terms(subject)
+        at = [i for i in range(len(terms)) if terms[i : i + len(wanted)] == wanted]
+        if wanted and at:
+            found.append((at[0], subject))
+    return [subject for _, subject in sorted(found)]
+
+
+def is_follow_up(question: str, history: Sequence[Turn], subjects: Sequence[str]) -> bool:
     if not any(turn.role == "user" for turn in history):
         return False
-    return bool(REFERRING.search(question)) or len(content_terms(question)) <= SHORT_QUESTION_TERMS
+    if ORDINAL.search(question):
+        return True
+    if named_subjects(question, subjects) and len(content_terms(question)) > TUNING.short_question_terms:
+        # It names its own subject: only an elliptical "and what about X…" borrows the last ask.
+        return bool(re.match(r"\s*(and|what about|how about)\b", question, re.IGNORECASE))
+    return bool(REFERRING.search(question)) or len(content_terms(question)) <= TUNING.short_question_terms
 
 
-def condense_deterministic(question: str, history: Sequence[Turn]) -> Standalone:
-    """Carry the subject of the reader's previous question into this one."""
+def resolve_reference(question: str, history: Sequence[Turn], subjects: Sequence[str]) -> str | None:
+    """ "The second one" → the second subject the previous answer listed; "the other one" → the one
+    of two listed that the reader's previous question did not name."""
+    match = ORDINAL.search(question)
+    previous_answer = next((t.content for t in reversed(history) if t.role == "assistant"), "")
+    listed = named_subjects(previous_answer, subjects)
+    if not match or not listed:
+        return None
+    word = match.group(1).lower()
+    if word == "other":
+        previous_question = next((t.content for t in reversed(history) if t.role == "user"), "")
+        asked = set(named_subjects(previous_question, subjects))
+        others = [s for s in listed if s not in asked]
+        return others[0] if len(others) == 1 or (others and asked) else None
+    position = ORDINALS[word]
+    return listed[position] if -len(listed) <= position < len(listed) else None
+
+
+def condense_deterministic(question: str, history: Sequence[Turn], subjects: Sequence[str]) -> Standalone:
+    """Carry the previous question and the subjects of the previous answer; when the new question
+    names (or points at) a subject of its own, the old subjects are not carried."""
     previous = next(turn.content for turn in reversed(history) if turn.role == "user")
-    return Standalone(question, previous)
+    answer = next((t.content for t in reversed(history) if t.role == "assistant"), "")
+    resolved = resolve_reference(question, history, subjects)
+    if resolved:
+        question = f"{question} ({resolved})"
+    own = named_subjects(question, subjects)
+    carried = [previous, *named_subjects(answer, subjects)[:1]]
+    if own:  # "and the bear walk?" after a dead bug question: ask the same of the bear walk
+        carried = [strip_subjects(previous, subjects)]
+    return Standalone(question, " ".join(c for c in carried if c.strip()))
+
+
+def strip_subjects(text: str, subjects: Sequence[str]) -> str:
+    for subject in subjects:
+        for word in subject.split():
+            stem = content_terms(word)
+            if stem:
+                text = re.sub(rf"\b{re.escape(word.lower().rstrip('s'))}\w*", " ", text, flags=re.IGNORECASE)
+    return text
 
 
 def standalone_question(
-    question: str, history: Sequence[Turn], prompts: Prompts, llm: LLM | None, deadline_s: float
+    question: str,
+    history: Sequence[Turn],
+    prompts: Prompts,
+    llm: LLM | None,
+    deadline_s: float,
+    subjects: Sequence[str] = (),
 ) -> Standalone:
-    if not is_follow_up(question, history):
+    if not is_follow_up(question, history, subjects):
         return Standalone(question)
     if llm is not None:
         transcript = "\n".join(f"{turn.role}: {turn.content}" for turn in history[-6:])
@@ -61,4 +148,4 @@ def standalone_question(
             rewritten = ""
         if rewritten and len(rewritten) < 500:
             return Standalone(rewritten)
-    return condense_deterministic(question, history)
+    return condense_deterministic(question, history, subjects)

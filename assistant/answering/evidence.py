@@ -1,37 +1,75 @@
-"""How well the retrieved passages cover a question: the signal behind abstaining.
+"""How well the best retrieved passages answer a question: the signal behind abstaining.
 
-A question is covered when the passages contain its meaningful words, weighted by rarity: "what
-running shoes should I buy?" shares only the common word "run" with the corpus, so it scores low.
+Words: the share of the question's meaningful words (idf-weighted) that a passage, its heading or
+the questions it answers contain; words the corpus never uses weigh little (see `query.py`).
+Meaning, when an embedding model is loaded: how close the question comes to the passage's closest
+sentence or question. The two are fused; `Assistant.should_abstain` compares the result with
+`min_evidence`.
 """
 
 from __future__ import annotations
 
-from assistant.answering.answer import Passage
+import numpy as np
+
+from assistant.answer import Passage
+from assistant.answering.meaning import Meaning, scaled
 from assistant.answering.query import AnalyzedQuery
-from assistant.text.terms import content_terms
-
-EVIDENCE_PASSAGES = 3
-KEY_TERM_MISSING = 0.6
-KEY_TERM_SHARE = 0.25  # below this share, the heaviest word is one detail among many
+from assistant.answering.tuning import TUNING
+from assistant.text.terms import TermStats, content_terms
 
 
-def evidence_score(query: AnalyzedQuery, passages: list[Passage]) -> float:
-    """0..1: half from the best single passage, half from the top passages together (for questions
-    that need two passages)."""
+def evidence_score(
+    query: AnalyzedQuery,
+    passages: list[Passage],
+    stats: TermStats,
+    meaning: Meaning | None = None,
+    vector: np.ndarray | None = None,
+) -> float:
+    """0..1: how well the passages answer the question (1: a passage says just that)."""
+    lexical = word_evidence(query, passages)
+    top = passages[: TUNING.evidence_passages]
+    if any(p.questions for p in top):
+        share = TUNING.question_match_share
+        lexical = (1 - share) * lexical + share * question_match(query, passages, stats)
+    # A document nobody has written questions for yet is judged by its words alone.
+    if unasked := [p for p in top if not p.asked]:
+        lexical = max(lexical, word_evidence(query, unasked))
+    if meaning is None or vector is None or not passages:
+        return lexical
+    closest = max(meaning.passage_similarity(vector, p) for p in passages[: TUNING.evidence_passages])
+    semantic = scaled(closest, TUNING.semantic_low, TUNING.semantic_high)
+    return (1 - TUNING.semantic_share) * lexical + TUNING.semantic_share * semantic
+
+
+def word_evidence(query: AnalyzedQuery, passages: list[Passage]) -> float:
+    """Mostly the best single passage; partly the top passages together, for two-part questions."""
     total = query.total_weight
     if not total or not passages:
         return 0.0
-    per_passage = [query.matched(passage_terms(p)) for p in passages[:EVIDENCE_PASSAGES]]
+    per_passage = [query.matched(passage_terms(p)) for p in passages[: TUNING.evidence_passages]]
     best = max(query.weight_of(terms) for terms in per_passage)
-    covered = set().union(*per_passage)
-    score = 0.5 * best / total + 0.5 * query.weight_of(covered) / total
-    # The question's most specific word decides what it is about: "running shoes for flat feet"
-    # is about shoes however well "running", "flat" and "feet" are covered.
-    key_term = max(query.weights, key=query.weights.__getitem__)
-    if key_term not in covered and query.weights[key_term] >= KEY_TERM_SHARE * total:
-        score *= KEY_TERM_MISSING
-    return score
+    together = query.weight_of(set().union(*per_passage))
+    return (TUNING.best_passage_share * best + (1 - TUNING.best_passage_share) * together) / total
+
+
+def question_match(query: AnalyzedQuery, passages: list[Passage], stats: TermStats) -> float:
+    """How closely the reader's question matches one the passages are known to answer: F1 of the
+    weighted words both share. A question about something else that shares a corpus word ("which
+    Nike shoes…") matches no such question well: each of them is about more than that word."""
+    total = query.total_weight
+    best = 0.0
+    for passage in passages[: TUNING.evidence_passages]:
+        for known in passage.questions:
+            terms = set(content_terms(known))
+            if not terms or not total:
+                continue
+            recall = query.weight_of(query.matched(terms)) / total
+            covered = {t for t in terms if any(t in aliases for aliases in query.aliases.values())}
+            precision = sum(stats.idf(t) for t in covered) / sum(stats.idf(t) for t in terms)
+            if recall and precision:
+                best = max(best, 2 * recall * precision / (recall + precision))
+    return best
 
 
 def passage_terms(passage: Passage) -> set[str]:
-    return set(content_terms(f"{passage.section} {passage.text}"))
+    return set(content_terms(" ".join([passage.topic, passage.text, *passage.questions])))

@@ -9,30 +9,55 @@ import re
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
-from assistant.answering.answer import Passage
+import numpy as np
+
+from assistant.answer import Passage
+from assistant.answering.meaning import Meaning, scaled
 from assistant.answering.query import AnalyzedQuery
+from assistant.answering.tuning import TUNING
 from assistant.text.sentences import Sentence, split_sentences
 from assistant.text.terms import content_terms
 
-MAX_SENTENCES = 3
-MAX_WORDS = 110
-MAX_LIST_ITEMS = 6
-# A sentence is only worth adding if it carries this share of the best sentence's score.
-KEEP_RATIO = 0.5
-STRONG_RATIO = 0.85
-LIST_WEIGHT = 0.8
-PASSING_MENTION = 0.6
-PARTIAL_HEADING = 0.6
-PARAGRAPH_SUBJECT = 0.5
 # A "why" question is answered by a reason: sentences that give one weigh more.
 WHY = re.compile(r"\bwhy\b", re.IGNORECASE)
 CAUSAL = re.compile(
     r"\b(because|so that|ensures?|which is why|that's why|that is why|as a result|leads? to|causes?)\b",
     re.IGNORECASE,
 )
-CAUSAL_BOOST = 1.15
 CONJUNCTION = re.compile(r"\b(and|or|vs|versus)\b|&", re.IGNORECASE)
-SAME_POINT = 0.5  # share of content words two sentences have in common when they make one point
+# "Which moves are in the session?": the answer gathers one sentence from each of several sections.
+LIST_QUESTION = re.compile(
+    r"\b(which|what|list|name)\b[^?]{0,30}\b(moves|exercises|muscles|signs|mistakes|steps|ones)\b|\blist\b|\ball (the|of the)\b",
+    re.IGNORECASE,
+)
+# A sentence that opens by pointing back ("That's the most important thing") needs the one before.
+POINTS_BACK = re.compile(r"^[\"“]?(that|this|these|those|it|they|so|which)\b", re.IGNORECASE)
+# What shape an answer takes: "how often" is answered by a frequency, "how long" by a duration,
+# "how many" by a number. A sentence of that shape answers the question; one that merely repeats
+# the asking word ("she often sees one mistake" for "how often…?") does not.
+NUMBER = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty)"
+AMOUNT = rf"({NUMBER}|a few|a couple of|about a|an?)"
+ANSWER_SHAPES = (
+    (
+        re.compile(r"\bhow (often|frequently)\b|\bhow many (times?|days?|sessions?)\b", re.IGNORECASE),
+        re.compile(
+            r"\b(once|twice|times?|days?)\b[^.]{0,25}\b(a|per|each|every)\s+(day|week|month)\b"
+            r"|\bevery\s+(day|week|other day)\b|\b(daily|weekly)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        re.compile(r"\bhow long\b", re.IGNORECASE),
+        re.compile(rf"\b{AMOUNT}(\s+to\s+\d+)?\s+(seconds?|minutes?|hours?|days?|weeks?)\b", re.IGNORECASE),
+    ),
+    (re.compile(r"\bhow many\b", re.IGNORECASE), re.compile(rf"\b{NUMBER}\b(?!\s+of\b)", re.IGNORECASE)),
+)
+T = TUNING
+
+
+def answer_shape(question: str) -> re.Pattern[str] | None:
+    """The pattern of a sentence that has the kind of answer the question asks for, if it asks one."""
+    return next((shape for asks, shape in ANSWER_SHAPES if asks.search(question)), None)
 
 
 @dataclass(frozen=True)
@@ -44,26 +69,81 @@ class Candidate:
     on_topic_section: bool  # its section heading names all the question asks about
 
 
-def compose_extractive(query: AnalyzedQuery, passages: list[Passage]) -> list[tuple[int, str]]:
-    """The chosen sentences as (passage rank, text), in reading order; empty when nothing fits."""
+def compose_extractive(
+    query: AnalyzedQuery,
+    passages: list[Passage],
+    meaning: Meaning | None = None,
+    vector: np.ndarray | None = None,
+) -> list[tuple[int, str]]:
+    """The chosen sentences as (passage rank, text), best first; empty when nothing fits. With an
+    embedding model (`meaning`, and the question's `vector`), sentences are judged on meaning too."""
     if not query.weights or not passages:
         return []
-    headings = [frozenset(query.matched(set(content_terms(p.section)))) for p in passages]
+    similarities = [
+        meaning.sentence_similarities(vector, p) if meaning is not None and vector is not None else []
+        for p in passages
+    ]
+    headings = [frozenset(query.matched(set(content_terms(p.topic)))) for p in passages]
     owned = set().union(*headings)
     subjects = subjects_asked(query, passages, headings)
     if subjects:
         chosen = []  # in the order the question names the subjects
         for subject in subjects:
-            picks = best_on(subject, subjects, query, passages)
+            picks = best_on(subject, subjects, query, passages, similarities)
             chosen += [c for c in picks if c not in chosen and not repeats(c, chosen)]
     else:
-        chosen = choose(candidates_for(query, passages, owned))
-        chosen.sort(key=lambda c: (c.passage_rank, c.sentence.index))
-    return [(c.passage_rank, sentence_with_list(c, passages)) for c in chosen]
+        listing = bool(LIST_QUESTION.search(query.text))
+        chosen = choose(candidates_for(query, passages, owned, similarities), listing)
+        chosen = in_answer_order(chosen)
+    return [(c.passage_rank, sentence_with_list(c, passages)) for c in with_antecedents(chosen, passages)]
 
 
-def candidates_for(query: AnalyzedQuery, passages: list[Passage], owned: set[str]) -> list[Candidate]:
-    return [c for rank, p in enumerate(passages) for c in fold_lists(score_sentences(query, rank, p, owned))]
+def candidates_for(
+    query: AnalyzedQuery, passages: list[Passage], owned: set[str], similarities: list[list[float]]
+) -> list[Candidate]:
+    return [
+        c
+        for rank, p in enumerate(passages)
+        for c in fold_lists(score_sentences(query, rank, p, owned, similarities[rank]))
+    ]
+
+
+def in_answer_order(chosen: list[Candidate]) -> list[Candidate]:
+    """Best sentence first; a sentence that continues a chosen one (the next in its paragraph)
+    follows it, so a point and its explanation read in the corpus's order."""
+    ordered: list[Candidate] = []
+    for candidate in chosen:  # chosen is best first
+        if candidate in ordered:
+            continue
+        ordered.append(candidate)
+        index = candidate.sentence.index
+        for later in sorted(chosen, key=lambda c: c.sentence.index):
+            if (
+                later not in ordered
+                and later.passage_rank == candidate.passage_rank
+                and later.sentence.index == index + 1
+            ):
+                ordered.append(later)
+                index += 1
+    return ordered
+
+
+def with_antecedents(chosen: list[Candidate], passages: list[Passage]) -> list[Candidate]:
+    """A sentence that points back ("That's the most important thing here") comes with the one it
+    points at, placed just before it."""
+    result: list[Candidate] = []
+    for candidate in chosen:
+        index = candidate.sentence.index
+        if POINTS_BACK.match(candidate.sentence.text) and index > 0:
+            before = split_sentences(passages[candidate.passage_rank].text)[index - 1]
+            already = any(
+                c.passage_rank == candidate.passage_rank and c.sentence.index == index - 1 for c in result
+            )
+            if not already and not before.text.rstrip().endswith(":") and before.text[:1] not in "-*•#":
+                result.append(Candidate(candidate.passage_rank, before, candidate.score, frozenset(), False))
+        if candidate not in result:
+            result.append(candidate)
+    return result
 
 
 def subjects_asked(
@@ -76,7 +156,7 @@ def subjects_asked(
     own = query.own or frozenset(query.weights)
     named: list[frozenset[str]] = []
     for passage, heading in zip(passages, headings, strict=True):
-        if passage.section == passage.title:  # a document's title is about everything in it
+        if not passage.topic:  # a document's title is about everything in it
             continue
         if (heading := heading & own) and heading not in named:
             named.append(heading)
@@ -100,11 +180,15 @@ def in_question_order(query: AnalyzedQuery, subjects: list[frozenset[str]]) -> l
         and any(CONJUNCTION.fullmatch(w) for w in words[spans[earlier][1] + 1 : spans[later][0]])
         for earlier, later in pairwise(ordered)
     )
-    return ordered[:MAX_SENTENCES] if apart else []
+    return ordered[: T.max_sentences] if apart else []
 
 
 def best_on(
-    subject: frozenset[str], subjects: list[frozenset[str]], query: AnalyzedQuery, passages: list[Passage]
+    subject: frozenset[str],
+    subjects: list[frozenset[str]],
+    query: AnalyzedQuery,
+    passages: list[Passage],
+    similarities: list[list[float]],
 ) -> list[Candidate]:
     """The best sentence about one subject of a joined question (and the one after it, when that
     goes on with the same point), judged on the subject plus what the question asks of every one."""
@@ -116,7 +200,7 @@ def best_on(
         aliases={t: a for t, a in query.aliases.items() if t in keep},
         own=own & frozenset(keep),
     )
-    chosen = choose(candidates_for(part, passages, set().union(*subjects)))
+    chosen = choose(candidates_for(part, passages, set().union(*subjects), similarities))
     if not chosen:
         return []
     first = chosen[0]
@@ -128,12 +212,17 @@ def best_on(
     return [first, *follows]
 
 
-def score_sentences(query: AnalyzedQuery, rank: int, passage: Passage, owned: set[str]) -> list[Candidate]:
+def score_sentences(
+    query: AnalyzedQuery, rank: int, passage: Passage, owned: set[str], similarities: list[float]
+) -> list[Candidate]:
     """`owned`: question words that some retrieved section is headed by. Where the corpus has a
-    section on bear walks, a passing mention of bear walks elsewhere is weaker evidence."""
+    section on bear walks, a passing mention of bear walks elsewhere is weaker evidence.
+    `similarities`: each sentence's closeness in meaning to the question (empty without a model)."""
     total = query.total_weight
     why = bool(WHY.search(query.text))
-    heading = query.matched(set(content_terms(passage.section)))
+    # Only the reader's own question says what kind of answer it wants, not the carried context.
+    shape = answer_shape(query.asked or query.text)
+    heading = query.matched(set(content_terms(passage.topic)))
     passing = owned - heading
     # A section named for the question ("Dead bug" for "how do I do a dead bug?") answers it as a
     # whole, so its sentences share the heading's words, the first ones most.
@@ -144,7 +233,7 @@ def score_sentences(query: AnalyzedQuery, rank: int, passage: Passage, owned: se
     # dead bug?") still says what its sentences are about, with less weight.
     share = query.weight_of(heading) / (query.weight_of(set(own)) or 1.0)
     answers_all = share >= 0.8
-    inherit = 1.0 if answers_all else 0.9 if share >= 0.5 else PARTIAL_HEADING
+    inherit = 1.0 if answers_all else 0.9 if share >= 0.5 else T.partial_heading
     found = []
     mentioned: set[str] = set()  # question words named earlier in the paragraph
     previous_end = 0
@@ -157,12 +246,17 @@ def score_sentences(query: AnalyzedQuery, rank: int, passage: Passage, owned: se
         # "To get into the move, ..." after "Dead bug is ...": the paragraph's subject carries on.
         carried = mentioned - terms - inherited
         mentioned |= terms & own
-        direct = query.weight_of(set(terms)) - (1 - PASSING_MENTION) * query.weight_of(terms & passing)
+        direct = query.weight_of(set(terms)) - (1 - T.passing_mention) * query.weight_of(terms & passing)
         score = (
-            direct + inherit * query.weight_of(inherited) + PARAGRAPH_SUBJECT * query.weight_of(carried)
+            direct + inherit * query.weight_of(inherited) + T.paragraph_subject * query.weight_of(carried)
         ) / total
+        if similarities:
+            closeness = scaled(similarities[sentence.index], T.semantic_low, T.semantic_high)
+            score = (1 - T.sentence_semantic_share) * score + T.sentence_semantic_share * closeness
         if why and CAUSAL.search(sentence.text):
-            score *= CAUSAL_BOOST
+            score *= T.causal_boost
+        if shape is not None and terms and shape.search(sentence.text):
+            score *= T.answer_shape_boost
         if inherited:
             score *= 1.0 - 0.04 * min(sentence.index, 10)
         score *= 1.0 - 0.08 * rank  # earlier passages were judged more relevant by retrieval
@@ -192,7 +286,7 @@ def merge_list(group: list[Candidate]) -> Candidate:
         return group[0]
     intro = group[0]
     # A whole list is a long quote: it should win only when the question is about the list.
-    score = LIST_WEIGHT * max(c.score for c in group)
+    score = T.list_weight * max(c.score for c in group)
     terms = frozenset().union(*(c.terms for c in group))
     return Candidate(intro.passage_rank, intro.sentence, score, terms, intro.on_topic_section)
 
@@ -205,26 +299,35 @@ def is_list_intro(candidate: Candidate) -> bool:
     return candidate.sentence.text.rstrip().endswith(":")
 
 
-def choose(candidates: list[Candidate]) -> list[Candidate]:
+def choose(candidates: list[Candidate], listing: bool = False) -> list[Candidate]:
     """Greedy: best sentence first, then those that add question words, continue a chosen sentence,
-    come from the section that is all the question asks about, or are nearly as good on their own."""
+    come from the section that is all the question asks about, or are nearly as good on their own.
+    For a list question (`listing`), a sentence from a passage not yet quoted is useful too."""
     pool = sorted(candidates, key=lambda c: (-c.score, c.passage_rank, c.sentence.index))
     if not pool or pool[0].score <= 0:
         return []
     chosen = [pool[0]]
     covered = set(pool[0].terms)
     words = len(pool[0].sentence.text.split())
+    limit, max_words = (T.list_max_sentences, T.list_max_words) if listing else (T.max_sentences, T.max_words)
     for candidate in pool[1:]:
-        if len(chosen) >= MAX_SENTENCES or candidate.score < KEEP_RATIO * pool[0].score:
+        if len(chosen) >= limit or candidate.score < T.keep_ratio * pool[0].score:
             break
+        if listing and all(c.passage_rank != candidate.passage_rank for c in chosen):
+            length = len(candidate.sentence.text.split())
+            if words + length <= max_words and not repeats(candidate, chosen):
+                chosen.append(candidate)
+                covered |= candidate.terms
+                words += length
+            continue
         follows = any(
             c.passage_rank == candidate.passage_rank and c.sentence.index + 1 == candidate.sentence.index
             for c in chosen
         )
-        strong = candidate.score >= STRONG_RATIO * pool[0].score
+        strong = candidate.score >= T.strong_ratio * pool[0].score
         useful = bool(candidate.terms - covered) or follows or candidate.on_topic_section or strong
         length = len(candidate.sentence.text.split())
-        if useful and words + length <= MAX_WORDS and not repeats(candidate, chosen):
+        if useful and words + length <= max_words and not repeats(candidate, chosen):
             chosen.append(candidate)
             covered |= candidate.terms
             words += length
@@ -236,7 +339,7 @@ def repeats(candidate: Candidate, chosen: list[Candidate]) -> bool:
     words = set(content_terms(candidate.sentence.text))
     for other in chosen:
         theirs = set(content_terms(other.sentence.text))
-        if words and theirs and len(words & theirs) >= SAME_POINT * len(words | theirs):
+        if words and theirs and len(words & theirs) >= T.same_point * len(words | theirs):
             return True
     return False
 
@@ -248,7 +351,7 @@ def sentence_with_list(candidate: Candidate, passages: list[Passage]) -> str:
         return text
     following = split_sentences(passages[candidate.passage_rank].text)[candidate.sentence.index + 1 :]
     items = [s.text.lstrip("-*• ").rstrip(".") for s in following if s.text[:1] in "-*•"]
-    return f"{text} {'; '.join(items[:MAX_LIST_ITEMS])}." if items else text.rstrip(":") + "."
+    return f"{text} {'; '.join(items[: T.max_list_items])}." if items else text.rstrip(":") + "."
 
 
 def tidy(text: str) -> str:
@@ -259,3 +362,29 @@ def tidy(text: str) -> str:
     if text.count('"') % 2:
         text = text.replace('"', "", 1) if text.startswith('"') else text.replace('"', "")
     return text
+
+
+# "Set-up:", "How to do it:", "Make it harder:": a line that instructs a move.
+INSTRUCTION = re.compile(r"^[\w][\w -]{0,25}:\s")
+
+
+def professional_lead(passages: list[Passage], chosen: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """For a question with warning signs: the corpus's see-a-professional sentence (with its list of
+    warning signs) first, then at most one chosen sentence that is not an exercise instruction."""
+    lead: list[tuple[int, str]] = []
+    for rank, passage in enumerate(passages):
+        sentences = split_sentences(passage.text)
+        for sentence in sentences:
+            if WARNING_INTRO.search(sentence.text) and sentence.text.rstrip().endswith(":"):
+                candidate = Candidate(rank, sentence, 1.0, frozenset(), False)
+                lead = [(rank, sentence_with_list(candidate, passages))]
+                break
+        if lead:
+            break
+    if not lead:
+        return chosen
+    rest = [(r, t) for r, t in chosen if r != lead[0][0] and not INSTRUCTION.match(t)]
+    return lead + rest[:1]
+
+
+WARNING_INTRO = re.compile(r"\bwarning signs?\b.*\b(doctor|physio\w*|professional)\b", re.IGNORECASE)

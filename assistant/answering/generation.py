@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from llama_index.core.llms import LLM, ChatMessage
 
-from assistant.answering.answer import Passage
+from assistant.answer import Passage
 from assistant.answering.prompts import Prompts
 
 NOT_COVERED = "NOT_COVERED"

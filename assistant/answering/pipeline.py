@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from anyio import CapacityLimiter, to_thread
 from llama_index.core.llms import LLM, ChatMessage
 
-from assistant.answering.answer import Answer, Citation, Mode, Passage, TextDelta, Turn, Usage
+from assistant.answer import Answer, Citation, Mode, Passage, TextDelta, Turn, Usage
 from assistant.answering.citations import cite_sentences, repair_citations
-from assistant.answering.components import build_embedding, build_llm, choose_embeddings
 from assistant.answering.condense import standalone_question
 from assistant.answering.evidence import evidence_score
-from assistant.answering.extractive import compose_extractive
+from assistant.answering.extractive import compose_extractive, professional_lead
+from assistant.answering.focus import FocusCheck
 from assistant.answering.generation import (
     NOT_COVERED,
     GenerationFailed,
@@ -28,15 +28,24 @@ from assistant.answering.generation import (
     stream_reply,
 )
 from assistant.answering.inputs import clean_history, clean_question
+from assistant.answering.meaning import Meaning
 from assistant.answering.prompts import Prompts, load_prompts
 from assistant.answering.query import AnalyzedQuery, Glossary, analyze_query, load_glossary
 from assistant.answering.retrieval import PassageRetriever
-from assistant.answering.safety import PROFESSIONAL_HELP_QUERY, has_warning_signs, looks_like_injection
+from assistant.answering.safety import (
+    PROFESSIONAL_HELP_QUERY,
+    has_warning_signs,
+    looks_like_injection,
+    warning_list,
+)
+from assistant.answering.tuning import TUNING
+from assistant.components import build_embedding, build_llm, choose_embeddings
 from assistant.corpus.documents import Corpus, load_corpus
-from assistant.corpus.index import CorpusIndex, load_or_build_index
+from assistant.corpus.index import CorpusIndex, index_nodes, load_or_build_index, search_text
 from assistant.settings import Settings, load_settings
 from assistant.text.spelling import Speller
-from assistant.text.tokens import fit_passages, usage_for
+from assistant.text.terms import content_terms
+from assistant.text.tokens import fit_passages, usage_for, use_tiktoken_cache
 
 log = logging.getLogger(__name__)
 GLOSSARY_FILE = "glossary.yaml"
@@ -53,6 +62,19 @@ class Evidence:
     score: float
     safety_notice: str | None
     injection: bool
+    vector: object = None  # the standalone question's embedding, when a model is loaded
+    unknown_focus: str | None = None  # the thing asked about, when the corpus never speaks of it
+
+    def abstains_at(self, threshold: float) -> bool:
+        """The one abstain rule (the pipeline and `assistant calibrate` both use it): decline an
+        injection; answer every warning-sign question (with the see-a-professional guidance);
+        otherwise abstain when the question asks about a thing the corpus never speaks of (see
+        `focus.py`) or the passages answer it less well than `threshold`."""
+        if self.injection:
+            return True
+        if self.safety_notice is not None:
+            return False
+        return self.unknown_focus is not None or self.score < threshold
 
 
 class Assistant:
@@ -73,11 +95,24 @@ class Assistant:
         self.llm = llm
         self.retriever = PassageRetriever(index, settings.top_k)
         self.speller = Speller(index.stats.words | {w for phrase in glossary for w in phrase.split()})
+        nodes = index_nodes(index)
+        # Subjects a follow-up can point at ("the second one"): the corpus's short section names.
+        topics = dict.fromkeys(n.metadata.get("topic", "") for n in nodes)
+        self.subjects = [t for t in topics if t and len(content_terms(t)) <= 2]
+        self.meaning = (
+            Meaning(index.embed_model, index.sentence_vectors)
+            if index.embed_model is not None and index.sentence_vectors is not None
+            else None
+        )
+        self.focus = FocusCheck(index.stats, glossary, [search_text(n) for n in nodes])
+        signs = warning_list([n.get_content() for n in nodes])
+        self.warning_vectors = self.meaning.embed_many(signs) if self.meaning is not None and signs else None
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, rebuild_index: bool = False) -> Assistant:
         """Load corpus, prompts and index (from cache when it matches) and choose the components."""
         settings = settings or load_settings()
+        use_tiktoken_cache(settings.tiktoken_cache_dir)
         corpus = load_corpus(settings.corpus_dir)
         for problem in corpus.problems:
             log.warning("Skipped corpus file %s", problem)
@@ -122,11 +157,10 @@ class Assistant:
         started = time.perf_counter()
         evidence = self.gather_evidence(question, history, use_llm)
         timings = {"retrieve_ms": (time.perf_counter() - started) * 1000}
-        # A question with warning signs is always answered with the see-a-professional guidance.
-        weak = evidence.score < self.settings.min_evidence and not evidence.safety_notice
-        if evidence.injection or weak:
+        generate = self.llm is not None and use_llm
+        if evidence.abstains_at(self.abstain_threshold(generate)):
             answer = self.abstention(evidence)
-        elif self.llm is not None and use_llm:
+        elif generate:
             answer = yield from self.generated(evidence, timings)
         else:
             answer = self.extractive(evidence)
@@ -134,23 +168,45 @@ class Assistant:
         answer.timings_ms = {**timings, **answer.timings_ms}
         yield answer
 
+    def abstain_threshold(self, generate: bool) -> float:
+        """With a model, the word gate only drops clearly off-topic questions; its NOT_COVERED
+        decides the rest."""
+        share = TUNING.llm_gate_share if generate else 1.0
+        return self.settings.min_evidence * share
+
     def gather_evidence(
         self, question: str, history: Sequence[Turn | dict] | None, use_llm: bool = True
     ) -> Evidence:
         text = clean_question(question, self.settings.max_question_chars)
         turns = clean_history(history, self.settings.max_history_turns)
-        notice = self.prompts.safety_notice if has_warning_signs(text) else None
+        question_vector = self.meaning.embed(text) if self.meaning is not None else None
+        notice = self.prompts.safety_notice if self.warning_signs(text, question_vector) else None
         if looks_like_injection(text):
             return Evidence(text, text, analyze_query("", {}, self.index.stats), [], 0.0, notice, True)
         llm = self.llm if use_llm else None
-        standalone = standalone_question(text, turns, self.prompts, llm, self.settings.llm_deadline_s)
+        standalone = standalone_question(
+            text, turns, self.prompts, llm, self.settings.llm_deadline_s, self.subjects
+        )
+        vector = question_vector
+        if self.meaning is not None and standalone.text != text:
+            vector = self.meaning.embed(standalone.text)
         question_text = f"{standalone.question} {PROFESSIONAL_HELP_QUERY}" if notice else standalone.question
         query = analyze_query(
             question_text, self.glossary, self.index.stats, standalone.carried, self.speller
         )
         passages = self.retriever.retrieve(query.search_text)
-        score = evidence_score(query, passages)
-        return Evidence(text, standalone.text, query, passages, score, notice, False)
+        score = evidence_score(query, passages, self.index.stats, self.meaning, vector)
+        # The reader's own words say what is asked about; context carried from earlier turns does not.
+        focus = self.focus.unknown_focus(self.speller.correct(standalone.question))
+        return Evidence(text, standalone.text, query, passages, score, notice, False, vector, focus)
+
+    def warning_signs(self, text: str, vector: object) -> bool:
+        """The broad net of wordings, or (with a model) closeness to a warning sign of the corpus."""
+        if has_warning_signs(text):
+            return True
+        if self.warning_vectors is None or vector is None:
+            return False
+        return float((self.warning_vectors @ vector).max()) >= TUNING.warning_similarity
 
     def abstention(self, evidence: Evidence, mode: Mode = "extractive", usage: Usage | None = None) -> Answer:
         return Answer(
@@ -167,7 +223,9 @@ class Assistant:
     def extractive(
         self, evidence: Evidence, fallback_reason: str | None = None, usage: Usage | None = None
     ) -> Answer:
-        chosen = compose_extractive(evidence.query, evidence.passages)
+        chosen = compose_extractive(evidence.query, evidence.passages, self.meaning, evidence.vector)
+        if evidence.safety_notice:  # lead with the professional advice, never with a workout
+            chosen = professional_lead(evidence.passages, chosen)
         if not chosen:
             return self.abstention(evidence, usage=usage)
         text, citations = cite_sentences(chosen, evidence.passages)
@@ -178,37 +236,21 @@ class Assistant:
     def generated(self, evidence: Evidence, timings: dict[str, float]) -> Iterator[TextDelta | Answer]:
         """Stream the model's answer; fall back to extractive on any failure or an uncited answer."""
         assert self.llm is not None
-        settings = self.settings
-        passages = fit_passages(evidence.passages, settings.passage_token_budget, settings.model)
-        messages = build_messages(evidence.standalone, passages, self.prompts)
-        prompt = "\n".join(str(m.content) for m in messages)
-        pieces: list[str] = []
-        shown = 0  # pieces streamed so far; a reply that may still become NOT_COVERED is held back
+        passages, messages, prompt = self.model_request(evidence)
+        reply, failure = HeldBackReply(), None
         started = time.perf_counter()
         try:
-            for delta in stream_reply(self.llm, messages, settings.llm_deadline_s):
-                pieces.append(delta)
-                so_far = "".join(pieces).strip()
-                if not NOT_COVERED.startswith(so_far[: len(NOT_COVERED)]):
-                    yield TextDelta("".join(pieces[shown:]))
-                    shown = len(pieces)
-            raw = "".join(pieces).strip()
-            if not raw:
+            for delta in stream_reply(self.llm, messages, self.settings.llm_deadline_s):
+                shown = reply.add(delta)
+                if shown:
+                    yield TextDelta(shown)
+            if not reply.text.strip():
                 raise GenerationFailed("empty answer")
-        except GenerationFailed as failure:
-            log.warning("Model answer failed (%s); answering extractively", failure.reason)
-            usage = usage_for(prompt, "".join(pieces), settings.model, *self.prices())
-            return self.extractive(evidence, failure.reason, usage)
+        except GenerationFailed as error:
+            failure = error.reason
         finally:
             timings["generate_ms"] = (time.perf_counter() - started) * 1000
-        usage = usage_for(prompt, raw, settings.model, *self.prices())
-        if raw.startswith(NOT_COVERED):
-            return self.abstention(evidence, mode="llm", usage=usage)
-        text, citations = repair_citations(raw, passages)
-        if not citations:
-            log.warning("Model answer cited no passage; answering extractively")
-            return self.extractive(evidence, "uncited answer", usage)
-        return cited_answer(evidence, text, citations, "llm", usage, passages)
+        return self.settle_model_reply(evidence, passages, prompt, reply.text, failure)
 
     async def astream(
         self,
@@ -223,10 +265,10 @@ class Assistant:
         started = time.perf_counter()
         evidence = await to_thread.run_sync(self.gather_evidence, question, history, use_llm, limiter=cpu)
         timings = {"retrieve_ms": (time.perf_counter() - started) * 1000}
-        weak = evidence.score < self.settings.min_evidence and not evidence.safety_notice
-        if evidence.injection or weak:
+        generate = self.llm is not None and use_llm
+        if evidence.abstains_at(self.abstain_threshold(generate)):
             answer = self.abstention(evidence)
-        elif self.llm is not None and use_llm:
+        elif generate:
             answer = None
             async for event in self.agenerated(evidence, timings, cpu):
                 if isinstance(event, Answer):

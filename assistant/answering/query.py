@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from assistant.answering.tuning import TUNING
 from assistant.text.rarity import english_rarity
 from assistant.text.spelling import Speller
 from assistant.text.terms import TermStats, content_terms, content_words
@@ -26,6 +27,7 @@ class AnalyzedQuery:
     aliases: dict[str, frozenset[str]]  # each question term -> stems that count as that term
     weights: dict[str, float]
     own: frozenset[str] = frozenset()  # terms of the new question itself, not carried from history
+    asked: str = ""  # the new question itself, without the context carried from history
 
     @property
     def total_weight(self) -> float:
@@ -39,9 +41,6 @@ class AnalyzedQuery:
         return sum(self.weights[t] for t in terms)
 
 
-CARRIED_WEIGHT = 0.5  # context from an earlier turn matters, but less than the new question's words
-
-
 def analyze_query(
     text: str, glossary: Glossary, stats: TermStats, carried: str = "", speller: Speller | None = None
 ) -> AnalyzedQuery:
@@ -49,6 +48,7 @@ def analyze_query(
     if speller is not None:
         text, carried = speller.correct(text), speller.correct(carried)
     own_terms = set(content_terms(text))
+    asked = text
     text = f"{text} {carried}".strip()
     lowered = text.lower()
     aliases: dict[str, set[str]] = {term: {term} for term in content_terms(text)}
@@ -63,14 +63,17 @@ def analyze_query(
     spelling = {stem: word for word, stem in content_words(text)}
     weights = {}
     for term, stems in aliases.items():
-        # A word the corpus never uses but whose alias it does is as common as that alias.
-        weight = min(stats.idf(s) for s in stems)
-        if not any(stats.df.get(s) for s in stems):
-            weight *= english_rarity(spelling.get(term, term))
-        weights[term] = weight * (1.0 if term in own_terms else CARRIED_WEIGHT)
+        # A word the corpus never uses but whose alias it does is as common as that alias. One it
+        # never uses at all says little either way (slang, filler, a topic of its own): it weighs
+        # like a word of middling rarity, scaled by how rare it is in English.
+        if any(stats.df.get(s) for s in stems):
+            weight = min(stats.idf(s) for s in stems if stats.df.get(s))
+        else:
+            weight = TUNING.unknown_word_weight * english_rarity(spelling.get(term, term))
+        weights[term] = weight * (1.0 if term in own_terms else TUNING.carried_weight)
     search_text = f"{text} {' '.join(extra_words)}".strip()
     return AnalyzedQuery(
-        text, search_text, {t: frozenset(s) for t, s in aliases.items()}, weights, frozenset(own_terms)
+        text, search_text, {t: frozenset(s) for t, s in aliases.items()}, weights, frozenset(own_terms), asked
     )
 
 

@@ -1,9 +1,11 @@
 """Find the passages most likely to answer a question: BM25 alone, or BM25 fused with dense vectors
 (llama-index's QueryFusionRetriever, one query, no query rewriting).
 
-Fusion is by relative score, weighted towards BM25: on a small corpus of exact wording, a passage that
-BM25 ranks first for a name ("Alena Luciani") must not be pushed out by passages the embedding
-model finds vaguely similar, which is what reciprocal-rank fusion did in the evals.
+Both search a passage's text together with its section heading and the questions it answers
+(`corpus/questions.yaml`), so readers' wording finds passages that word things differently. Fusion
+is by relative score, weighted towards BM25: on a small corpus of exact wording, a passage that BM25
+ranks first for a name ("Alena Luciani") must not be pushed out by passages the embedding model
+finds vaguely similar, which is what reciprocal-rank fusion did in the evals.
 """
 
 from __future__ import annotations
@@ -14,16 +16,17 @@ from llama_index.core.retrievers import QueryFusionRetriever
 from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
 from llama_index.core.schema import NodeWithScore
 
-from assistant.answering.answer import Passage
-from assistant.corpus.index import CorpusIndex
+from assistant.answer import Passage
+from assistant.answering.tuning import TUNING
+from assistant.corpus.index import CorpusIndex, passage_questions
 from assistant.text.terms import content_terms
-
-BM25_WEIGHT = 0.7
 
 
 class PassageRetriever:
     def __init__(self, index: CorpusIndex, top_k: int) -> None:
         self.top_k = top_k
+        # BM25 returns as many passages as the setting asks for (it used to stop at 10).
+        index.bm25.similarity_top_k = max(1, min(top_k, index.node_count))
         self.retriever = build_retriever(index, top_k)
 
     def retrieve(self, query: str) -> list[Passage]:
@@ -42,7 +45,7 @@ def build_retriever(index: CorpusIndex, top_k: int) -> BaseRetriever:
         [index.bm25, dense],
         llm=MockLLM(),  # never called: num_queries=1 means no generated queries
         mode=FUSION_MODES.RELATIVE_SCORE,
-        retriever_weights=[BM25_WEIGHT, 1 - BM25_WEIGHT],
+        retriever_weights=[TUNING.bm25_weight, 1 - TUNING.bm25_weight],
         similarity_top_k=top_k,
         num_queries=1,
         use_async=False,
@@ -61,4 +64,7 @@ def to_passage(result: NodeWithScore) -> Passage:
         start=int(meta["start"]),
         end=int(meta["end"]),
         score=float(result.score or 0.0),
+        topic=meta.get("topic", ""),
+        questions=tuple(passage_questions(result.node)),
+        asked=bool(meta.get("asked")),
     )

@@ -1,54 +1,103 @@
 """Two checks on the question itself, before any answer: warning signs that need a professional,
-and attempts to talk the assistant out of its rules. Both hold in every mode."""
+and attempts to talk the assistant out of its rules. Both hold in every mode.
+
+Warning signs are caught recall-first, because a notice costs the reader a sentence and a miss can
+cost much more: a broad net of everyday wording (a nerve symptom; pain that travels into a limb;
+an injury or fall; body-wide signs; bladder or bowel changes; pain that is severe, worsening or
+lasting), and, with an embedding model, closeness in meaning to the corpus's own list of warning
+signs. Ordinary soreness ("sore two days after my first session") is none of these.
+"""
 
 from __future__ import annotations
 
 import re
 
-# Red flags for back pain in runners: nerve symptoms, trauma, systemic signs, pain that escalates.
+LIMB = r"(legs?|foot|feet|toes?|buttocks?|butt|bum|glutes?|calf|calves|thighs?|hips?|knees?|shins?|ankles?|hamstrings?|groin)"
+NERVE = r"(numb(ness|ed|ing|s)?\b|tingl\w*|pins and needles|needles|electric\w*|zing\w*|dead leg|(can't|cannot|can not) feel|loss of feeling|no feeling|burning (sensation|feeling))"
+SPREAD = r"(shoot\w*|radiat\w*|travel\w*|spread\w*|extends?|extending|referr\w*|zaps?)"
 WARNING_SIGNS = [
-    r"\bnumb(ness)?\b",
-    r"\btingl\w*",
-    r"pins and needles",
-    r"\b(shoot|shooting|shoots|radiat\w*|travel\w*|spread\w*)\b[^.?!]{0,40}\b(down|into|through)\b[^.?!]{0,20}\b(leg|legs|foot|feet|buttock|butt|calf|thigh)\b",
-    r"\bpain\b[^.?!]{0,20}\bdown (my|the|one|both|a) (leg|legs)\b",
-    r"\bsciatica\b",
-    r"\b(weak(ness)?|giving way|gives way)\b[^.?!]{0,20}\b(leg|legs|foot|feet|knee|knees)\b",
-    r"\b(after|since|from)\s+(a|an|my|the)?\s*(bad\s+)?(fall|crash|accident|collision|injury)\b",
-    r"\b(fell|fallen|slipped and|tripped and|crashed|was hit by|got hit by|injured)\b",
-    r"\b(bladder|bowel|incontinen\w*|groin|saddle)\b",
-    r"\b(pee|peeing|urinat\w*|poo|pooping)\b",
-    r"\bfever\w*\b",
-    r"\b(unexplained|unintentional)\s+weight loss\b|\b(lost|losing)\b[^.?!]{0,20}\bweight\b",
-    r"\b(getting|gets|got|growing|grows)\s+worse\b|\bworsen\w*",
-    r"\b(wakes?|woke|waking)\s+me\b|\bat night\b",
-    r"\bnot (eased|easing|improving|getting better)\b|\b(won't|will not|doesn't|does not) go away\b",
-    r"\b(for|over|past|last)\s+(several|a few|two|three|four|\d+)\s+(weeks|months)\b",
-    r"\b(severe|excruciating|unbearable|intense)\s+(back\s+)?pain\b",
-    r"\bcan't (walk|stand|move|feel)\b",
+    rf"\b{NERVE}",
+    r"\bsciatica\b|\bslipped dis[ck]\b|\btrapped nerve\b|\bpinched nerve\b",
+    # pain that travels from the back into a limb, in any everyday wording
+    rf"\b{SPREAD}\b[^.?!]{{0,40}}\b(down|into|through|to|towards?)\b[^.?!]{{0,25}}\b{LIMB}\b",
+    rf"\b(goes|going|went|runs|moves|moving|creeps?|creeping)\s+(down|into)\b[^.?!]{{0,25}}\b{LIMB}\b",
+    rf"\b(pain|ache|aching|hurts?|hurting)\b[^.?!]{{0,25}}\bdown (the back of )?(my|the|one|both|a|either) {LIMB}\b",
+    rf"\b(weak\w*|giv(es|ing) way|gave way|buckl\w*|collaps\w*|drag\w*|floppy)\b[^.?!]{{0,25}}\b{LIMB}\b",
+    rf"\b{LIMB}\b[^.?!]{{0,25}}\b(weak\w*|giv(es|ing) way|gave way|buckl\w*|collaps\w*|drag\w*)\b",
+    r"\bfoot drop\b",
+    # an injury: a fall, a trip, a crash, a knock
+    r"\b(after|since|from|in)\s+(a|an|my|the|that)?\s*(bad\s+|nasty\s+|big\s+)?(fall|crash|accident|collision|injury|tumble|wipe-?out|knock|impact)\b",
+    r"\b(fell|fallen|falling over|fell over|slipped|slipping|tripped|tripping|stumbled|crashed|collided|wiped out|came off|went flying|landed (hard|badly|awkwardly|on))\b",
+    r"\b(was|got|been|being) (hit|knocked|struck|tackled|rear-ended)\b|\binjured\b|\b(car|bike|cycling|road) accident\b",
+    # body-wide signs
+    r"\bfever\w*\b|\bhigh temperature\b|\b(a|running a) temperature\b|\bchills\b|\bnight sweats?\b|\bsweat\w* at night\b",
+    r"\b(unexplained|unintentional|sudden)\s+weight loss\b|\b(lost|losing|dropped|dropping)\b[^.?!]{0,25}\b(weight|kilos?|kg|pounds|lbs)\b",
+    r"\b(feel|feeling|felt)\s+(unwell|ill|sick|feverish|rough)\b",
+    # bladder, bowel, the saddle area
+    r"\b(bladder|bowels?|incontinen\w*|saddle|genitals?|private parts)\b",
+    r"\b(pee|peeing|wee|weeing|urinat\w*|poo|pooing|pooping|toilet|wet myself|wetting myself)\b",
+    r"\bnumb(ness|ed)?\b[^.?!]{0,20}\b(groin|bottom|between (my|the) legs)\b",
+    # the course of the pain: worse, at night, lasting, severe
+    r"\b(getting|gets|got|growing|grows|becoming|keeps getting)\s+(worse|worser)\b|\bworse and worse\b|\bworsen\w*|\bworse (every|each) (day|week|run)\b",
+    r"\b(wakes?|woke|waking|keeps?)\s+me\s+(up|awake)\b|\b(at|in the|during the) night\b|\bcan't sleep\b|\bcannot sleep\b",
+    r"\bnot (eased|easing|improving|getting better|gone away|going away)\b",
+    r"\b(won't|will not|doesn't|does not|hasn't|has not|isn't|is not|haven't)\s+(go|gone|going|eased?|easing|improv\w*|settled?|getting better|got better)\b",
+    r"\b(for|over|past|last|about|nearly|almost)\s+(the\s+)?(several|a few|few|a couple of|couple of|two|three|four|five|six|many|\d+)\s+(weeks|months)\b|\bfor (weeks|months)\b|\b(weeks|months) now\b|\bover a month\b|\bfor a month\b|\bsince (last|early|the start of) (month|year|spring|summer|autumn|winter)\b",
+    r"\b(severe|excruciating|unbearable|agoni[sz]ing|agony|crippling|debilitating|intense|worst)\b[^.?!]{0,15}\b(pain|ache|back)\b|\b(10|ten) out of (10|ten)\b|\b10/10\b",
+    r"\b(can't|cannot|can not|couldn't|barely|hardly)\s+(walk|stand|move|bend|sit|straighten|get out of bed|get up|lift my)\b",
 ]
 _WARNING = re.compile("|".join(f"(?:{p})" for p in WARNING_SIGNS), re.IGNORECASE)
 
+# What a reader might tell the assistant to drop. Only the unmistakable verbs ("ignore", "forget")
+# may name the article or the notes: "skip the notes" or "no previous training" are reader talk.
+RULES = r"(instructions?|rules|prompts?|guidelines|guardrails|restrictions|filters|polic(y|ies)|programming|persona)"
+ANYTHING_SAID = (
+    r"(instructions?|rules?|prompts?|guidelines?|article|context|above|everything|previous|sources?|corpus)"
+)
 INJECTION_PATTERNS = [
-    r"\b(ignore|disregard|forget|override|bypass)\b[^.?!]{0,40}\b(instructions?|rules?|prompts?|guidelines?|article|context|above|everything|previous)\b",
-    r"\b(system|hidden|initial|original)\s+(prompt|message|instructions?)\b",
-    r"\b(reveal|print|show|repeat|output|leak|tell me)\b[^.?!]{0,30}\b(your|the)\s+(prompt|instructions|rules|configuration)\b",
-    r"\brepeat (everything|all|the text)\b[^.?!]{0,30}\b(above|before)\b",
-    r"\byou are now\b|\bfrom now on,? you\b|\bpretend (to be|you are|you're)\b|\bact as (a|an)\b|\brole-?play\b",
-    r"\b(jailbreak|developer mode|DAN)\b",
-    r"</?(system|assistant|instructions?)>|\[/?INST\]|<\|im_start\|>",
+    rf"\b(ignore|disregard|forget|override|bypass)\b[^.?!]{{0,40}}\b{ANYTHING_SAID}\b",
+    rf"\b(drop|ditch|abandon|remove|lift|turn off|disable|set aside|throw out|break|escape|get around|work around)\b[^.?!]{{0,40}}\b(your|the|all|these|those|any)\s+{RULES}\b",
+    rf"\b(stop|quit|no longer|don't|do not|never)\s+(following|obeying|sticking to|using|being limited by|follow|obey|stick to|use)\b[^.?!]{{0,30}}\b{RULES}\b",
+    rf"\b(without|no|free of|free from|not limited to|not bound by)\s+(any\s+|your\s+)?{RULES}\b",
+    r"\b(system|hidden|initial|original|secret|internal|real|true)\s+(prompt|message|instructions?|rules|configuration)\b",
+    r"\b(reveal|print|show|repeat|output|leak|tell me|share|paste|dump|display|what (are|were))\b[^.?!]{0,30}\b(your|the)\s+(prompt|instructions|rules|configuration|guidelines|setup)\b",
+    r"\bwhat (were|have) you been (told|instructed|programmed)\b|\bhow (were|are) you (configured|programmed|set up|instructed)\b",
+    r"\brepeat (everything|all|the text|the words)\b[^.?!]{0,30}\b(above|before)\b",
+    r"\byou are now\b|\bfrom now on,? (you|act|answer|respond|reply|pretend)\b|\bpretend (to be|you are|you're|that)\b|\bact (as|like) (a|an|my)\b|\brole-?play\b|\bimagine you (are|were)\b|\byou're now\b|\bnew (policy|rules|instructions|persona|mode)\b",
+    r"\b(jailbreak|developer mode|god mode|DAN|unfiltered|uncensored|unrestricted)\b",
+    r"</?(system|assistant|instructions?)>|\[/?INST\]|<\|im_start\|>|^\s*(system|admin|developer)\s*:",
+    r"\b(answer|respond|reply)\b[^.?!]{0,20}\b(anything|whatever|freely|however you like)\b",
 ]
 _INJECTION = re.compile("|".join(f"(?:{p})" for p in INJECTION_PATTERNS), re.IGNORECASE)
 
 # Added to the search for a question with warning signs, so the "when to see a professional"
 # guidance is among the passages the answer can cite.
 PROFESSIONAL_HELP_QUERY = "warning signs stop and see a doctor or a physiotherapist"
+# How the corpus introduces its list of warning signs (the list the semantic match compares with).
+WARNING_LIST_INTRO = re.compile(r"warning signs?", re.IGNORECASE)
 
 
 def has_warning_signs(question: str) -> bool:
+    """The broad net: any everyday wording of a warning sign (see the module docstring)."""
     return bool(_WARNING.search(question))
 
 
 def looks_like_injection(question: str) -> bool:
     """A question that tries to change the assistant's rules is not answered, even in part."""
     return bool(_INJECTION.search(question))
+
+
+def warning_list(texts: list[str]) -> list[str]:
+    """The corpus's own warning signs: the list items after a sentence that introduces them."""
+    items: list[str] = []
+    for text in texts:
+        for block in re.split(r"\n\s*\n", text):
+            lines = block.strip().splitlines()
+            if lines and WARNING_LIST_INTRO.search(lines[0]):
+                items += [line.lstrip("-*• ").strip() for line in lines[1:] if line.strip()[:1] in "-*•"]
+        # A list may follow its introduction in the same block or in the next one.
+        match = WARNING_LIST_INTRO.search(text)
+        if match and not items:
+            after = text[match.end() :]
+            items += [line.lstrip("-*• ").strip() for line in after.splitlines() if line.strip()[:1] in "-*•"]
+    return items

@@ -9,16 +9,44 @@ from llama_index.core.node_parser import MarkdownNodeParser, SentenceSplitter
 from llama_index.core.schema import TextNode
 
 from assistant.corpus.documents import HEADING, Corpus, CorpusDocument
+from assistant.corpus.questions import QuestionUnit, unit_span
 
-# Kept out of what BM25 and embeddings see: ids and offsets would only add noise.
-_NOT_FOR_SEARCH = ["doc_id", "kind", "url", "start", "end"]
+# Kept out of what BM25 and embeddings see: ids and offsets would only add noise, and a document's
+# title is about every passage in it, so it would pull all of them towards the title's words
+# ("mistake", "aching", "fix"). `topic` (a real section heading) and `questions` are searched.
+_NOT_FOR_SEARCH = ["doc_id", "kind", "url", "start", "end", "title", "section", "asked"]
+_NOT_FOR_MODEL = [*_NOT_FOR_SEARCH, "topic", "questions"]
 
 
 def chunk_corpus(corpus: Corpus, chunk_tokens: int) -> list[TextNode]:
     splitter = SentenceSplitter(chunk_size=chunk_tokens, chunk_overlap=0, paragraph_separator="\n\n")
     nodes: list[TextNode] = []
     for document in corpus.documents:
-        nodes.extend(chunk_document(document, splitter))
+        units = [u for u in corpus.questions if u.doc_id == document.doc_id]
+        nodes.extend(attach_questions(chunk_document(document, splitter), document, units))
+    return nodes
+
+
+def attach_questions(
+    nodes: list[TextNode], document: CorpusDocument, units: list[QuestionUnit]
+) -> list[TextNode]:
+    """Each passage carries the questions of the paragraph or section it is part of."""
+    sections: dict[str, tuple[int, int]] = {}
+    for node in nodes:
+        low, high = sections.get(node.metadata["section"], (node.metadata["start"], node.metadata["end"]))
+        sections[node.metadata["section"]] = (
+            min(low, node.metadata["start"]),
+            max(high, node.metadata["end"]),
+        )
+    for node in nodes:  # the document has questions written for it (some passages may have none)
+        node.metadata["asked"] = bool(units)
+    for unit in units:
+        start, end = unit_span(unit, document.text, sections)
+        for node in nodes:
+            if node.metadata["start"] < end and start < node.metadata["end"]:
+                node.metadata["questions"] = "\n".join(
+                    filter(None, [node.metadata["questions"], *unit.questions])
+                )
     return nodes
 
 
@@ -62,7 +90,9 @@ def make_node(document: CorpusDocument, section: str, start: int, end: int) -> T
             "url": document.url or "",
             "start": start,
             "end": end,
+            "topic": "" if section == document.title else section,
+            "questions": "",
         },
         excluded_embed_metadata_keys=_NOT_FOR_SEARCH,
-        excluded_llm_metadata_keys=[*_NOT_FOR_SEARCH, "title", "section"],
+        excluded_llm_metadata_keys=_NOT_FOR_MODEL,
     )

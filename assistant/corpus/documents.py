@@ -14,6 +14,7 @@ from typing import ClassVar
 
 import yaml
 
+from assistant.corpus.questions import QuestionUnit, load_questions
 from assistant.errors import CorpusError
 
 SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm")
@@ -53,6 +54,8 @@ class CorpusProblem:
 class Corpus:
     documents: tuple[CorpusDocument, ...]
     problems: tuple[CorpusProblem, ...]
+    # Questions each passage answers (`questions.yaml`): search text, never quoted.
+    questions: tuple[QuestionUnit, ...] = ()
 
     def by_id(self, doc_id: str) -> CorpusDocument | None:
         return next((d for d in self.documents if d.doc_id == doc_id), None)
@@ -63,6 +66,8 @@ class Corpus:
         for doc in self.documents:
             digest.update(f"{doc.doc_id}\0{doc.title}\0{doc.kind}\0{doc.url}\0".encode())
             digest.update(doc.text.encode())
+        for unit in self.questions:
+            digest.update(f"{unit.doc_id}\0{unit.section}\0{unit.starts}\0{unit.questions}".encode())
         return digest.hexdigest()
 
 
@@ -93,7 +98,7 @@ def load_corpus(folder: Path) -> Corpus:
     if not documents:
         found = "; ".join(str(p) for p in problems) or "no .md, .txt or .html files"
         raise CorpusError(f"No usable documents in {folder}: {found}")
-    return Corpus(tuple(documents), tuple(problems))
+    return Corpus(tuple(documents), tuple(problems), load_questions(folder))
 
 
 class CorpusFileError(ValueError):

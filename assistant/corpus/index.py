@@ -13,22 +13,34 @@ import logging
 import os
 import shutil
 import time
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from llama_index.core import StorageContext, VectorStoreIndex, load_index_from_storage
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import TextNode
 from llama_index.retrievers.bm25 import BM25Retriever
 
-from assistant.answering.components import EmbeddingChoice
+from assistant.components import EmbeddingChoice
 from assistant.corpus.chunking import chunk_corpus
 from assistant.corpus.documents import Corpus
+from assistant.text.sentences import split_sentences
 from assistant.text.terms import TermStats
 
 log = logging.getLogger(__name__)
-INDEX_FORMAT = 1  # bump when the layout or chunking logic changes, to retire old caches
+INDEX_FORMAT = 3  # bump when the layout or chunking logic changes, to retire old caches
 MANIFEST = "manifest.json"
+
+
+@dataclass
+class SentenceVectors:
+    """Unit-length embeddings of every sentence of every passage and of the questions it answers,
+    so answering can judge meaning sentence by sentence without re-embedding the corpus."""
+
+    sentences: dict[str, np.ndarray] = field(default_factory=dict)  # node id -> one row per sentence
+    questions: dict[str, np.ndarray] = field(default_factory=dict)  # node id -> one row per question
 
 
 @dataclass
@@ -39,6 +51,42 @@ class CorpusIndex:
     stats: TermStats
     node_count: int
     build_seconds: float | None  # None when loaded from cache
+    embed_model: BaseEmbedding | None = None
+    sentence_vectors: SentenceVectors | None = None
+
+
+def search_text(node: TextNode) -> str:
+    """What a passage is about for word statistics: its heading, the questions it answers, its text."""
+    meta = node.metadata
+    return f"{meta.get('topic', '')}\n{meta.get('questions', '')}\n{node.get_content()}"
+
+
+def passage_questions(node: TextNode) -> list[str]:
+    return [q for q in str(node.metadata.get("questions", "")).split("\n") if q]
+
+
+def embed_sentences(nodes: Sequence[TextNode], embed_model: BaseEmbedding) -> SentenceVectors:
+    texts: list[str] = []
+    spans: list[tuple[str, str, int, int]] = []
+    for node in nodes:
+        for kind, parts in (
+            ("sentences", [s.text for s in split_sentences(node.get_content())]),
+            ("questions", passage_questions(node)),
+        ):
+            spans.append((node.node_id, kind, len(texts), len(texts) + len(parts)))
+            texts.extend(parts)
+    matrix = (
+        unit_rows(np.array(embed_model.get_text_embedding_batch(texts), dtype=np.float32)) if texts else None
+    )
+    vectors = SentenceVectors()
+    for node_id, kind, start, end in spans:
+        rows = matrix[start:end] if matrix is not None else np.zeros((0, 1), dtype=np.float32)
+        getattr(vectors, kind)[node_id] = rows
+    return vectors
+
+
+def unit_rows(matrix: np.ndarray) -> np.ndarray:
+    return matrix / np.maximum(np.linalg.norm(matrix, axis=-1, keepdims=True), 1e-9)
 
 
 def index_key(corpus: Corpus, chunk_tokens: int, embeddings: EmbeddingChoice) -> str:
@@ -69,19 +117,26 @@ def build_index(
 ) -> CorpusIndex:
     started = time.perf_counter()
     nodes = chunk_corpus(corpus, chunk_tokens)
-    bm25 = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=min(10, len(nodes)))
+    # The retriever's own cap is set per query by `PassageRetriever` from `top_k`.
+    bm25 = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=len(nodes))
     vectors = VectorStoreIndex(nodes, embed_model=embed_model) if embed_model is not None else None
-    stats = TermStats(node.get_content() for node in nodes)
+    sentence_vectors = embed_sentences(nodes, embed_model) if embed_model is not None else None
+    stats = TermStats(search_text(node) for node in nodes)
     seconds = time.perf_counter() - started
     try:
-        persist_index(folder, bm25, vectors, stats, len(nodes))
+        persist_index(folder, bm25, vectors, stats, len(nodes), sentence_vectors)
     except OSError as error:  # a read-only or full disk costs start-up time, not answers
         log.warning("Could not write the index cache to %s: %s", folder, error)
-    return CorpusIndex(key, bm25, vectors, stats, len(nodes), seconds)
+    return CorpusIndex(key, bm25, vectors, stats, len(nodes), seconds, embed_model, sentence_vectors)
 
 
 def persist_index(
-    folder: Path, bm25: BM25Retriever, vectors: VectorStoreIndex | None, stats: TermStats, count: int
+    folder: Path,
+    bm25: BM25Retriever,
+    vectors: VectorStoreIndex | None,
+    stats: TermStats,
+    count: int,
+    sentence_vectors: SentenceVectors | None = None,
 ) -> None:
     staging = folder.with_name(f"{folder.name}.tmp-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
@@ -90,6 +145,13 @@ def persist_index(
         bm25.persist(str(staging / "bm25"), show_progress=False)
         if vectors is not None:
             vectors.storage_context.persist(persist_dir=str(staging / "vectors"))
+        if sentence_vectors is not None:
+            arrays = {
+                f"{kind}|{node_id}": rows
+                for kind in ("sentences", "questions")
+                for node_id, rows in getattr(sentence_vectors, kind).items()
+            }
+            np.savez(staging / "sentences.npz", **arrays)
         (staging / "stats.json").write_text(json.dumps(stats.to_dict()))
         # Written last: a folder without a manifest is a half-written cache.
         (staging / MANIFEST).write_text(json.dumps({"format": INDEX_FORMAT, "nodes": count}))
@@ -104,14 +166,20 @@ def load_index(folder: Path, key: str, embed_model: BaseEmbedding | None) -> Cor
     if manifest.get("format") != INDEX_FORMAT:
         raise ValueError("old index format")
     bm25 = BM25Retriever.from_persist_dir(str(folder / "bm25"), show_progress=False)
-    vectors = None
+    vectors = sentence_vectors = None
     if embed_model is not None:
         storage = StorageContext.from_defaults(persist_dir=str(folder / "vectors"))
         vectors = load_index_from_storage(storage, embed_model=embed_model)
+        sentence_vectors = SentenceVectors()
+        with np.load(folder / "sentences.npz") as arrays:
+            for name in arrays.files:
+                kind, node_id = name.split("|", 1)
+                getattr(sentence_vectors, kind)[node_id] = arrays[name]
     stats = TermStats.from_dict(json.loads((folder / "stats.json").read_text()))
     if len(bm25.corpus) != manifest["nodes"]:
         raise ValueError("node count does not match the manifest")
-    return CorpusIndex(key, bm25, vectors, stats, int(manifest["nodes"]), None)
+    nodes = int(manifest["nodes"])
+    return CorpusIndex(key, bm25, vectors, stats, nodes, None, embed_model, sentence_vectors)
 
 
 def index_nodes(index: CorpusIndex) -> list[TextNode]:

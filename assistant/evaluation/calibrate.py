@@ -1,9 +1,11 @@
 """Choose `min_evidence` from the eval cases instead of by hand.
 
 Each case's evidence score is computed once (retrieval only); the sweep then only compares numbers,
-so a 101-point grid costs no more than one pass over the cases. The pick maximizes abstention F1
-(abstaining is the positive class); among equally good thresholds it takes the middle of the widest
-run, which leaves the most room on both sides for the score to drift.
+so a 101-point grid costs no more than one pass over the cases. The pick maximizes the share of
+correct decisions (abstain or answer): a wrong refusal fails a reader as surely as a wrong answer,
+and F1 on abstaining, the earlier objective, traded many wrong refusals for one caught off-topic
+question on sets where most questions are answerable. Among equally good thresholds it takes the
+middle of the widest run, which leaves the most room on both sides for the score to drift.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.answering.pipeline import Assistant
+from assistant.answering.pipeline import Assistant, Evidence
 from assistant.evaluation.cases import EvalCase
 from assistant.evaluation.metrics import abstention_scores
 
@@ -20,15 +22,14 @@ GRID = tuple(i / 100 for i in range(101))  # 0.00 .. 1.00
 
 @dataclass(frozen=True)
 class ScoredCase:
-    """A case's expected abstention and its evidence, as the pipeline's abstain rule sees them."""
+    """A case's expected abstention and its evidence; `abstains_at` is the pipeline's own rule."""
 
     case_id: str
     should_abstain: bool
-    score: float
-    injection: bool  # declined regardless of the threshold
+    evidence: Evidence
 
     def abstains_at(self, threshold: float) -> bool:
-        return self.injection or self.score < threshold
+        return self.evidence.abstains_at(threshold)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class CalibrationPoint:
     precision: float | None
     recall: float | None
     f1: float
+    accuracy: float = 0.0  # share of cases decided right: the objective
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ def score_cases(assistant: Assistant, cases: Sequence[EvalCase]) -> list[ScoredC
     scored = []
     for case in cases:
         evidence = assistant.gather_evidence(case.question, case.history_dicts())
-        scored.append(ScoredCase(case.id, case.expect.abstain, evidence.score, evidence.injection))
+        scored.append(ScoredCase(case.id, case.expect.abstain, evidence))
     return scored
 
 
@@ -64,18 +66,20 @@ def sweep(scored: Sequence[ScoredCase], grid: Sequence[float] = GRID) -> list[Ca
     expected = [s.should_abstain for s in scored]
     points = []
     for threshold in grid:
-        precision, recall, f1 = abstention_scores(expected, [s.abstains_at(threshold) for s in scored])
-        points.append(CalibrationPoint(threshold, precision, recall, f1 or 0.0))
+        decided = [s.abstains_at(threshold) for s in scored]
+        precision, recall, f1 = abstention_scores(expected, decided)
+        accuracy = sum(e == d for e, d in zip(expected, decided, strict=True)) / max(len(scored), 1)
+        points.append(CalibrationPoint(threshold, precision, recall, f1 or 0.0, accuracy))
     return points
 
 
 def best_plateau(points: Sequence[CalibrationPoint]) -> tuple[int, int]:
-    """Indices (first, last) of the widest contiguous run of maximal F1; the lowest run on a tie."""
-    top = max(p.f1 for p in points)
+    """Indices (first, last) of the widest contiguous run of maximal accuracy; the lowest run on a tie."""
+    top = max(p.accuracy for p in points)
     best: tuple[int, int] = (-1, -2)
     start = None
     for i, point in enumerate([*points, None]):
-        if point is not None and point.f1 == top:
+        if point is not None and point.accuracy == top:
             start = i if start is None else start
         elif start is not None:
             if i - 1 - start > best[1] - best[0]:

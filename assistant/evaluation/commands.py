@@ -14,8 +14,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from assistant.answering.components import build_llm, choose_embeddings
 from assistant.answering.pipeline import Assistant
+from assistant.components import build_llm, choose_embeddings
 from assistant.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from assistant.evaluation.baseline import load_baseline, regressions
 from assistant.evaluation.calibrate import calibrate

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.answering.answer import Answer
+from assistant.answer import Answer
 from assistant.answering.pipeline import Assistant
 from assistant.errors import AssistantError
 from assistant.evaluation.cases import EvalCase

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from llama_index.core.evaluation.retrieval.metrics import resolve_metrics
 
-from assistant.answering.answer import Answer
+from assistant.answer import Answer
 from assistant.answering.citations import MARKER, cited_numbers, invalid_citations
 from assistant.corpus.documents import Corpus
 from assistant.evaluation.cases import EvalCase

@@ -82,16 +82,16 @@ def failure_table(failed: list[CaseResult]) -> Table:
 
 def print_calibration(calibration: Calibration, current: float, console: Console) -> None:
     table = Table(title="Abstention by min_evidence (abstaining = positive)", title_justify="left")
-    for column in ("min_evidence", "precision", "recall", "F1"):
+    for column in ("min_evidence", "precision", "recall", "F1", "correct"):
         table.add_column(column, justify="right")
     low, high = calibration.plateau
     for first, last in runs_of_equal_points(calibration.points):
         span = f"{first.threshold:.2f}" + (f"..{last.threshold:.2f}" if last is not first else "")
-        cells = [span, rate(first.precision), rate(first.recall), f"{first.f1:.3f}"]
+        cells = [span, rate(first.precision), rate(first.recall), f"{first.f1:.3f}", f"{first.accuracy:.3f}"]
         table.add_row(*cells, style="bold green" if low <= first.threshold <= high else None)
     console.print(table)
     console.print(
-        f"Best F1 {calibration.best.f1:.3f} on min_evidence {low:.2f}..{high:.2f}; "
+        f"Best {calibration.best.accuracy:.3f} correct on {low:.2f}..{high:.2f}; "
         f"[bold]calibrated min_evidence = {calibration.chosen:.2f}[/] (current setting {current:.2f})"
     )
 
@@ -100,8 +100,9 @@ def runs_of_equal_points(points: list[CalibrationPoint]) -> list[tuple[Calibrati
     """Collapse neighbouring thresholds with identical figures: 101 rows would hide the steps."""
     runs: list[tuple[CalibrationPoint, CalibrationPoint]] = []
     for point in points:
-        key = (point.precision, point.recall, point.f1)
-        if runs and (runs[-1][1].precision, runs[-1][1].recall, runs[-1][1].f1) == key:
+        key = (point.precision, point.recall, point.f1, point.accuracy)
+        last = runs[-1][1] if runs else None
+        if last is not None and (last.precision, last.recall, last.f1, last.accuracy) == key:
             runs[-1] = (runs[-1][0], point)
         else:
             runs.append((point, point))

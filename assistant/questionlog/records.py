@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from assistant.answering.answer import Answer
+from assistant.answer import Answer
 from assistant.questionlog.database import TABLES
 from assistant.questionlog.private_files import open_private, private_dir, private_file
 from assistant.questionlog.redact import redact, redact_optional

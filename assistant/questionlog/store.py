@@ -27,7 +27,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from assistant.answering.answer import Answer
+from assistant.answer import Answer
 from assistant.errors import AssistantError, ConfigError
 from assistant.questionlog.database import (
     SchemaMismatch,

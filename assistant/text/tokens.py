@@ -8,20 +8,24 @@ from functools import lru_cache
 from pathlib import Path
 
 import llama_index.core
-
-# tiktoken downloads its encodings on first use; llama-index ships cl100k_base and o200k_base,
-# so point tiktoken there unless the operator chose a cache of their own.
-os.environ.setdefault(
-    "TIKTOKEN_CACHE_DIR", str(Path(llama_index.core.__file__).parent / "_static" / "tiktoken_cache")
-)
-
 import tiktoken
 
-from assistant.answering.answer import Passage, Usage
+from assistant.answer import Passage, Usage
+
+# tiktoken downloads its encodings on first use; llama-index ships cl100k_base and o200k_base.
+BUNDLED_ENCODINGS = Path(llama_index.core.__file__).parent / "_static" / "tiktoken_cache"
+
+
+def use_tiktoken_cache(folder: Path | None) -> None:
+    """Point tiktoken (which reads only its environment variable) at `folder`, or at the encodings
+    llama-index ships. Called at start with the settings' value, and before the first encoding."""
+    os.environ["TIKTOKEN_CACHE_DIR"] = str(folder or BUNDLED_ENCODINGS)
 
 
 @lru_cache(maxsize=16)
 def encoding_for(model: str) -> tiktoken.Encoding:
+    if "TIKTOKEN_CACHE_DIR" not in os.environ:  # used before any start-up (benchmarks, tests)
+        use_tiktoken_cache(None)
     try:
         return tiktoken.encoding_for_model(model)
     except KeyError:  # local and unknown models: the current OpenAI encoding is a fair estimate

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 import gradio as gr
 from anyio import CapacityLimiter, to_thread
 
-from assistant.answering.answer import Answer, TextDelta
+from assistant.answer import Answer, TextDelta
 from assistant.answering.pipeline import Assistant
 from assistant.errors import AssistantError
 from assistant.web.limits import Limits, RateLimited, client_address

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Protocol
 
-from assistant.answering.answer import Answer
+from assistant.answer import Answer
 from assistant.errors import AssistantError
 from assistant.settings import Settings
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from assistant.answering.answer import Answer, Citation
+from assistant.answer import Answer, Citation
 from assistant.answering.citations import MARKER, marker_numbers
 from assistant.text.sentences import Sentence, split_sentences
 

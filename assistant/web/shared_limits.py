@@ -40,7 +40,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from assistant.answering.answer import Answer
+from assistant.answer import Answer
 from assistant.errors import ConfigError
 from assistant.settings import Settings
 from assistant.web.limits import Clock, DailyTokenBudget, Limits, RateLimiter

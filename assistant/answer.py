@@ -30,6 +30,9 @@ class Passage:
     start: int
     end: int
     score: float = 0.0
+    topic: str = ""  # its section heading, when it has one of its own (not the document's title)
+    questions: tuple[str, ...] = ()  # questions it answers (doc2query): search text, never quoted
+    asked: bool = False  # its document has questions written for it in `questions.yaml`
 
 
 @dataclass(frozen=True)

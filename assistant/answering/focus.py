@@ -1,0 +1,111 @@
+"""A question's focus: the thing it asks about, and whether the corpus speaks of that thing at all.
+
+Word coverage cannot tell "what are the best running shoes for flat feet?" (shares "running",
+"flat", "feet" with the corpus) from a question the corpus answers. What it asks about can: the
+head of the noun phrase a "what / which …" question asks for ("shoes"), or the thing a "how many …"
+question counts ("miles"). When the corpus, its written questions (doc2query) and the glossary never
+name that thing, or a "how many" question counts something no passage gives a number of, the
+question is about something else and the assistant abstains. Unknown words elsewhere in a question
+(slang, filler: "ngl", "basically", "wrecked") are not its focus and stay neutral.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from assistant.answering.query import Glossary
+from assistant.text.terms import TermStats, content_terms
+
+WORD = re.compile(r"[a-z0-9]+")
+# Between "what/which" and the thing asked for: "what are the best …", "which kind of …".
+LEAD_IN = {
+    "is", "are", "was", "were", "s", "the", "a", "an", "some", "any", "best", "good", "great", "top",
+    "right", "kind", "kinds", "type", "types", "sort", "sorts", "of", "brand", "brands", "your", "my",
+}  # fmt: skip
+# Nouns that only frame a question ("what's the point of …", "what's the deal with …").
+LIGHT = {
+    "point", "deal", "thing", "things", "way", "ways", "difference", "reason", "idea", "story",
+    "problem", "issue", "time", "part", "bit", "lowdown", "tip", "tips", "advice", "option",
+}  # fmt: skip
+NUMBER = re.compile(
+    r"^(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+    r"once|twice|single|couple|few|several|dozen|half)$"
+)
+# "Once a week", "twice a day" count occasions: they answer "how many times / days / sessions …".
+OCCASIONS = re.compile(r"^(once|twice|thrice)$")
+OCCASION_WORDS = ("times", "days", "sessions")
+# A number this few words before a thing counts it: "three sets of five core moves".
+COUNT_WINDOW = 3
+# A question with several asks ("which shoes should I buy, and how often should I do core?") is
+# answered in the part the corpus covers: an unknown focus in one ask does not refuse the others.
+ASKS = re.compile(r"\?|;|\b(?:and|also|plus|but)\b", re.IGNORECASE)
+ASKING = re.compile(
+    r"\b(what|which|how|why|when|where|who|should|can|could|do|does|is|are|tips?)\b", re.IGNORECASE
+)
+
+
+def asked_things(question: str) -> list[tuple[str, bool]]:
+    """The heads of the noun phrases the question asks for, each with whether it is counted
+    ("how many …"). Empty when the question asks for no thing ("what am I doing wrong?")."""
+    words = WORD.findall(question.lower().replace("’", "'"))
+    found = []
+    for i, word in enumerate(words):
+        counted = word == "many" and i > 0 and words[i - 1] == "how"
+        if word not in ("what", "which") and not counted:
+            continue
+        j = i + 1
+        while not counted and j < len(words) and words[j] in LEAD_IN:
+            j += 1
+        run = []
+        while j < len(words) and content_terms(words[j]):
+            run.append(words[j])
+            j += 1
+        if run and run[-1] not in LIGHT:
+            found.append((run[-1], counted))
+    return found
+
+
+class FocusCheck:
+    """Knows which things the corpus names and which it counts."""
+
+    def __init__(self, stats: TermStats, glossary: Glossary, texts: Iterable[str]) -> None:
+        self.stats = stats
+        self.glossary_terms = {t for phrase in glossary for t in content_terms(phrase)}
+        self.counted: set[str] = set()
+        for text in texts:
+            words = WORD.findall(text.lower())
+            for i, word in enumerate(words):
+                if OCCASIONS.match(word):
+                    self.counted.update(t for w in OCCASION_WORDS for t in content_terms(w))
+                if NUMBER.match(word):
+                    for later in words[i + 1 : i + 1 + COUNT_WINDOW]:
+                        self.counted.update(content_terms(later))
+                if word == "many" and i and words[i - 1] == "how" and i + 1 < len(words):
+                    self.counted.update(content_terms(words[i + 1]))
+
+    def unknown_focus(self, question: str) -> str | None:
+        """The thing the question asks about that the corpus never speaks of, when the question asks
+        nothing else."""
+        head = self.unknown_head(question)
+        if head is None:
+            return None
+        others = [
+            ask
+            for ask in ASKS.split(question)
+            if not re.search(rf"\b{re.escape(head)}\b", ask, re.IGNORECASE)
+            and ASKING.search(ask)
+            and content_terms(ask)
+        ]
+        return None if others else head
+
+    def unknown_head(self, question: str) -> str | None:
+        for head, counted in asked_things(question):
+            stems = content_terms(head)
+            if not stems or any(s in self.glossary_terms for s in stems):
+                continue
+            if not any(self.stats.df.get(s) for s in stems):
+                return head
+            if counted and not any(s in self.counted for s in stems):
+                return head
+        return None

@@ -1,0 +1,53 @@
+"""Semantic similarity between a question and the corpus's sentences and questions, with the
+embedding model the index was built with (the local MiniLM, or OpenAI's); absent in lean mode.
+
+Word overlap alone lets "a minute of rest" answer "how many minutes…" and misses "my back is
+wrecked" ~ "a sore lower back"; meaning is fused with the word scores wherever both exist.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+from llama_index.core.base.embeddings.base import BaseEmbedding
+
+from assistant.answer import Passage
+from assistant.corpus.index import SentenceVectors, unit_rows
+
+log = logging.getLogger(__name__)
+
+
+class Meaning:
+    def __init__(self, embed_model: BaseEmbedding, vectors: SentenceVectors) -> None:
+        self.embed_model = embed_model
+        self.vectors = vectors
+
+    def embed(self, text: str) -> np.ndarray | None:
+        """The question's unit vector; None when the model fails (answers go on by words alone)."""
+        try:
+            return unit_rows(np.array(self.embed_model.get_query_embedding(text), dtype=np.float32))
+        except Exception as error:  # a remote embedding API can fail; meaning is an extra signal
+            log.warning("Could not embed the question (%s); judging by words alone", error)
+            return None
+
+    def embed_many(self, texts: list[str]) -> np.ndarray:
+        return unit_rows(np.array(self.embed_model.get_text_embedding_batch(texts), dtype=np.float32))
+
+    def sentence_similarities(self, vector: np.ndarray, passage: Passage) -> list[float]:
+        rows = self.vectors.sentences.get(passage.node_id)
+        return [] if rows is None or not len(rows) else (rows @ vector).tolist()
+
+    def passage_similarity(self, vector: np.ndarray, passage: Passage) -> float:
+        """How close the question is to the passage's closest sentence or question."""
+        best = 0.0
+        for table in (self.vectors.sentences, self.vectors.questions):
+            rows = table.get(passage.node_id)
+            if rows is not None and len(rows):
+                best = max(best, float(np.max(rows @ vector)))
+        return best
+
+
+def scaled(similarity: float, low: float, high: float) -> float:
+    """A cosine similarity mapped onto 0..1 between `low` (unrelated) and `high` (the same)."""
+    return min(1.0, max(0.0, (similarity - low) / (high - low)))

@@ -1,0 +1,87 @@
+"""Every tuning constant of answering, in one place, each with the reason for its value.
+
+These are design constants, not per-case fixes: each was set once for a kind of question and then
+measured on the dev set (`evals/cases.yaml`) and, in aggregate only, on the blind set
+(`evals/blind.yaml`). The one threshold chosen from data, `Settings.min_evidence`, is picked by
+`assistant calibrate`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Tuning:
+    # ---- retrieval -------------------------------------------------------------------------
+    # Fusion of BM25 and dense vectors by relative score. BM25 now also searches the questions
+    # each passage answers (doc2query), so it carries readers' wording; the embeddings add meaning.
+    bm25_weight: float = 0.6
+
+    # ---- how well the question is answered (the abstain signal) ----------------------------
+    # A word neither the corpus nor its questions ever use tells little about whether the corpus
+    # answers a question ("ngl", "wrecked", "basically"), but a question made mostly of them is
+    # about something else ("16 week marathon plan"). So such a word weighs like a corpus word of
+    # middling rarity, times its English rarity, instead of like the rarest word there is.
+    unknown_word_weight: float = 0.8
+    # Share of the word evidence from the closest known question (doc2query) rather than from the
+    # passage's words: a passage's many words cover stray words of an off-topic question, one
+    # question about the same thing does not.
+    question_match_share: float = 0.5
+    # Passages judged together: a two-part question may be answered by two passages.
+    evidence_passages: int = 3
+    # Share of the score from the best single passage (the rest from the top passages together).
+    best_passage_share: float = 0.6
+    # Cosine similarity (MiniLM / OpenAI, unit vectors) mapped to 0..1 evidence: below `low` the
+    # question means something else, above `high` a passage or one of its questions says the same.
+    semantic_low: float = 0.45
+    semantic_high: float = 0.80
+    # Share of the evidence from meaning when embeddings are available (the rest from words).
+    semantic_share: float = 0.5
+    # With a model, the word gate only drops questions clearly off-topic; the model's NOT_COVERED
+    # decides the rest. The gate is this share of `min_evidence`.
+    llm_gate_share: float = 0.5
+
+    # ---- safety ----------------------------------------------------------------------------
+    # A question this close in meaning to a warning sign of the corpus's list gets the notice,
+    # even when no pattern of the broad net matches. Recall first: a notice costs little.
+    warning_similarity: float = 0.62
+
+    # ---- follow-ups ------------------------------------------------------------------------
+    # Context carried from earlier turns (the previous question and the passages the previous
+    # answer cited) narrows the search but weighs less than the reader's new words.
+    carried_weight: float = 0.5
+    # A question with this few meaningful words of its own rarely stands alone.
+    short_question_terms: int = 2
+
+    # ---- extractive answers ----------------------------------------------------------------
+    max_sentences: int = 3
+    list_max_sentences: int = 5  # "which moves are in the session?" needs one per section
+    max_words: int = 110
+    list_max_words: int = 150
+    max_list_items: int = 6
+    # A sentence is worth adding only if it scores this share of the best one.
+    keep_ratio: float = 0.5
+    strong_ratio: float = 0.85
+    # A whole bulleted list is a long quote: it should win only when the question is about it.
+    list_weight: float = 0.8
+    # A question word mentioned in passing where another section is headed by it counts less.
+    passing_mention: float = 0.6
+    # How much of a matching heading its sentences inherit, when it names part of the question.
+    partial_heading: float = 0.6
+    # "To get into the move…" after "Dead bug is…": the paragraph's subject carries on, at this weight.
+    paragraph_subject: float = 0.5
+    # A "why" question is answered by a reason.
+    causal_boost: float = 1.15
+    # "How often / how long / how many…?" is answered by a sentence with a frequency, a duration or
+    # a number (see `extractive.ANSWER_SHAPES`); one that merely repeats "often" is not an answer.
+    answer_shape_boost: float = 1.3
+    # Each later retrieved passage is a little less likely to hold the answer.
+    rank_decay: float = 0.08
+    # Sentences share this share of their words when they make the same point (quote it once).
+    same_point: float = 0.5
+    # Share of a sentence's score from meaning when embeddings are available.
+    sentence_semantic_share: float = 0.5
+
+
+TUNING = Tuning()
