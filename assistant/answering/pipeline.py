@@ -5,10 +5,11 @@ Every front end (CLI, web chat, widget, evals) calls `Assistant.answer` or `Assi
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from anyio import CapacityLimiter, to_thread
 from llama_index.core.llms import LLM, ChatMessage
@@ -75,6 +76,17 @@ class Evidence:
         if self.safety_notice is not None:
             return False
         return self.unknown_focus is not None or self.score < threshold
+
+
+@dataclass
+class ModelTurn:
+    """One request to the model and its reply (see `Assistant.model_turn`)."""
+
+    passages: list[Passage]
+    messages: list[ChatMessage]
+    prompt: str
+    reply: HeldBackReply = field(default_factory=HeldBackReply)
+    failure: str | None = None
 
 
 class Assistant:
@@ -235,22 +247,11 @@ class Assistant:
 
     def generated(self, evidence: Evidence, timings: dict[str, float]) -> Iterator[TextDelta | Answer]:
         """Stream the model's answer; fall back to extractive on any failure or an uncited answer."""
-        assert self.llm is not None
-        passages, messages, prompt = self.model_request(evidence)
-        reply, failure = HeldBackReply(), None
-        started = time.perf_counter()
-        try:
-            for delta in stream_reply(self.llm, messages, self.settings.llm_deadline_s):
-                shown = reply.add(delta)
-                if shown:
+        with self.model_turn(evidence, timings) as turn:
+            for delta in stream_reply(self.llm, turn.messages, self.settings.llm_deadline_s):
+                if shown := turn.reply.add(delta):
                     yield TextDelta(shown)
-            if not reply.text.strip():
-                raise GenerationFailed("empty answer")
-        except GenerationFailed as error:
-            failure = error.reason
-        finally:
-            timings["generate_ms"] = (time.perf_counter() - started) * 1000
-        return self.settle_model_reply(evidence, passages, prompt, reply.text, failure)
+        return self.settle_model_reply(evidence, turn)
 
     async def astream(
         self,
@@ -287,38 +288,36 @@ class Assistant:
     ) -> AsyncIterator[TextDelta | Answer]:
         """`generated` on the event loop: text deltas, then the final `Answer` (the same fallbacks:
         extractive on any failure, past the deadline or for an uncited answer)."""
-        assert self.llm is not None
-        passages, messages, prompt = self.model_request(evidence)
-        reply, failure = HeldBackReply(), None
-        started = time.perf_counter()
-        try:
-            async for delta in astream_reply(self.llm, messages, self.settings.llm_deadline_s):
-                shown = reply.add(delta)
-                if shown:
+        with self.model_turn(evidence, timings) as turn:
+            async for delta in astream_reply(self.llm, turn.messages, self.settings.llm_deadline_s):
+                if shown := turn.reply.add(delta):
                     yield TextDelta(shown)
-            if not reply.text.strip():
-                raise GenerationFailed("empty answer")
-        except GenerationFailed as error:
-            failure = error.reason
-        finally:
-            timings["generate_ms"] = (time.perf_counter() - started) * 1000
-        yield await to_thread.run_sync(
-            self.settle_model_reply, evidence, passages, prompt, reply.text, failure, limiter=cpu
-        )
+        yield await to_thread.run_sync(self.settle_model_reply, evidence, turn, limiter=cpu)
 
-    def model_request(self, evidence: Evidence) -> tuple[list[Passage], list[ChatMessage], str]:
-        """The passages that fit the token budget, the messages for the model, and the prompt text
-        its usage is counted on."""
+    @contextlib.contextmanager
+    def model_turn(self, evidence: Evidence, timings: dict[str, float]) -> Iterator[ModelTurn]:
+        """One model request, sync or async alike: the passages that fit the token budget, the
+        messages, the reply as it streams, and how long it took. A `GenerationFailed` (or an empty
+        reply) is kept as the turn's failure, for `settle_model_reply` to fall back on."""
+        assert self.llm is not None
         settings = self.settings
         passages = fit_passages(evidence.passages, settings.passage_token_budget, settings.model)
         messages = build_messages(evidence.standalone, passages, self.prompts)
-        return passages, messages, "\n".join(str(m.content) for m in messages)
+        turn = ModelTurn(passages, messages, "\n".join(str(m.content) for m in messages))
+        started = time.perf_counter()
+        try:
+            yield turn
+            if not turn.reply.text.strip():
+                raise GenerationFailed("empty answer")
+        except GenerationFailed as error:
+            turn.failure = error.reason
+        finally:
+            timings["generate_ms"] = (time.perf_counter() - started) * 1000
 
-    def settle_model_reply(
-        self, evidence: Evidence, passages: list[Passage], prompt: str, reply: str, failure: str | None
-    ) -> Answer:
+    def settle_model_reply(self, evidence: Evidence, turn: ModelTurn) -> Answer:
         """The answer a finished (or failed) model reply comes to: extractive after a failure or an
         uncited reply, "not covered" when the model says so, else the reply with checked citations."""
+        failure, reply, prompt, passages = turn.failure, turn.reply.text, turn.prompt, turn.passages
         if failure is not None:
             log.warning("Model answer failed (%s); answering extractively", failure)
             return self.extractive(
