@@ -35,6 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--judge", action="store_true", help="add LLM-judged correctness and faithfulness")
     evaluate.add_argument("--thresholds", type=Path, help="gates file (default: evals/thresholds.yaml)")
     evaluate.add_argument("--step-summary", type=Path, help="report.md target; default $GITHUB_STEP_SUMMARY")
+    evaluate.add_argument(
+        "--aggregate-only",
+        action="store_true",
+        help="show overall and per-tag figures only, never single cases (for a blind set)",
+    )
     report = commands.add_parser("report", help="questions the assistant abstained on or readers disliked")
     report.add_argument("--since", type=float, metavar="DAYS", help="only the last DAYS days")
     report.add_argument(

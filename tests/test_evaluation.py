@@ -321,6 +321,17 @@ def test_step_summary_gets_the_markdown_report(tmp_path: Path, tiny_run: list[st
 
 
 @pytest.mark.usefixtures("cli_env")
+def test_a_blind_set_shows_only_aggregates_never_a_single_case(
+    tmp_path: Path, tiny_run: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*tiny_run, "--aggregate-only"]) == 0
+    shown = capsys.readouterr().out
+    assert "1/2 cases pass" in shown and "zebra" not in shown and "session" not in shown
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["summary.json"]
+    assert json.loads((tmp_path / "out" / "summary.json").read_text())["summary"]["passed"] == 1
+
+
+@pytest.mark.usefixtures("cli_env")
 @pytest.mark.parametrize(
     ("extra", "message"),
     [

@@ -23,10 +23,10 @@ from assistant.evaluation.cases import DEFAULT_CASES, EvalCase, check_sources, l
 from assistant.evaluation.errors import EvalInputError
 from assistant.evaluation.judge import CACHE_FILE, JudgeCache, build_judges, judge_results
 from assistant.evaluation.metrics import summarize
-from assistant.evaluation.reports import append_step_summary, write_reports
+from assistant.evaluation.reports import append_step_summary, write_reports, write_summary
 from assistant.evaluation.runner import EvalRun, run_cases
 from assistant.evaluation.scoring import CaseResult
-from assistant.evaluation.terminal import print_calibration, print_run, progress_bar
+from assistant.evaluation.terminal import aggregate_view, print_calibration, print_run, progress_bar
 from assistant.evaluation.thresholds import DEFAULT_THRESHOLDS, check_thresholds, load_thresholds
 from assistant.settings import Settings, load_settings
 
@@ -48,6 +48,11 @@ def run_eval(args: argparse.Namespace, console: Console | None = None) -> int:
     run = evaluate(assistant, cases, cases_path, args.judge, console)
     run.checks = check_thresholds(run.summary, bounds)
     run.regressions = regressions(run.results, baseline) if baseline is not None else []
+    if getattr(args, "aggregate_only", False):  # a blind set is read in aggregate only
+        console.print(aggregate_view(run))
+        if args.report:
+            write_summary(run, args.report)
+        return EXIT_OK if run.ok else EXIT_FAILED
     publish(run, args.report, args.step_summary or github_step_summary(), console)
     return EXIT_OK if run.ok else EXIT_FAILED
 

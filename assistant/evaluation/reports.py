@@ -27,6 +27,15 @@ RATES = {
 }
 
 
+def write_summary(run: EvalRun, folder: Path) -> Path:
+    """`summary.json`: the overall and per-tag figures and the gates, no single case (a blind set)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "summary.json"
+    checks = [{"metric": c.metric, "value": c.value, "wanted": c.wanted} for c in run.failed_checks]
+    path.write_text(json.dumps({"summary": run.summary.to_dict(), "failed_gates": checks}, indent=2))
+    return path
+
+
 def write_reports(run: EvalRun, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from rich.console import Console
+from rich.console import Console, Group
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -47,6 +47,18 @@ def print_run(run: EvalRun, console: Console) -> None:
     if run.regressions:
         console.print(f"[red]regressions since the baseline:[/] {', '.join(run.regressions)}")
     console.print("[green]All gates met.[/]" if run.ok else "[red]Eval failed.[/]")
+
+
+def aggregate_view(run: EvalRun) -> Group:
+    """Overall and per-tag figures and the gates, with no single case: what a blind set may show.
+    No report files are written either, since report.json lists every case."""
+    s = run.summary
+    gates = [
+        f"[red]gate failed:[/] {c.metric} is {c.value:.4g}, wanted {c.wanted}" for c in run.failed_checks
+    ]
+    verdict = "[green]All gates met.[/]" if run.ok else "[red]Eval failed.[/]"
+    title = f"[bold]{s.passed}/{s.cases} cases pass[/] ({s.pass_rate:.1%}) · {run.cases_path.name} · aggregate only"
+    return Group(title, summary_table(run), tag_table(run), *gates, verdict)
 
 
 def summary_table(run: EvalRun) -> Table:
