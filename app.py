@@ -20,7 +20,8 @@ from assistant.errors import AssistantError
 from assistant.settings import load_settings
 from assistant.web.server import serve
 
-QUIET_LOGGERS = ("bm25s", "sentence_transformers", "transformers", "httpx")  # their INFO/DEBUG is noise here
+# Their INFO/DEBUG is noise here (alembic: its plugin set-up; the migrations it runs still show).
+QUIET_LOGGERS = ("bm25s", "sentence_transformers", "transformers", "httpx", "alembic.runtime.plugins")
 
 
 def main() -> int:
