@@ -103,7 +103,7 @@ class Settings(BaseSettings):
         default=8, ge=1, le=64, description="Retrievals and extractive answers computed at the same time."
     )
     # Answers in progress at once per view. Most of them wait on the model's stream, which holds no
-    # thread (assistant.web.chat), so this is far above web_concurrency: 2 s model answers for 100
+    # thread (assistant.web.service), so this is far above web_concurrency: 2 s model answers for 100
     # readers at once need 100 here.
     web_streams: int = Field(default=200, ge=1, le=1_000, description="Answers in progress at once.")
     # What one anonymous client may hold of the server (assistant/web/guard.py). A question is at most

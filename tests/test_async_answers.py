@@ -11,8 +11,8 @@ import pytest
 
 from assistant.answer import Answer, TextDelta
 from assistant.answering.pipeline import Assistant
-from assistant.web.chat import ChatService, Reply
 from assistant.web.limits import Limits
+from assistant.web.service import ChatService, Reply
 from testkit.aio import collect, finish
 from testkit.fake_openai import FakeOpenAI, Fault
 from testkit.isolated import make_settings

@@ -16,8 +16,8 @@ from assistant.answer import Answer
 from assistant.answering.pipeline import Assistant
 from assistant.questionlog.store import QuestionLog, open_question_log
 from assistant.settings import Settings
-from assistant.web.chat import BAD_RECORD_ID, ChatService
 from assistant.web.limits import Limits
+from assistant.web.service import BAD_RECORD_ID, ChatService
 from benchmarks.load_test import ClientRun, LoadReport, check_store, load_test_settings, run_load
 from testkit.aio import finish
 from testkit.pg import PostgresServer, postgres_server  # noqa: F401  (fixture)

@@ -13,10 +13,11 @@ from fastapi.testclient import TestClient
 from assistant.answer import Answer, Citation, TextDelta
 from assistant.answering.pipeline import Assistant
 from assistant.settings import Settings
-from assistant.web.chat import BUDGET_NOTE, ChatPage, ChatService, Reply, reader_address
 from assistant.web.limits import Limits, RateLimited
+from assistant.web.page import ChatPage, reader_address
 from assistant.web.render import answer_html, escape_markdown, plain_markdown, question_html, safe_url
 from assistant.web.server import create_app
+from assistant.web.service import BUDGET_NOTE, ChatService, Reply
 from testkit.aio import collect
 from testkit.isolated import make_settings
 from testkit.loopback import LiveServer

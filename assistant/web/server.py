@@ -19,8 +19,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from assistant.answering.pipeline import Assistant
 from assistant.settings import PROJECT_ROOT, Settings
 from assistant.web.brand import Palette, palette
-from assistant.web.chat import STATIC, ChatPage, ChatService, QuestionLog
 from assistant.web.guard import GuardLimits, RequestGuard, View
+from assistant.web.page import STATIC, ChatPage
+from assistant.web.service import ChatService, QuestionLog
 from assistant.web.shared_limits import open_limits
 
 EMBED_PATH = "/embed"
