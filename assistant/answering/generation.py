@@ -16,6 +16,7 @@ from assistant.answer import Passage
 from assistant.answering.prompts import Prompts
 
 NOT_COVERED = "NOT_COVERED"
+timeout_at = getattr(asyncio, "timeout_at", None)  # Python 3.11+
 _DONE = object()
 T = TypeVar("T")
 
@@ -131,9 +132,15 @@ async def astream_reply(llm: LLM, messages: list[ChatMessage], deadline_s: float
 
 
 async def before(ends_at: float, deadline_s: float, step: Awaitable[T]) -> T:
-    """Await `step` unless the loop's clock passes `ends_at` first (then GenerationFailed)."""
-    remaining = ends_at - asyncio.get_running_loop().time()
+    """Await `step` unless the loop's clock passes `ends_at` first (then GenerationFailed).
+    Called once per streamed chunk: `asyncio.timeout_at` (3.11+) awaits in the same task, where
+    `wait_for` (3.10) wraps every chunk in a task of its own, which cost a crowded server as much
+    CPU as parsing the chunk."""
     try:
-        return await asyncio.wait_for(step, max(remaining, 0.001))
+        if timeout_at is None:
+            remaining = ends_at - asyncio.get_running_loop().time()
+            return await asyncio.wait_for(step, max(remaining, 0.001))
+        async with timeout_at(ends_at):
+            return await step
     except asyncio.TimeoutError:
         raise GenerationFailed(f"no complete answer within {deadline_s:g} s") from None

@@ -301,4 +301,10 @@ class ChatPage:
                 gr.api(self.api_feedback, api_name="feedback")
         # One queue per mounted view; answers run side by side up to `concurrency`, and at most
         # `queue_size` wait (then a plain "busy"), far below Gradio's 2,000-session table.
-        return blocks.queue(default_concurrency_limit=concurrency, max_size=queue_size)
+        blocks.queue(default_concurrency_limit=concurrency, max_size=queue_size)
+        # The queue also runs at most `max_thread_count` events at once, whatever the concurrency
+        # limits: `launch(max_threads=40)` sets it, and a mounted app keeps that default of 40,
+        # which held all but 40 answers waiting on the model. Gradio's thread limiter for sync
+        # handlers (`blocks.max_threads`) stays at 40: async answers hold no thread.
+        blocks._queue.max_thread_count = max(concurrency, blocks.max_threads)
+        return blocks
