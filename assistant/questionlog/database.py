@@ -102,14 +102,22 @@ feedback = Table(
 TABLES = {"question": questions, "feedback": feedback}
 
 
+def postgres_url(configured: str | None) -> str | None:
+    """The SQLAlchemy (psycopg 3) URL when DATABASE_URL names a PostgreSQL, else None. The question
+    log and the shared limits (`web/shared_limits.py`) both read DATABASE_URL through this."""
+    for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
+        if configured and configured.startswith(prefix):
+            return "postgresql+psycopg://" + configured[len(prefix) :]
+    return None
+
+
 def database_url(configured: str | None, data_dir: Path) -> str:
     """The SQLAlchemy URL: the configured PostgreSQL one (on psycopg 3), or SQLite in data_dir."""
     if not configured:
         private_dir(data_dir)
         return f"sqlite:///{data_dir / SQLITE_FILE}"
-    for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
-        if configured.startswith(prefix):
-            return "postgresql+psycopg://" + configured[len(prefix) :]
+    if postgres := postgres_url(configured):
+        return postgres
     if configured.startswith("sqlite:///"):
         return configured
     scheme = configured.split("://", 1)[0] if "://" in configured else configured[:20]

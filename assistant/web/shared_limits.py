@@ -42,12 +42,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.answer import Answer
 from assistant.errors import ConfigError
+from assistant.questionlog.database import postgres_url
 from assistant.settings import Settings
 from assistant.web.limits import Clock, DailyTokenBudget, Limits, RateLimiter
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-POSTGRES_PREFIXES = ("postgresql+psycopg://", "postgresql://", "postgres://")
 # A check is one short statement, so a few connections serve thousands a second; the pool stays
 # small because every replica also holds the question log's connections.
 POOL_SIZE, POOL_OVERFLOW, POOL_TIMEOUT_S, CONNECT_TIMEOUT_S = 4, 4, 5, 3
@@ -101,14 +101,6 @@ SPEND = text(
     """
 )
 SPENT = text("SELECT tokens FROM assistant_token_spend WHERE day = :day")
-
-
-def postgres_url(configured: str | None) -> str | None:
-    """The SQLAlchemy (psycopg 3) URL when DATABASE_URL names a PostgreSQL, else None."""
-    for prefix in POSTGRES_PREFIXES:
-        if configured and configured.startswith(prefix):
-            return "postgresql+psycopg://" + configured[len(prefix) :]
-    return None
 
 
 class SharedTables:
