@@ -1,4 +1,4 @@
-"""Follow-ups ("how often should I do it?", "and the second one?") become standalone questions
+"""Follow-ups ("and for how long?", "what about the second one?") become standalone questions
 before retrieval.
 
 With a model, it rewrites the question. Without one, the question keeps its own words at full
@@ -114,7 +114,7 @@ def condense_deterministic(question: str, history: Sequence[Turn], subjects: Seq
         question = f"{question} ({resolved})"
     own = named_subjects(question, subjects)
     carried = [previous, *named_subjects(answer, subjects)[:1]]
-    if own:  # "and the bear walk?" after a dead bug question: ask the same of the bear walk
+    if own:  # "and crunches?" after a question on another move: ask the same of crunches
         carried = [strip_subjects(previous, subjects)]
     return Standalone(question, " ".join(c for c in carried if c.strip()))
 

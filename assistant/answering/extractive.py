@@ -25,7 +25,7 @@ CAUSAL = re.compile(
     re.IGNORECASE,
 )
 CONJUNCTION = re.compile(r"\b(and|or|vs|versus)\b|&", re.IGNORECASE)
-# "Which moves are in the session?": the answer gathers one sentence from each of several sections.
+# A list question ("what does one session include?"): the answer gathers one sentence from each of several sections.
 LIST_QUESTION = re.compile(
     r"\b(which|what|list|name)\b[^?]{0,30}\b(moves|exercises|muscles|signs|mistakes|steps|ones)\b|\blist\b|\ball (the|of the)\b",
     re.IGNORECASE,
@@ -149,7 +149,7 @@ def with_antecedents(chosen: list[Candidate], passages: list[Passage]) -> list[C
 def subjects_asked(
     query: AnalyzedQuery, passages: list[Passage], headings: list[frozenset[str]]
 ) -> list[frozenset[str]]:
-    """The things a question joins with "and"/"or" ("mistakes in shoulder taps and bear walks") when
+    """The things a question joins with "and"/"or" ("the set-up for crunches or dead bugs") when
     each has a section of its own: each gets its own answer, rather than the one sentence that
     merely names them both. `headings`: the question words each passage's section heading names.
     Empty for a question about one thing."""
@@ -224,13 +224,13 @@ def score_sentences(
     shape = answer_shape(query.asked or query.text)
     heading = query.matched(set(content_terms(passage.topic)))
     passing = owned - heading
-    # A section named for the question ("Dead bug" for "how do I do a dead bug?") answers it as a
+    # A section named for the question ("Crunches" for "explain crunches to me") answers it as a
     # whole, so its sentences share the heading's words, the first ones most.
     # Only the reader's own words count here: a follow-up's carried subject is context, not the ask.
     own = query.own or frozenset(query.weights)
     heading = heading & own
-    # A heading that names only part of the ask ("dead bug" in "do my feet touch the floor in the
-    # dead bug?") still says what its sentences are about, with less weight.
+    # A heading that names only part of the ask ("crunches" in "where do my hands go
+    # during crunches?") still says what its sentences are about, with less weight.
     share = query.weight_of(heading) / (query.weight_of(set(own)) or 1.0)
     answers_all = share >= 0.8
     inherit = 1.0 if answers_all else 0.9 if share >= 0.5 else T.partial_heading

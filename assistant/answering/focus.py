@@ -1,9 +1,9 @@
 """A question's focus: the thing it asks about, and whether the corpus speaks of that thing at all.
 
-Word coverage cannot tell "what are the best running shoes for flat feet?" (shares "running",
-"flat", "feet" with the corpus) from a question the corpus answers. What it asks about can: the
-head of the noun phrase a "what / which …" question asks for ("shoes"), or the thing a "how many …"
-question counts ("miles"). When the corpus, its written questions (doc2query) and the glossary never
+Word coverage cannot tell "which trail shoes keep my lower back happy on long runs?" (shares
+"lower", "back", "long", "runs" with the corpus) from a question the corpus answers. What it
+asks about can: the head of the noun phrase a "what / which …" question asks for ("shoes"), or the
+thing a "how many …" question counts ("miles"). When the corpus, its written questions (doc2query) and the glossary never
 name that thing, or a "how many" question counts something no passage gives a number of, the
 question is about something else and the assistant abstains. Unknown words elsewhere in a question
 (slang, filler: "ngl", "basically", "wrecked") are not its focus and stay neutral.
@@ -18,7 +18,7 @@ from assistant.answering.query import Glossary
 from assistant.text.terms import TermStats, content_terms
 
 WORD = re.compile(r"[a-z0-9]+")
-# Between "what/which" and the thing asked for: "what are the best …", "which kind of …".
+# Between "what/which" and the thing asked for: "what is the cheapest …", "which kind of …".
 LEAD_IN = {
     "is", "are", "was", "were", "s", "the", "a", "an", "some", "any", "best", "good", "great", "top",
     "right", "kind", "kinds", "type", "types", "sort", "sorts", "of", "brand", "brands", "your", "my",
@@ -37,7 +37,7 @@ OCCASIONS = re.compile(r"^(once|twice|thrice)$")
 OCCASION_WORDS = ("times", "days", "sessions")
 # A number this few words before a thing counts it: "three sets of five core moves".
 COUNT_WINDOW = 3
-# A question with several asks ("which shoes should I buy, and how often should I do core?") is
+# A question with several asks ("which app tracks pace, and how long is one session?") is
 # answered in the part the corpus covers: an unknown focus in one ask does not refuse the others.
 ASKS = re.compile(r"\?|;|\b(?:and|also|plus|but)\b", re.IGNORECASE)
 ASKING = re.compile(

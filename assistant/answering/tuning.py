@@ -56,7 +56,7 @@ class Tuning:
 
     # ---- extractive answers ----------------------------------------------------------------
     max_sentences: int = 3
-    list_max_sentences: int = 5  # "which moves are in the session?" needs one per section
+    list_max_sentences: int = 5  # a list of moves needs one sentence per section
     max_words: int = 110
     list_max_words: int = 150
     max_list_items: int = 6
