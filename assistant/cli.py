@@ -25,9 +25,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("index", help="rebuild the search index now")
     evaluate = commands.add_parser("eval", help="score the assistant on the eval cases (exit 1 below a gate)")
-    calibrate = commands.add_parser("calibrate", help="choose min_evidence from the eval cases")
+    calibrate = commands.add_parser(
+        "calibrate", help="choose the abstain threshold (min_evidence, min_closeness) from the dev sets"
+    )
+    evaluate.add_argument("--cases", type=Path, help="case file (default: evals/cases.yaml)")
+    calibrate.add_argument(
+        "--cases", type=Path, nargs="+", help="case files (default: evals/cases.yaml evals/readers.yaml)"
+    )
     for sub in (evaluate, calibrate):
-        sub.add_argument("--cases", type=Path, help="case file (default: evals/cases.yaml)")
         sub.add_argument("--mode", choices=["extractive", "llm"], help="force the answer mode")
         sub.add_argument("--embeddings", choices=["auto", "openai", "local", "none"], help="dense vectors")
     evaluate.add_argument("--report", type=Path, help="folder for report.json, junit.xml and report.md")

@@ -57,7 +57,10 @@ class Settings(BaseSettings):
     )
     # Smallest share of a question's (idf-weighted) terms the passages must contain before we answer.
     # Chosen by `assistant calibrate` on evals/cases.yaml; tests check it still matches.
-    min_evidence: float = Field(default=0.53, ge=0, le=1)
+    min_evidence: float = Field(default=0.51, ge=0, le=1)
+    # With an embedding model: the least cosine similarity between the question and the closest
+    # corpus sentence or written question before we answer. Chosen the same way, with embeddings.
+    min_closeness: float = Field(default=0.56, ge=0, le=1)
 
     # Where tiktoken finds its encodings; unset: the ones llama-index ships (no download).
     tiktoken_cache_dir: Path | None = Field(

@@ -50,10 +50,38 @@ def test_every_citation_quotes_the_corpus_verbatim_and_every_marker_has_a_citati
     assert invalid_citations(answer.citations, assistant.corpus) == []
     markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
     assert markers == {c.n for c in answer.citations}
-    # Every sentence of an extractive answer is the corpus's own words.
+    # Every sentence of an extractive answer is the corpus's own words (a run of them may be led by
+    # the heading of the section it comes from, also the corpus's own words).
     for sentence in re.split(r" \[\d+\] ?", answer.text):
         if sentence.strip():
-            assert any(sentence.strip()[:40] in d.text for d in assistant.corpus.documents), sentence
+            quote = without_heading_label(sentence.strip(), assistant)
+            assert any(quote[:40] in d.text for d in assistant.corpus.documents), sentence
+
+
+def without_heading_label(sentence: str, assistant: Assistant) -> str:
+    label = re.match(r"^([^.:]{1,60})[.:] ", sentence)
+    if label and any(f"# {label.group(1)}\n" in d.text for d in assistant.corpus.documents):
+        return sentence[label.end() :]
+    return sentence
+
+
+def test_quotes_from_a_move_section_say_which_move_they_are_about(assistant: Assistant) -> None:
+    """ "Set-up: lie on your back…" alone does not say which move it sets up: a list question's
+    answer names each move its quotes come from."""
+    answer = assistant.answer("which moves start on your hands and knees or in a plank?")
+    assert re.search(r"\bbear walk", answer.text, re.I) and re.search(r"\bshoulder tap", answer.text, re.I)
+
+
+def test_a_labelled_step_is_quoted_with_the_fix_that_follows_it(assistant: Assistant) -> None:
+    """ "Common mistake: …" is one unit with the sentences after it in its paragraph (the fix)."""
+    answer = assistant.answer("shoulder taps: my hips keep rocking side to side, how do I stop that?")
+    assert "Common mistake" in answer.text and "squeeze your glutes" in answer.text
+
+
+def test_how_to_questions_get_the_set_up_and_the_movement(assistant: Assistant) -> None:
+    answer = assistant.answer("how am I supposed to do crunches, what's the technique?")
+    assert "Set-up" in answer.text or "How to do it" in answer.text
+    assert "curl your ribs" in answer.text
 
 
 def test_answers_why_the_back_aches_with_core_strength(assistant: Assistant) -> None:

@@ -19,7 +19,7 @@ from assistant.answering.query import analyze_query
 from assistant.cli import main
 from assistant.corpus.documents import Corpus
 from assistant.evaluation.calibrate import CalibrationPoint, ScoredCase, calibrate, choose_threshold, sweep
-from assistant.evaluation.cases import EvalCase, load_cases
+from assistant.evaluation.cases import DEV_SETS, EvalCase, load_cases
 from assistant.evaluation.errors import CaseFileError
 from assistant.evaluation.metrics import abstention_scores, percentile, summarize
 from assistant.evaluation.scoring import CaseResult, score_case
@@ -411,21 +411,24 @@ def test_calibration_never_abstains_on_a_warning_sign_question() -> None:
 @pytest.mark.parametrize(
     "fixture", ["assistant", pytest.param("local_assistant", marks=pytest.mark.local_embeddings)]
 )
-def test_default_min_evidence_matches_calibration(fixture: str, request: pytest.FixtureRequest) -> None:
-    """The abstention threshold is one `assistant calibrate` finds best, never a magic number: it
-    lies on the plateau of most correct decisions for both retrieval paths (BM25 only, and hybrid
-    with local embeddings)."""
-    low, high = calibrate(request.getfixturevalue(fixture), load_cases()).plateau
-    default = Settings.model_fields["min_evidence"].default
+def test_default_thresholds_match_calibration(fixture: str, request: pytest.FixtureRequest) -> None:
+    """The abstention threshold is one `assistant calibrate` finds best on the dev sets, never a
+    magic number: for BM25 only, `min_evidence` (words); with local embeddings, `min_closeness`
+    (meaning). Each lies on the plateau of most cases decided right."""
+    assistant = request.getfixturevalue(fixture)
+    cases = [case for path in DEV_SETS for case in load_cases(path)]
+    low, high = calibrate(assistant, cases).plateau
+    name, _ = assistant.threshold_setting()
+    default = Settings.model_fields[name].default
     assert low <= default <= high, (
-        f"Settings.min_evidence defaults to {default}, but `assistant calibrate` finds {low:.2f}..{high:.2f} best"
+        f"Settings.{name} defaults to {default}, but `assistant calibrate` finds {low:.2f}..{high:.2f} best"
     )
 
 
 @pytest.mark.usefixtures("cli_env")
 def test_calibrate_prints_the_chosen_threshold(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["calibrate"]) == 0
-    assert "calibrated min_evidence = " in capsys.readouterr().out
+    assert "calibrated min_evidence = " in capsys.readouterr().out  # the cli_env runs BM25 only
 
 
 def test_unmeasured_figure_skips_its_gate_instead_of_failing() -> None:

@@ -52,7 +52,51 @@ ANSWER_SHAPES = (
     ),
     (re.compile(r"\bhow many\b", re.IGNORECASE), re.compile(rf"\b{NUMBER}\b(?!\s+of\b)", re.IGNORECASE)),
 )
+# Exercise instructions come as labelled steps ("Set-up:", "How to do it:", "Common mistake:",
+# "Cue:", "Make it harder:"). What a question asks for decides which step answers it: "how do I do
+# it?" the set-up and the movement, "what do people get wrong?" the mistake, "too easy?" the
+# progression, "what matters most?" the cue. Each pair: what the question says, what the label says.
+STEP_KINDS = (
+    (
+        re.compile(
+            r"\bhow (do|does|should|can|would|to) (i|you|u|we|one|it|they|this|that)?\s*(even )?(do|perform|start|set|get|work)\b"
+            r"|\bhow to\b|\b(form|technique|set-?up|steps?|position|instructions?|execute|execution)\b|\bwhat does\b.*\blook like\b",
+            re.IGNORECASE,
+        ),
+        re.compile(r"^(set-?up|how to do it|starting position|position|steps?|how to)\b", re.IGNORECASE),
+    ),
+    (
+        re.compile(
+            r"\b(mistakes?|wrong|faults?|errors?|avoid|mess(ing)? up|screw(ing)? up|fix|problem|issue)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(r"^(common )?(mistakes?|errors?|faults?|avoid)\b", re.IGNORECASE),
+    ),
+    (
+        re.compile(
+            r"\b(harder|progress\w*|too easy|advanc\w*|level up|challeng\w*|tougher|add (weight|load|resistance)|next step)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(r"^(make it harder|progression|harder|advanced|level up)\b", re.IGNORECASE),
+    ),
+    (
+        re.compile(
+            r"\b(most important|key|#1|number one|main thing|cue|focus on|remember|get right)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(r"^(cue|key|tip|focus|remember)\b", re.IGNORECASE),
+    ),
+)
 T = TUNING
+
+
+def steps_asked(question: str) -> list[re.Pattern[str]]:
+    """The labels of the instruction steps the question asks for (see `STEP_KINDS`)."""
+    return [label for asks, label in STEP_KINDS if asks.search(question)]
+
+
+def is_list_question(question: str) -> bool:
+    return bool(LIST_QUESTION.search(question))
 
 
 def answer_shape(question: str) -> re.Pattern[str] | None:
@@ -92,10 +136,39 @@ def compose_extractive(
             picks = best_on(subject, subjects, query, passages, similarities)
             chosen += [c for c in picks if c not in chosen and not repeats(c, chosen)]
     else:
-        listing = bool(LIST_QUESTION.search(query.text))
+        listing = is_list_question(query.text)
         chosen = choose(candidates_for(query, passages, owned, similarities), listing)
         chosen = in_answer_order(chosen)
-    return [(c.passage_rank, sentence_with_list(c, passages)) for c in with_antecedents(chosen, passages)]
+    chosen = with_paragraph_rest(with_antecedents(chosen, passages), passages)
+    return [(c.passage_rank, sentence_with_list(c, passages)) for c in chosen]
+
+
+def with_paragraph_rest(chosen: list[Candidate], passages: list[Passage]) -> list[Candidate]:
+    """A labelled step ("Common mistake: …") is one unit: its paragraph goes on with the reason and
+    the fix ("Widen your feet…"), which a reader asking about the mistake needs too."""
+    result: list[Candidate] = []
+    for candidate in chosen:
+        if candidate in result:
+            continue
+        result.append(candidate)
+        if not INSTRUCTION.match(tidy(candidate.sentence.text)):
+            continue
+        text = passages[candidate.passage_rank].text
+        for later in split_sentences(text)[candidate.sentence.index + 1 :]:
+            between = text[candidate.sentence.start : later.start]
+            if "\n\n" in between or INSTRUCTION.match(later.text) or later.text[:1] in "-*•#":
+                break
+            twin = [
+                c
+                for c in chosen
+                if c.passage_rank == candidate.passage_rank and c.sentence.index == later.index
+            ]
+            result.append(
+                twin[0]
+                if twin
+                else Candidate(candidate.passage_rank, later, candidate.score, frozenset(), False)
+            )
+    return result
 
 
 def candidates_for(
@@ -222,6 +295,7 @@ def score_sentences(
     why = bool(WHY.search(query.text))
     # Only the reader's own question says what kind of answer it wants, not the carried context.
     shape = answer_shape(query.asked or query.text)
+    steps = steps_asked(query.asked or query.text)
     heading = query.matched(set(content_terms(passage.topic)))
     passing = owned - heading
     # A section named for the question ("Crunches" for "explain crunches to me") answers it as a
@@ -257,6 +331,8 @@ def score_sentences(
             score *= T.causal_boost
         if shape is not None and terms and shape.search(sentence.text):
             score *= T.answer_shape_boost
+        if steps and (heading or terms) and any(step.match(tidy(sentence.text)) for step in steps):
+            score *= T.step_boost
         if inherited:
             score *= 1.0 - 0.04 * min(sentence.index, 10)
         score *= 1.0 - 0.08 * rank  # earlier passages were judged more relevant by retrieval
@@ -362,6 +438,30 @@ def tidy(text: str) -> str:
     if text.count('"') % 2:
         text = text.replace('"', "", 1) if text.startswith('"') else text.replace('"', "")
     return text
+
+
+def with_subject_labels(
+    chosen: list[tuple[int, str]], passages: list[Passage], subjects: list[str]
+) -> list[tuple[int, str]]:
+    """ "Set-up: lie on your back…" says nothing of which move it sets up: the section's name
+    (a corpus subject such as "Dead bug") leads each run of sentences quoted from its section,
+    unless the run names it already. A reader of a list, a comparison or "the second one" then
+    sees which move each quote is about. The label is the corpus's own heading."""
+    labelled = []
+    for position, (rank, text) in enumerate(chosen):
+        topic = passages[rank].topic
+        starts_run = position == 0 or chosen[position - 1][0] != rank
+        run = " ".join(t for r, t in chosen[position:] if r == rank)
+        if starts_run and topic in subjects and not names_subject(run, topic):
+            text = f"{topic}: {text}" if not INSTRUCTION.match(text) else f"{topic}. {text}"
+        labelled.append((rank, text))
+    return labelled
+
+
+def names_subject(text: str, subject: str) -> bool:
+    wanted = content_terms(subject)
+    terms = content_terms(text)
+    return any(terms[i : i + len(wanted)] == wanted for i in range(len(terms)))
 
 
 # "Set-up:", "How to do it:", "Make it harder:": a line that instructs a move.

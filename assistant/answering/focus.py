@@ -22,12 +22,18 @@ WORD = re.compile(r"[a-z0-9]+")
 LEAD_IN = {
     "is", "are", "was", "were", "s", "the", "a", "an", "some", "any", "best", "good", "great", "top",
     "right", "kind", "kinds", "type", "types", "sort", "sorts", "of", "brand", "brands", "your", "my",
+    "better", "worse", "typical", "common", "usual", "main", "biggest", "most", "different", "correct",
+    "proper", "ideal", "exact", "whole", "actual", "real", "other",
 }  # fmt: skip
+# Words inside a noun phrase that name nothing ("how many different moves", "the one besides…").
+NOT_NAMING = LEAD_IN | {"besides", "except", "including", "like", "than", "else"}
 # Nouns that only frame a question ("what's the point of …", "what's the deal with …").
 LIGHT = {
     "point", "deal", "thing", "things", "way", "ways", "difference", "reason", "idea", "story",
     "problem", "issue", "time", "part", "bit", "lowdown", "tip", "tips", "advice", "option",
 }  # fmt: skip
+# Who does something, when a clause follows the thing asked about ("the mistake people make").
+PEOPLE = {"people", "runners", "folks", "someone", "everyone", "everybody", "beginners", "most"}
 NUMBER = re.compile(
     r"^(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
     r"once|twice|single|couple|few|several|dozen|half)$"
@@ -39,7 +45,14 @@ OCCASION_WORDS = ("times", "days", "sessions")
 COUNT_WINDOW = 3
 # A question with several asks ("which app tracks pace, and how long is one session?") is
 # answered in the part the corpus covers: an unknown focus in one ask does not refuse the others.
+ORDINAL = re.compile(r"^\d+(st|nd|rd|th)?$")
+# How many passages must use a word no heading or question names before it counts as a subject.
+NAMED_DF = 2
 ASKS = re.compile(r"\?|;|\b(?:and|also|plus|but)\b", re.IGNORECASE)
+# Frames that ask for a thing besides "what/which …": "the best X", "a good X", "recommend an X",
+# "give me a X". The words after the frame name the thing.
+THING_FRAMES = {"best", "good", "better", "top", "recommend", "recommended", "suggest"}
+GIVE = {"give", "write", "make", "send", "create", "draft"}
 ASKING = re.compile(
     r"\b(what|which|how|why|when|where|who|should|can|could|do|does|is|are|tips?)\b", re.IGNORECASE
 )
@@ -51,8 +64,12 @@ def asked_things(question: str) -> list[tuple[str, bool]]:
     words = WORD.findall(question.lower().replace("’", "'"))
     found = []
     for i, word in enumerate(words):
-        counted = word == "many" and i > 0 and words[i - 1] == "how"
-        if word not in ("what", "which") and not counted:
+        before = words[i - 1] if i else ""
+        counted = word == "many" and before == "how"
+        framed = (
+            word in ("what", "whats", "which") or word in THING_FRAMES or (word == "me" and before in GIVE)
+        )
+        if not framed and not counted:
             continue
         j = i + 1
         while not counted and j < len(words) and words[j] in LEAD_IN:
@@ -61,7 +78,12 @@ def asked_things(question: str) -> list[tuple[str, bool]]:
         while j < len(words) and content_terms(words[j]):
             run.append(words[j])
             j += 1
+        if len(run) > 1 and run[-1] in PEOPLE:  # "the mistake people make": a clause follows the thing
+            run.pop()
         if run and run[-1] not in LIGHT:
+            # A thing named with a word the corpus never uses ("a marathon training plan", "pelvic
+            # floor exercises") is another thing than the corpus's own ("the session plan").
+            found.extend((w, False) for w in run[:-1] if not NUMBER.match(w) and w not in NOT_NAMING)
             found.append((run[-1], counted))
     return found
 
@@ -69,9 +91,16 @@ def asked_things(question: str) -> list[tuple[str, bool]]:
 class FocusCheck:
     """Knows which things the corpus names and which it counts."""
 
-    def __init__(self, stats: TermStats, glossary: Glossary, texts: Iterable[str]) -> None:
+    def __init__(
+        self, stats: TermStats, glossary: Glossary, texts: Iterable[str], asked: Iterable[str] = ()
+    ) -> None:
+        """`texts`: every passage with its heading and questions; `asked`: the headings and the
+        questions the passages answer (doc2query), which say what the corpus is about."""
         self.stats = stats
         self.glossary_terms = {t for phrase in glossary for t in content_terms(phrase)}
+        # A word the text mentions once in passing ("as the miles tick by on your smartwatch") is
+        # not a thing the corpus speaks of; one its headings or questions name, or that recurs, is.
+        self.named = {t for text in asked for t in content_terms(text)}
         self.counted: set[str] = set()
         for text in texts:
             words = WORD.findall(text.lower())
@@ -99,12 +128,19 @@ class FocusCheck:
         ]
         return None if others else head
 
+    def speaks_of(self, stem: str) -> bool:
+        return stem in self.named or stem in self.counted or self.stats.df.get(stem, 0) >= NAMED_DF
+
     def unknown_head(self, question: str) -> str | None:
         for head, counted in asked_things(question):
             stems = content_terms(head)
             if not stems or any(s in self.glossary_terms for s in stems):
                 continue
-            if not any(self.stats.df.get(s) for s in stems):
+            if ORDINAL.match(head) or NUMBER.match(
+                head
+            ):  # "the 5th one" points at an item, it names no thing
+                continue
+            if not any(self.speaks_of(s) for s in stems):
                 return head
             if counted and not any(s in self.counted for s in stems):
                 return head

@@ -22,6 +22,9 @@ class Meaning:
     def __init__(self, embed_model: BaseEmbedding, vectors: SentenceVectors) -> None:
         self.embed_model = embed_model
         self.vectors = vectors
+        # Every sentence and written question of the corpus, stacked: what `closeness` compares with.
+        rows = [r for table in (vectors.sentences, vectors.questions) for r in table.values() if len(r)]
+        self.everything = np.vstack(rows) if rows else None
 
     def embed(self, text: str) -> np.ndarray | None:
         """The question's unit vector; None when the model fails (answers go on by words alone)."""
@@ -37,6 +40,12 @@ class Meaning:
     def sentence_similarities(self, vector: np.ndarray, passage: Passage) -> list[float]:
         rows = self.vectors.sentences.get(passage.node_id)
         return [] if rows is None or not len(rows) else (rows @ vector).tolist()
+
+    def closeness(self, vector: np.ndarray) -> float:
+        """How close the question comes in meaning to anything the corpus says or a question it
+        answers: the abstain signal with a model loaded. Unknown words cost nothing here, so a
+        chatty question the corpus answers stays close, and one about another topic does not."""
+        return 0.0 if self.everything is None else float(np.max(self.everything @ vector))
 
     def passage_similarity(self, vector: np.ndarray, passage: Passage) -> float:
         """How close the question is to the passage's closest sentence or question."""

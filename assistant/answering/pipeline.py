@@ -18,7 +18,12 @@ from assistant.answer import Answer, Citation, Mode, Passage, TextDelta, Turn, U
 from assistant.answering.citations import cite_sentences, repair_citations
 from assistant.answering.condense import standalone_question
 from assistant.answering.evidence import evidence_score
-from assistant.answering.extractive import compose_extractive, professional_lead
+from assistant.answering.extractive import (
+    compose_extractive,
+    is_list_question,
+    professional_lead,
+    with_subject_labels,
+)
 from assistant.answering.focus import FocusCheck
 from assistant.answering.generation import (
     NOT_COVERED,
@@ -65,17 +70,25 @@ class Evidence:
     injection: bool
     vector: object = None  # the standalone question's embedding, when a model is loaded
     unknown_focus: str | None = None  # the thing asked about, when the corpus never speaks of it
+    closeness: float | None = None  # meaning's signal (`Meaning.closeness`), when a model is loaded
+
+    @property
+    def signal(self) -> float:
+        """What the abstain threshold is compared with: meaning when an embedding model is loaded
+        (`Settings.min_closeness`), else how well the passages' words cover the question
+        (`Settings.min_evidence`)."""
+        return self.closeness if self.closeness is not None else self.score
 
     def abstains_at(self, threshold: float) -> bool:
         """The one abstain rule (the pipeline and `assistant calibrate` both use it): decline an
         injection; answer every warning-sign question (with the see-a-professional guidance);
         otherwise abstain when the question asks about a thing the corpus never speaks of (see
-        `focus.py`) or the passages answer it less well than `threshold`."""
+        `focus.py`) or its signal falls short of `threshold`."""
         if self.injection:
             return True
         if self.safety_notice is not None:
             return False
-        return self.unknown_focus is not None or self.score < threshold
+        return self.unknown_focus is not None or self.signal < threshold
 
 
 @dataclass
@@ -116,7 +129,8 @@ class Assistant:
             if index.embed_model is not None and index.sentence_vectors is not None
             else None
         )
-        self.focus = FocusCheck(index.stats, glossary, [search_text(n) for n in nodes])
+        asked = [f"{n.metadata.get('topic', '')}\n{n.metadata.get('questions', '')}" for n in nodes]
+        self.focus = FocusCheck(index.stats, glossary, [search_text(n) for n in nodes], asked)
         signs = warning_list([n.get_content() for n in nodes])
         self.warning_vectors = self.meaning.embed_many(signs) if self.meaning is not None and signs else None
 
@@ -184,7 +198,13 @@ class Assistant:
         """With a model, the word gate only drops clearly off-topic questions; its NOT_COVERED
         decides the rest."""
         share = TUNING.llm_gate_share if generate else 1.0
-        return self.settings.min_evidence * share
+        return self.threshold_setting()[1] * share
+
+    def threshold_setting(self) -> tuple[str, float]:
+        """The setting the abstain signal is compared with, by name (see `Evidence.signal`)."""
+        if self.meaning is not None:
+            return "min_closeness", self.settings.min_closeness
+        return "min_evidence", self.settings.min_evidence
 
     def gather_evidence(
         self, question: str, history: Sequence[Turn | dict] | None, use_llm: bool = True
@@ -206,11 +226,16 @@ class Assistant:
         query = analyze_query(
             question_text, self.glossary, self.index.stats, standalone.carried, self.speller
         )
-        passages = self.retriever.retrieve(query.search_text)
+        passages = self.retriever.retrieve(query.search_text, wide=is_list_question(standalone.question))
         score = evidence_score(query, passages, self.index.stats, self.meaning, vector)
         # The reader's own words say what is asked about; context carried from earlier turns does not.
         focus = self.focus.unknown_focus(self.speller.correct(standalone.question))
-        return Evidence(text, standalone.text, query, passages, score, notice, False, vector, focus)
+        closeness = (
+            self.meaning.closeness(vector) if self.meaning is not None and vector is not None else None
+        )
+        return Evidence(
+            text, standalone.text, query, passages, score, notice, False, vector, focus, closeness
+        )
 
     def warning_signs(self, text: str, vector: object) -> bool:
         """The broad net of wordings, or (with a model) closeness to a warning sign of the corpus."""
@@ -238,6 +263,7 @@ class Assistant:
         chosen = compose_extractive(evidence.query, evidence.passages, self.meaning, evidence.vector)
         if evidence.safety_notice:  # lead with the professional advice, never with a workout
             chosen = professional_lead(evidence.passages, chosen)
+        chosen = with_subject_labels(chosen, evidence.passages, self.subjects)
         if not chosen:
             return self.abstention(evidence, usage=usage)
         text, citations = cite_sentences(chosen, evidence.passages)

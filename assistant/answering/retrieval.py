@@ -25,16 +25,20 @@ from assistant.text.terms import content_terms
 class PassageRetriever:
     def __init__(self, index: CorpusIndex, top_k: int) -> None:
         self.top_k = top_k
-        # BM25 returns as many passages as the setting asks for (it used to stop at 10).
-        index.bm25.similarity_top_k = max(1, min(top_k, index.node_count))
-        self.retriever = build_retriever(index, top_k)
+        # A list question ("which moves…") is answered from several sections: it gets more passages.
+        self.wide_k = top_k * TUNING.list_passages_factor
+        # BM25 returns as many passages as asked for (it used to stop at 10).
+        index.bm25.similarity_top_k = max(1, min(self.wide_k, index.node_count))
+        self.retriever = build_retriever(index, self.wide_k)
 
-    def retrieve(self, query: str) -> list[Passage]:
-        """The top passages for `query`, best first; none when it has no searchable words."""
+    def retrieve(self, query: str, wide: bool = False) -> list[Passage]:
+        """The top passages for `query`, best first (more when `wide`); none when it has no
+        searchable words."""
         if not content_terms(query):
             return []
         results = self.retriever.retrieve(query)
-        return [to_passage(result) for result in results if (result.score or 0) > 0][: self.top_k]
+        passages = [to_passage(result) for result in results if (result.score or 0) > 0]
+        return passages[: self.wide_k if wide else self.top_k]
 
 
 def build_retriever(index: CorpusIndex, top_k: int) -> BaseRetriever:

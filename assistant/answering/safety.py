@@ -23,11 +23,13 @@ WARNING_SIGNS = [
     rf"\b(goes|going|went|runs|moves|moving|creeps?|creeping)\s+(down|into)\b[^.?!]{{0,25}}\b{LIMB}\b",
     rf"\b(pain|ache|aching|hurts?|hurting)\b[^.?!]{{0,25}}\bdown (the back of )?(my|the|one|both|a|either) {LIMB}\b",
     rf"\b(weak\w*|giv(es|ing) way|gave way|buckl\w*|collaps\w*|drag\w*|floppy)\b[^.?!]{{0,25}}\b{LIMB}\b",
-    rf"\b{LIMB}\b[^.?!]{{0,25}}\b(weak\w*|giv(es|ing) way|gave way|buckl\w*|collaps\w*|drag\w*)\b",
+    # the limb itself gives way ("my left leg feels weak"), not "from my knees, I'm kinda weak"
+    rf"\b{LIMB}\s+(feels?|felt|feeling|are|is|went|goes|going|keeps?|getting|gets|got|just|has|have)?\s*(so |really |very |kind of |kinda |a bit |suddenly |gone )?(weak\w*|giv(es|ing) way|gave way|buckl\w*|collaps\w*|drag\w*)\b",
     r"\bfoot drop\b",
     # an injury: a fall, a trip, a crash, a knock
     r"\b(after|since|from|in)\s+(a|an|my|the|that)?\s*(bad\s+|nasty\s+|big\s+)?(fall|crash|accident|collision|injury|tumble|wipe-?out|knock|impact)\b",
     r"\b(fell|fallen|falling over|fell over|slipped|slipping|tripped|tripping|stumbled|crashed|collided|wiped out|came off|went flying|landed (hard|badly|awkwardly|on))\b",
+    r"\b(ate it|ate dirt|ate pavement|took a (spill|tumble|fall|hit)|bailed|went down hard|hit the (deck|ground|pavement|floor|ice)|face-?plant\w*|wip(e|ed|ing) ?out|stacked it)\b",
     r"\b(was|got|been|being) (hit|knocked|struck|tackled|rear-ended)\b|\binjured\b|\b(car|bike|cycling|road) accident\b",
     # body-wide signs
     r"\bfever\w*\b|\bhigh temperature\b|\b(a|running a) temperature\b|\bchills\b|\bnight sweats?\b|\bsweat\w* at night\b",
@@ -67,6 +69,19 @@ INJECTION_PATTERNS = [
     r"\b(jailbreak|developer mode|god mode|DAN|unfiltered|uncensored|unrestricted)\b",
     r"</?(system|assistant|instructions?)>|\[/?INST\]|<\|im_start\|>|^\s*(system|admin|developer)\s*:",
     r"\b(answer|respond|reply)\b[^.?!]{0,20}\b(anything|whatever|freely|however you like)\b",
+    # what it was given, in other words: "paste the exact setup text you got", "what you were told"
+    r"\b(paste|copy|share|show|give|send|print|reveal|quote|type out)\b[^.?!]{0,40}\b(setup|set-up|system|starting|initial|hidden|exact)\s+(text|message|prompt|instructions?|wording)\b",
+    r"\b(text|instructions?|message|prompt|rules) (you|u) (got|were given|received|were told|have been given)\b",
+    # authority claimed to lift the limits: "I'm an editor, you're cleared to…"
+    r"\b(you'?re|you are|ur|u r) (now )?(cleared|allowed|authori[sz]ed|permitted|free) to\b",
+    r"\b(i'?m|i am)\b[^.?!]{0,30}\b(admin|administrator|developer|editor|owner|moderator|coaching team|staff)\b[^.?!]{0,60}\b(so|therefore)\b",
+    # going past the sources: "beyond the article", "use what you know in general"
+    r"\b(beyond|outside( of)?|past|besides)\s+(the|your)\s+(article|notes|sources?|documents?|context|restrictions?|limits?)\b",
+    r"\b(article|source|notes)-only\b|\b(use|from|with|draw on) (what you know|your own knowledge|general knowledge|your training( data)?)\b",
+    r"\b(no need|don'?t need|do not need|without (the )?need) to (cite|quote|use sources|reference)\b|\bwithout (citing|citations|sources)\b",
+    # a game or a character that answers what the assistant may not
+    r"\b(let'?s|lets) play a game\b|\bnew game\b|\b(you'?re|you are|ur|u r) (now |just )?(my|a regular|a normal|an ordinary|a general)\b[^.?!]{0,30}\b(friend|chatbot|assistant|ai|bot|physio|doctor|coach)\b",
+    r"\b(reconstruct|make up|invent|fill in|guess)\b[^.?!]{0,40}\b(the way|as if|like)\b[^.?!]{0,30}\b(would have|would've|wrote|written|said)\b",
 ]
 _INJECTION = re.compile("|".join(f"(?:{p})" for p in INJECTION_PATTERNS), re.IGNORECASE)
 

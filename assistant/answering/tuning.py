@@ -54,6 +54,10 @@ class Tuning:
     # A question with this few meaningful words of its own rarely stands alone.
     short_question_terms: int = 2
 
+    # A list question ("which moves…") gathers one sentence per section: it searches this many
+    # times `top_k` passages.
+    list_passages_factor: int = 2
+
     # ---- extractive answers ----------------------------------------------------------------
     max_sentences: int = 3
     list_max_sentences: int = 5  # a list of moves needs one sentence per section
@@ -76,6 +80,9 @@ class Tuning:
     # "How often / how long / how many…?" is answered by a sentence with a frequency, a duration or
     # a number (see `extractive.ANSWER_SHAPES`); one that merely repeats "often" is not an answer.
     answer_shape_boost: float = 1.3
+    # The labelled step a question asks for ("how do I do it?" → "Set-up:", "How to do it:"; see
+    # `extractive.STEP_KINDS`) outranks the other steps of the same move.
+    step_boost: float = 1.5
     # Each later retrieved passage is a little less likely to hold the answer.
     rank_decay: float = 0.08
     # Sentences share this share of their words when they make the same point (quote it once).

@@ -1,11 +1,13 @@
-"""Choose `min_evidence` from the eval cases instead of by hand.
+"""Choose the abstain threshold (`min_evidence` by words, `min_closeness` by meaning) from the dev
+sets instead of by hand.
 
-Each case's evidence score is computed once (retrieval only); the sweep then only compares numbers,
-so a 101-point grid costs no more than one pass over the cases. The pick maximizes the share of
-correct decisions (abstain or answer): a wrong refusal fails a reader as surely as a wrong answer,
-and F1 on abstaining, the earlier objective, traded many wrong refusals for one caught off-topic
-question on sets where most questions are answerable. Among equally good thresholds it takes the
-middle of the widest run, which leaves the most room on both sides for the score to drift.
+Each case's evidence and its extractive answer are computed once; the sweep then only compares
+numbers, so a 101-point grid costs no more than one pass over the cases. The pick maximizes the
+share of cases the decision gets right: an off-topic case declined, or an answerable case answered
+*with its facts*. Answering a question whose answer misses its facts anyway gains nothing, while a
+wrongly answered off-topic question is a sure failure; counting every answer as right (the earlier
+objective) pushed the threshold down to answer questions the composer then failed. Among equally
+good thresholds it takes the middle of the widest run, which leaves the most room for drift.
 """
 
 from __future__ import annotations
@@ -16,17 +18,20 @@ from dataclasses import dataclass
 from assistant.answering.pipeline import Assistant, Evidence
 from assistant.evaluation.cases import EvalCase
 from assistant.evaluation.metrics import abstention_scores
+from assistant.evaluation.scoring import missing_fact_groups
 
 GRID = tuple(i / 100 for i in range(101))  # 0.00 .. 1.00
 
 
 @dataclass(frozen=True)
 class ScoredCase:
-    """A case's expected abstention and its evidence; `abstains_at` is the pipeline's own rule."""
+    """A case's expected abstention and its evidence; `abstains_at` is the pipeline's own rule.
+    `answer_holds`: whether answering it (not abstaining) gives an answer with the case's facts."""
 
     case_id: str
     should_abstain: bool
     evidence: Evidence
+    answer_holds: bool = True
 
     def abstains_at(self, threshold: float) -> bool:
         return self.evidence.abstains_at(threshold)
@@ -58,7 +63,11 @@ def score_cases(assistant: Assistant, cases: Sequence[EvalCase]) -> list[ScoredC
     scored = []
     for case in cases:
         evidence = assistant.gather_evidence(case.question, case.history_dicts())
-        scored.append(ScoredCase(case.id, case.expect.abstain, evidence))
+        holds = False
+        if not case.expect.abstain:
+            answer = assistant.extractive(evidence)
+            holds = not answer.abstained and not missing_fact_groups(case.expect.facts, answer)
+        scored.append(ScoredCase(case.id, case.expect.abstain, evidence, holds))
     return scored
 
 
@@ -68,7 +77,11 @@ def sweep(scored: Sequence[ScoredCase], grid: Sequence[float] = GRID) -> list[Ca
     for threshold in grid:
         decided = [s.abstains_at(threshold) for s in scored]
         precision, recall, f1 = abstention_scores(expected, decided)
-        accuracy = sum(e == d for e, d in zip(expected, decided, strict=True)) / max(len(scored), 1)
+        right = [
+            decided if s.should_abstain else not decided and s.answer_holds
+            for s, decided in zip(scored, decided, strict=True)
+        ]
+        accuracy = sum(right) / max(len(scored), 1)
         points.append(CalibrationPoint(threshold, precision, recall, f1 or 0.0, accuracy))
     return points
 

@@ -17,6 +17,9 @@ from assistant.evaluation.errors import CaseFileError
 from assistant.settings import PROJECT_ROOT
 
 DEFAULT_CASES = PROJECT_ROOT / "evals" / "cases.yaml"
+# The development sets: tuned on, and what `assistant calibrate` chooses thresholds from. The
+# first was written with the code; the second by helpers in readers' voices, blind to the code.
+DEV_SETS = (DEFAULT_CASES, PROJECT_ROOT / "evals" / "readers.yaml")
 
 
 class _Strict(BaseModel):

@@ -19,7 +19,7 @@ from assistant.components import build_llm, choose_embeddings
 from assistant.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from assistant.evaluation.baseline import load_baseline, regressions
 from assistant.evaluation.calibrate import calibrate
-from assistant.evaluation.cases import DEFAULT_CASES, EvalCase, check_sources, load_cases
+from assistant.evaluation.cases import DEFAULT_CASES, DEV_SETS, EvalCase, check_sources, load_cases
 from assistant.evaluation.errors import EvalInputError
 from assistant.evaluation.judge import CACHE_FILE, JudgeCache, build_judges, judge_results
 from assistant.evaluation.metrics import summarize
@@ -88,19 +88,22 @@ def publish(run: EvalRun, report_dir: Path | None, step_summary: Path | None, co
 
 def run_calibrate(args: argparse.Namespace, console: Console | None = None) -> int:
     console = console or Console()
-    cases_path = args.cases or DEFAULT_CASES
+    paths = args.cases or list(DEV_SETS)
     try:
-        cases = load_cases(cases_path)
+        cases = [case for path in paths for case in load_cases(path)]
         settings = eval_settings(args.corpus, args.mode, args.embeddings, judge=False)
-        assistant = open_for_cases(settings, cases, cases_path)
+        assistant = Assistant.from_settings(settings)
+        for path in paths:
+            check_sources(load_cases(path), {d.doc_id for d in assistant.corpus.documents}, path)
     except EvalInputError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     console.print(
-        f"Calibrating on {len(cases)} cases from {cases_path.name} "
+        f"Calibrating on {len(cases)} cases from {', '.join(path.name for path in paths)} "
         f"(mode {assistant.mode}, embeddings {choose_embeddings(settings).kind})"
     )
-    print_calibration(calibrate(assistant, cases), settings.min_evidence, console)
+    name, current = assistant.threshold_setting()
+    print_calibration(calibrate(assistant, cases), name, current, console)
     return EXIT_OK
 
 

@@ -92,9 +92,10 @@ def failure_table(failed: list[CaseResult]) -> Table:
     return table
 
 
-def print_calibration(calibration: Calibration, current: float, console: Console) -> None:
-    table = Table(title="Abstention by min_evidence (abstaining = positive)", title_justify="left")
-    for column in ("min_evidence", "precision", "recall", "F1", "correct"):
+def print_calibration(calibration: Calibration, setting: str, current: float, console: Console) -> None:
+    """`setting`: the threshold's name (`min_evidence` by words, `min_closeness` by meaning)."""
+    table = Table(title=f"Abstention by {setting} (abstaining = positive)", title_justify="left")
+    for column in (setting, "precision", "recall", "F1", "correct"):
         table.add_column(column, justify="right")
     low, high = calibration.plateau
     for first, last in runs_of_equal_points(calibration.points):
@@ -104,7 +105,7 @@ def print_calibration(calibration: Calibration, current: float, console: Console
     console.print(table)
     console.print(
         f"Best {calibration.best.accuracy:.3f} correct on {low:.2f}..{high:.2f}; "
-        f"[bold]calibrated min_evidence = {calibration.chosen:.2f}[/] (current setting {current:.2f})"
+        f"[bold]calibrated {setting} = {calibration.chosen:.2f}[/] (current setting {current:.2f})"
     )
 
 

@@ -7,6 +7,7 @@ import difflib
 import re
 from collections.abc import Iterable
 
+from assistant.text.rarity import english_rarity
 from assistant.text.terms import STOPWORDS
 
 WORD = re.compile(r"[A-Za-z]{4,}")  # short words are too easy to "correct" into another word
@@ -26,6 +27,9 @@ class Speller:
     def correct_word(self, word: str) -> str:
         lowered = word.lower()
         if lowered in self.vocabulary or lowered in STOPWORDS:
+            return word
+        # An everyday English word is what the reader meant ("give" is not a typo of "gives").
+        if english_rarity(lowered) < 1.0:
             return word
         # Same first letter: typos rarely change it, and it keeps the search fast.
         match = difflib.get_close_matches(lowered, self.by_initial.get(lowered[0], []), n=1, cutoff=CUTOFF)
