@@ -44,9 +44,8 @@ def answer_server(model_url: str, streams: int, data_dir: Path) -> Iterator[str]
 
 
 def serve(port: int, model_url: str, streams: int, data_dir: Path) -> None:
-    import uvicorn
-
-    from assistant.web.server import create_app
+    """The app as `python app.py` runs it (`assistant.web.server.serve`), on `port`."""
+    from assistant.web.server import serve as serve_app
 
     settings = make_settings(
         data_dir,
@@ -58,8 +57,10 @@ def serve(port: int, model_url: str, streams: int, data_dir: Path) -> None:
         daily_llm_token_budget=0,
         web_streams=streams,
         queue_max_size=1_000,
+        server_name="127.0.0.1",
+        server_port=port,
     )
-    uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning", proxy_headers=False)
+    serve_app(settings)
 
 
 async def readers_at_once(url: str, readers: int, rounds: int) -> dict:

@@ -34,7 +34,7 @@ import pytest
 
 JSON = dict[str, Any]
 Reply = Callable[[JSON], str]
-FaultKind = Literal["status", "delay", "malformed_json", "stream_cut", "stream_stall"]
+FaultKind = Literal["status", "delay", "malformed_json", "stream_cut", "stream_stall", "stream_error"]
 
 NOT_COVERED = "NOT_COVERED"
 EMBEDDING_DIM = 64
@@ -100,6 +100,12 @@ class Fault:
     def stream_stall(cls, after_chunks: int = 1, seconds: float = 1.0) -> Fault:
         """Streaming only: send ``after_chunks`` SSE events, pause, then finish normally."""
         return cls("stream_stall", after_chunks=after_chunks, seconds=seconds)
+
+    @classmethod
+    def stream_error(cls, after_chunks: int = 1, message: str = "Scripted fault: model overloaded") -> Fault:
+        """Streaming only: send ``after_chunks`` SSE events, then an OpenAI-style error event (as
+        the real API does when a stream fails after it started), then end the stream."""
+        return cls("stream_error", after_chunks=after_chunks, body=_error_body(500, message)["error"])
 
 
 def first_passage(text: str) -> tuple[int, str] | None:
@@ -204,6 +210,7 @@ class FakeOpenAI:
         self.model = model
         self.fault: Fault | None = None
         self.requests: list[JSON] = []
+        self.hangups = 0  # responses the client hung up on before they were fully written
         self._queue: deque[str | Fault] = deque()
         self._lock = threading.Lock()
         self._closing = threading.Event()
@@ -301,6 +308,8 @@ class _Handler(BaseHTTPRequestHandler):
             super().handle()
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+            with self.app._lock:
+                self.app.hangups += 1
 
     def do_GET(self) -> None:
         """GET carries no body."""
@@ -415,8 +424,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(b"0\r\n\r\n")
 
     def _interrupt(self, fault: Fault) -> bool:
-        """Apply a mid-stream fault; True means stop writing (cut, or server closing)."""
+        """Apply a mid-stream fault; True means stop writing (cut, error, or server closing)."""
         if fault.kind == "stream_cut":
+            return True
+        if fault.kind == "stream_error":
+            self._write_chunk(f"data: {json.dumps({'error': fault.body})}\n\n".encode())
+            self.wfile.write(b"0\r\n\r\n")
             return True
         return fault.kind == "stream_stall" and self.app._sleep(fault.seconds)
 

@@ -4,6 +4,7 @@ deadline, so a slow or stalled model costs the reader seconds, not the answer.""
 from __future__ import annotations
 
 import asyncio
+import json
 import queue
 import threading
 import time
@@ -112,23 +113,91 @@ async def astream_reply(llm: LLM, messages: list[ChatMessage], deadline_s: float
     process can hold hundreds of streams. Past the deadline the HTTP stream is cancelled (not left
     running in a thread). Raises GenerationFailed on any error or past the deadline."""
     ends_at = asyncio.get_running_loop().time() + deadline_s
-    chunks = None
+    deltas = model_deltas(llm, messages)
     try:
-        chunks = await before(ends_at, deadline_s, llm.astream_chat(messages))
         while True:
             try:
-                chunk = await before(ends_at, deadline_s, anext(chunks))
+                delta = await before(ends_at, deadline_s, anext(deltas))
             except StopAsyncIteration:
                 return
-            if chunk.delta:
-                yield chunk.delta
+            if delta:
+                yield delta
     except GenerationFailed:
         raise
     except Exception as error:  # the caller decides the fallback, as with stream_reply
         raise GenerationFailed(f"{type(error).__name__}: {error}"[:300]) from error
     finally:
-        if chunks is not None:
-            await chunks.aclose()
+        await deltas.aclose()
+
+
+def model_deltas(llm: LLM, messages: list[ChatMessage]) -> AsyncIterator[str]:
+    """The reply's text deltas. An OpenAI or OpenAI-compatible chat model is streamed from its own
+    `AsyncOpenAI` client with the request llama-index would send, reading the server-sent events
+    as plain JSON: the client's typed chunk objects and llama-index's wrapping of each cost a
+    crowded server more CPU than the rest of an answer. Any other model goes through llama-index."""
+    from llama_index.llms.openai import OpenAI  # loaded already whenever such a model is in use
+
+    if isinstance(llm, OpenAI) and llm._use_chat_completions({}) and not llm.modalities:
+        return openai_deltas(llm, messages)
+    return llama_index_deltas(llm, messages)
+
+
+async def openai_deltas(llm: LLM, messages: list[ChatMessage]) -> AsyncIterator[str]:
+    """Deltas of a chat completion streamed by `llm`'s async client. The request is built by the
+    same llama-index code as `llm.astream_chat` (model, messages, temperature, max tokens, extra
+    arguments), and the client keeps its retries, timeouts and error types. Closing this generator
+    (past the deadline) closes the HTTP stream."""
+    from llama_index.llms.openai.utils import to_openai_message_dicts
+
+    request = {
+        "messages": to_openai_message_dicts(messages, model=llm.model),
+        **llm._get_model_kwargs(stream=True),
+    }
+    client = llm._get_aclient()
+    async with client.chat.completions.with_streaming_response.create(**request) as response:
+        async for data in sse_data(response.iter_lines()):
+            if data.startswith("[DONE]"):
+                return
+            chunk = json.loads(data)
+            if isinstance(chunk, dict) and chunk.get("error"):
+                raise ModelStreamError(chunk["error"])
+            for choice in chunk.get("choices") or ():
+                if choice.get("index", 0) == 0 and (delta := (choice.get("delta") or {}).get("content")):
+                    yield delta
+
+
+async def sse_data(lines: AsyncIterator[str]) -> AsyncIterator[str]:
+    """The data of each server-sent event (a blank line ends one; `data:` lines join with a
+    newline; comments and other fields are skipped), as the openai client decodes them."""
+    data: list[str] = []
+    async for line in lines:
+        if not line:
+            if data:
+                yield "\n".join(data)
+                data = []
+            continue
+        field, _, value = line.partition(":")
+        if field == "data":
+            data.append(value.removeprefix(" "))
+    if data:
+        yield "\n".join(data)
+
+
+async def llama_index_deltas(llm: LLM, messages: list[ChatMessage]) -> AsyncIterator[str]:
+    chunks = await llm.astream_chat(messages)
+    try:
+        async for chunk in chunks:
+            yield chunk.delta or ""
+    finally:
+        await chunks.aclose()
+
+
+class ModelStreamError(Exception):
+    """The model server reported an error inside a stream that had started well."""
+
+    def __init__(self, error: object) -> None:
+        message = error.get("message") if isinstance(error, dict) else None
+        super().__init__(message if isinstance(message, str) and message else "an error during streaming")
 
 
 async def before(ends_at: float, deadline_s: float, step: Awaitable[T]) -> T:
