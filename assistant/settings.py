@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     min_evidence: float = Field(default=0.51, ge=0, le=1)
     # With an embedding model: the least cosine similarity between the question and the closest
     # corpus sentence or written question before we answer. Chosen the same way, with embeddings.
-    min_closeness: float = Field(default=0.56, ge=0, le=1)
+    min_closeness: float = Field(default=0.58, ge=0, le=1)
 
     # Where tiktoken finds its encodings; unset: the ones llama-index ships (no download).
     tiktoken_cache_dir: Path | None = Field(

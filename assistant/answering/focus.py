@@ -53,9 +53,21 @@ ASKS = re.compile(r"\?|;|\b(?:and|also|plus|but)\b", re.IGNORECASE)
 # "give me a X". The words after the frame name the thing.
 THING_FRAMES = {"best", "good", "better", "top", "recommend", "recommended", "suggest"}
 GIVE = {"give", "write", "make", "send", "create", "draft"}
+MIN_ASK_TERMS = 2
 ASKING = re.compile(
     r"\b(what|which|how|why|when|where|who|should|can|could|do|does|is|are|tips?)\b", re.IGNORECASE
 )
+
+
+def separate_asks(question: str) -> list[str]:
+    """The asks of a question that asks several things ("how do I do crunches, and is a sit-up
+    better?"), each with an asking word and at least two meaningful words; [] for one ask."""
+    asks = [
+        ask.strip()
+        for ask in ASKS.split(question)
+        if ASKING.search(ask) and len(content_terms(ask)) >= MIN_ASK_TERMS
+    ]
+    return asks if len(asks) > 1 else []
 
 
 def asked_things(question: str) -> list[tuple[str, bool]]:

@@ -24,7 +24,7 @@ from assistant.answering.extractive import (
     professional_lead,
     with_subject_labels,
 )
-from assistant.answering.focus import FocusCheck
+from assistant.answering.focus import FocusCheck, separate_asks
 from assistant.answering.generation import (
     NOT_COVERED,
     GenerationFailed,
@@ -233,6 +233,15 @@ class Assistant:
         closeness = (
             self.meaning.closeness(vector) if self.meaning is not None and vector is not None else None
         )
+        # A question that asks several things is answerable when one of its asks is: the words of
+        # the others ("…and should I stretch after?") must not sink the part the corpus answers.
+        for ask in separate_asks(standalone.question):
+            part = analyze_query(ask, self.glossary, self.index.stats, standalone.carried, self.speller)
+            score = max(
+                score, evidence_score(part, self.retriever.retrieve(part.search_text), self.index.stats)
+            )
+            if closeness is not None and (ask_vector := self.meaning.embed(ask)) is not None:
+                closeness = max(closeness, self.meaning.closeness(ask_vector))
         return Evidence(
             text, standalone.text, query, passages, score, notice, False, vector, focus, closeness
         )
