@@ -25,8 +25,6 @@ LEAD_IN = {
     "better", "worse", "typical", "common", "usual", "main", "biggest", "most", "different", "correct",
     "proper", "ideal", "exact", "whole", "actual", "real", "other",
 }  # fmt: skip
-# Words inside a noun phrase that name nothing ("how many different moves", "the one besides…").
-NOT_NAMING = LEAD_IN | {"besides", "except", "including", "like", "than", "else"}
 # Nouns that only frame a question ("what's the point of …", "what's the deal with …").
 LIGHT = {
     "point", "deal", "thing", "things", "way", "ways", "difference", "reason", "idea", "story",
@@ -93,9 +91,8 @@ def asked_things(question: str) -> list[tuple[str, bool]]:
         if len(run) > 1 and run[-1] in PEOPLE:  # "the mistake people make": a clause follows the thing
             run.pop()
         if run and run[-1] not in LIGHT:
-            # A thing named with a word the corpus never uses ("a marathon training plan", "pelvic
-            # floor exercises") is another thing than the corpus's own ("the session plan").
-            found.extend((w, False) for w in run[:-1] if not NUMBER.match(w) and w not in NOT_NAMING)
+            if word == "me":  # "write me a marathon training plan": every word says what to make
+                found.extend((w, False) for w in run[:-1] if not NUMBER.match(w))
             found.append((run[-1], counted))
     return found
 
