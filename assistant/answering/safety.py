@@ -26,9 +26,14 @@ WARNING_SIGNS = [
     # the limb itself gives way ("my left leg feels weak"), not "from my knees, I'm kinda weak"
     rf"\b{LIMB}\s+(feels?|felt|feeling|are|is|went|goes|going|keeps?|getting|gets|got|just|has|have)?\s*(so |really |very |kind of |kinda |a bit |suddenly |gone )?(weak\w*|giv(es|ing) way|gave way|buckl\w*|collaps\w*|drag\w*)\b",
     r"\bfoot drop\b",
+    rf"\b{LIMB}\b[^.?!]{{0,20}}\b(asleep|fall(s|ing)? asleep|heavy|dead(?! ?bugs?)|useless|not working)\b|\b(heavy|dead|useless)\s+{LIMB}\b",
+    r"\bboth (legs|feet|sides)\b",
+    # pain of a kind that is not soreness
+    r"\b(sharp|stabbing|searing|shooting|knife-?like|electric)\b[^.?!]{0,20}\b(pain|ache|twinges?|jolts?|sensation)\b",
     # an injury: a fall, a trip, a crash, a knock
     r"\b(after|since|from|in)\s+(a|an|my|the|that)?\s*(bad\s+|nasty\s+|big\s+)?(fall|crash|accident|collision|injury|tumble|wipe-?out|knock|impact)\b",
     r"\b(fell|fallen|falling over|fell over|slipped|slipping|tripped|tripping|stumbled|crashed|collided|wiped out|came off|went flying|landed (hard|badly|awkwardly|on))\b",
+    r"\b(a|hard|bad|nasty|big|heavy|awkward)\s+(fall|tumble|crash|wipe-?out|spill|landing)\b",
     r"\b(ate it|ate dirt|ate pavement|took a (spill|tumble|fall|hit)|bailed|went down hard|hit the (deck|ground|pavement|floor|ice)|face-?plant\w*|wip(e|ed|ing) ?out|stacked it)\b",
     r"\b(was|got|been|being) (hit|knocked|struck|tackled|rear-ended)\b|\binjured\b|\b(car|bike|cycling|road) accident\b",
     # body-wide signs
@@ -43,6 +48,8 @@ WARNING_SIGNS = [
     r"\b(getting|gets|got|growing|grows|becoming|keeps getting)\s+(worse|worser)\b|\bworse and worse\b|\bworsen\w*|\bworse (every|each) (day|week|run)\b",
     r"\b(wakes?|woke|waking|keeps?)\s+me\s+(up|awake)\b|\b(at|in the|during the) night\b|\bcan't sleep\b|\bcannot sleep\b",
     r"\bnot (eased|easing|improving|getting better|gone away|going away)\b",
+    r"\bworse (at night|lying down|when (i'?m )?lying|in bed)\b|\b(leak\w*|dribbl\w*) (urine|pee|wee)\b|\b(can'?t|cannot) hold (it|my (pee|wee|bladder))\b",
+    r"\bsince (january|february|march|april|may|june|july|august|september|october|november|december|christmas|new year)\b",
     r"\b(won't|will not|doesn't|does not|hasn't|has not|isn't|is not|haven't)\s+(go|gone|going|eased?|easing|improv\w*|settled?|getting better|got better)\b",
     r"\b(for|over|past|last|about|nearly|almost)\s+(the\s+)?(several|a few|few|a couple of|couple of|two|three|four|five|six|many|\d+)\s+(weeks|months)\b|\bfor (weeks|months)\b|\b(weeks|months) now\b|\bover a month\b|\bfor a month\b|\bsince (last|early|the start of) (month|year|spring|summer|autumn|winter)\b",
     r"\b(severe|excruciating|unbearable|agoni[sz]ing|agony|crippling|debilitating|intense|worst)\b[^.?!]{0,15}\b(pain|ache|back)\b|\b(10|ten) out of (10|ten)\b|\b10/10\b",
