@@ -114,7 +114,9 @@ def condense_deterministic(question: str, history: Sequence[Turn], subjects: Seq
         question = f"{question} ({resolved})"
     own = named_subjects(question, subjects)
     carried = [previous, *named_subjects(answer, subjects)[:1]]
-    if own:  # "and crunches?" after a question on another move: ask the same of crunches
+    if resolved:  # "the second one" is that subject: the list question before it is no context
+        carried = []
+    elif own:  # "and crunches?" after a question on another move: ask the same of crunches
         carried = [strip_subjects(previous, subjects)]
     return Standalone(question, " ".join(c for c in carried if c.strip()))
 

@@ -90,6 +90,9 @@ STEP_KINDS = (
 T = TUNING
 
 
+PROCEDURE_STEPS = STEP_KINDS[0][1]
+
+
 def steps_asked(question: str) -> list[re.Pattern[str]]:
     """The labels of the instruction steps the question asks for (see `STEP_KINDS`)."""
     return [label for asks, label in STEP_KINDS if asks.search(question)]
@@ -139,8 +142,31 @@ def compose_extractive(
         listing = is_list_question(query.text)
         chosen = choose(candidates_for(query, passages, owned, similarities), listing)
         chosen = in_answer_order(chosen)
+    if steps_asked(query.asked or query.text)[:1] == [PROCEDURE_STEPS]:
+        chosen = with_whole_procedure(chosen, passages)
     chosen = with_paragraph_rest(with_antecedents(chosen, passages), passages)
     return [(c.passage_rank, sentence_with_list(c, passages)) for c in chosen]
+
+
+def with_whole_procedure(chosen: list[Candidate], passages: list[Passage]) -> list[Candidate]:
+    """ "How do I do it?" is answered by every step of the procedure (the set-up, then the
+    movement), in the corpus's order, wherever one of them was chosen."""
+    result: list[Candidate] = []
+    for candidate in chosen:
+        if candidate in result:
+            continue
+        if not PROCEDURE_STEPS.match(tidy(candidate.sentence.text)):
+            result.append(candidate)
+            continue
+        for sentence in split_sentences(passages[candidate.passage_rank].text):
+            if PROCEDURE_STEPS.match(tidy(sentence.text)):
+                twin = [
+                    c for c in chosen if c.passage_rank == candidate.passage_rank and c.sentence == sentence
+                ]
+                step = twin[0] if twin else replace(candidate, sentence=sentence)
+                if step not in result:
+                    result.append(step)
+    return result
 
 
 def with_paragraph_rest(chosen: list[Candidate], passages: list[Passage]) -> list[Candidate]:
