@@ -225,3 +225,15 @@ def test_control_characters_and_lone_surrogates_are_cleaned(assistant: Assistant
     answer = assistant.answer("How do I do a dead bug?\x07\ud800\u202e")
     assert not answer.abstained and answer.question.startswith("How do I do a dead bug?")
     assert not any(ch in answer.question for ch in "\x07\ud800\u202e")
+
+
+@pytest.mark.local_embeddings
+def test_the_sentence_that_answers_the_closest_written_question_wins_over_shared_words(
+    local_assistant: Assistant,
+) -> None:
+    """ "Connected" in the question also appears in "keep your back connected to the floor"; the
+    written question closest to it ("does the core wrap around to your back?") is answered by the
+    sentence on the core's back muscles, and that sentence leads the answer."""
+    answer = local_assistant.answer("How is the core connected to the back?")
+    assert re.search(r"erector spinae|multifidus|wraps all the way around", answer.text)
+    assert "connected to the floor" not in answer.text.split("[1]")[0]

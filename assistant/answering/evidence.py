@@ -14,6 +14,7 @@ import numpy as np
 from assistant.answer import Passage
 from assistant.answering.meaning import Meaning, scaled
 from assistant.answering.query import AnalyzedQuery
+from assistant.answering.routing import question_f1
 from assistant.answering.tuning import TUNING
 from assistant.text.terms import TermStats, content_terms
 
@@ -56,19 +57,14 @@ def question_match(query: AnalyzedQuery, passages: list[Passage], stats: TermSta
     """How closely the reader's question matches one the passages are known to answer: F1 of the
     weighted words both share. A question about something else that shares a corpus word ("which
     Nike shoes…") matches no such question well: each of them is about more than that word."""
-    total = query.total_weight
-    best = 0.0
-    for passage in passages[: TUNING.evidence_passages]:
-        for known in passage.questions:
-            terms = set(content_terms(known))
-            if not terms or not total:
-                continue
-            recall = query.weight_of(query.matched(terms)) / total
-            covered = {t for t in terms if any(t in aliases for aliases in query.aliases.values())}
-            precision = sum(stats.idf(t) for t in covered) / sum(stats.idf(t) for t in terms)
-            if recall and precision:
-                best = max(best, 2 * recall * precision / (recall + precision))
-    return best
+    return max(
+        (
+            question_f1(query, known, stats)
+            for p in passages[: TUNING.evidence_passages]
+            for known in p.questions
+        ),
+        default=0.0,
+    )
 
 
 def passage_terms(passage: Passage) -> set[str]:

@@ -14,6 +14,7 @@ import numpy as np
 from assistant.answer import Passage
 from assistant.answering.meaning import Meaning, scaled
 from assistant.answering.query import AnalyzedQuery
+from assistant.answering.routing import QuestionRoutes
 from assistant.answering.tuning import TUNING
 from assistant.text.sentences import Sentence, split_sentences
 from assistant.text.terms import content_terms
@@ -121,13 +122,18 @@ def compose_extractive(
     passages: list[Passage],
     meaning: Meaning | None = None,
     vector: np.ndarray | None = None,
+    routes: QuestionRoutes | None = None,
 ) -> list[tuple[int, str]]:
     """The chosen sentences as (passage rank, text), best first; empty when nothing fits. With an
-    embedding model (`meaning`, and the question's `vector`), sentences are judged on meaning too."""
+    embedding model (`meaning`, and the question's `vector`), sentences are judged on meaning too;
+    with `routes`, by how well the question matches the written questions each sentence answers."""
     if not query.weights or not passages:
         return []
     similarities = [
-        meaning.sentence_similarities(vector, p) if meaning is not None and vector is not None else []
+        Signals(
+            meaning.sentence_similarities(vector, p) if meaning is not None and vector is not None else [],
+            routes.sentence_scores(query, p, vector) if routes is not None else {},
+        )
         for p in passages
     ]
     headings = [frozenset(query.matched(set(content_terms(p.topic)))) for p in passages]
@@ -197,8 +203,17 @@ def with_paragraph_rest(chosen: list[Candidate], passages: list[Passage]) -> lis
     return result
 
 
+@dataclass(frozen=True)
+class Signals:
+    """Per sentence of one passage: closeness in meaning to the question (empty without a model),
+    and how well the question matches a written question the sentence answers (by index)."""
+
+    similarities: list[float]
+    routed: dict[int, float]
+
+
 def candidates_for(
-    query: AnalyzedQuery, passages: list[Passage], owned: set[str], similarities: list[list[float]]
+    query: AnalyzedQuery, passages: list[Passage], owned: set[str], similarities: list[Signals]
 ) -> list[Candidate]:
     return [
         c
@@ -287,7 +302,7 @@ def best_on(
     subjects: list[frozenset[str]],
     query: AnalyzedQuery,
     passages: list[Passage],
-    similarities: list[list[float]],
+    similarities: list[Signals],
 ) -> list[Candidate]:
     """The best sentence about one subject of a joined question (and the one after it, when that
     goes on with the same point), judged on the subject plus what the question asks of every one."""
@@ -312,7 +327,7 @@ def best_on(
 
 
 def score_sentences(
-    query: AnalyzedQuery, rank: int, passage: Passage, owned: set[str], similarities: list[float]
+    query: AnalyzedQuery, rank: int, passage: Passage, owned: set[str], signals: Signals
 ) -> list[Candidate]:
     """`owned`: question words that some retrieved section is headed by. Where the corpus has a
     section on bear walks, a passing mention of bear walks elsewhere is weaker evidence.
@@ -350,9 +365,11 @@ def score_sentences(
         score = (
             direct + inherit * query.weight_of(inherited) + T.paragraph_subject * query.weight_of(carried)
         ) / total
-        if similarities:
-            closeness = scaled(similarities[sentence.index], T.semantic_low, T.semantic_high)
+        if signals.similarities:
+            closeness = scaled(signals.similarities[sentence.index], T.semantic_low, T.semantic_high)
             score = (1 - T.sentence_semantic_share) * score + T.sentence_semantic_share * closeness
+        if signals.routed:
+            score = (1 - T.routed_share) * score + T.routed_share * signals.routed.get(sentence.index, 0.0)
         if why and CAUSAL.search(sentence.text):
             score *= T.causal_boost
         if shape is not None and terms and shape.search(sentence.text):

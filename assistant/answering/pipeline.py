@@ -38,6 +38,7 @@ from assistant.answering.meaning import Meaning
 from assistant.answering.prompts import Prompts, load_prompts
 from assistant.answering.query import AnalyzedQuery, Glossary, analyze_query, load_glossary
 from assistant.answering.retrieval import PassageRetriever
+from assistant.answering.routing import QuestionRoutes
 from assistant.answering.safety import (
     PROFESSIONAL_HELP_QUERY,
     has_warning_signs,
@@ -130,6 +131,7 @@ class Assistant:
             else None
         )
         asked = [f"{n.metadata.get('topic', '')}\n{n.metadata.get('questions', '')}" for n in nodes]
+        self.routes = QuestionRoutes(index.stats, self.meaning)
         self.focus = FocusCheck(index.stats, glossary, [search_text(n) for n in nodes], asked)
         signs = warning_list([n.get_content() for n in nodes])
         self.warning_vectors = self.meaning.embed_many(signs) if self.meaning is not None and signs else None
@@ -269,7 +271,9 @@ class Assistant:
     def extractive(
         self, evidence: Evidence, fallback_reason: str | None = None, usage: Usage | None = None
     ) -> Answer:
-        chosen = compose_extractive(evidence.query, evidence.passages, self.meaning, evidence.vector)
+        chosen = compose_extractive(
+            evidence.query, evidence.passages, self.meaning, evidence.vector, self.routes
+        )
         if evidence.safety_notice:  # lead with the professional advice, never with a workout
             chosen = professional_lead(evidence.passages, chosen)
         chosen = with_subject_labels(chosen, evidence.passages, self.subjects)

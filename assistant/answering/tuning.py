@@ -87,6 +87,9 @@ class Tuning:
     rank_decay: float = 0.08
     # Sentences share this share of their words when they make the same point (quote it once).
     same_point: float = 0.5
+    # Share of a sentence's score from how well the question matches a written question that
+    # sentence answers (`routing.py`).
+    routed_share: float = 0.4
     # Share of a sentence's score from meaning when embeddings are available.
     sentence_semantic_share: float = 0.5
 
