@@ -12,6 +12,7 @@ from itertools import pairwise
 import numpy as np
 
 from assistant.answer import Passage
+from assistant.answering.focus import separate_asks
 from assistant.answering.meaning import Meaning, scaled
 from assistant.answering.query import AnalyzedQuery
 from assistant.answering.routing import QuestionRoutes
@@ -52,6 +53,13 @@ ANSWER_SHAPES = (
         re.compile(rf"\b{AMOUNT}(\s+to\s+\d+)?\s+(seconds?|minutes?|hours?|days?|weeks?)\b", re.IGNORECASE),
     ),
     (re.compile(r"\bhow many\b", re.IGNORECASE), re.compile(rf"\b{NUMBER}\b(?!\s+of\b)", re.IGNORECASE)),
+    (
+        re.compile(r"\bwhen (should|do|can|is|would)\b|\bwhat time\b|\bbefore or after\b", re.IGNORECASE),
+        re.compile(
+            r"\b(good time|best time|after an?|before an?|right before|on an? \w+ day|rest day|in the morning)\b",
+            re.IGNORECASE,
+        ),
+    ),
 )
 # Exercise instructions come as labelled steps ("Set-up:", "How to do it:", "Common mistake:",
 # "Cue:", "Make it harder:"). What a question asks for decides which step answers it: "how do I do
@@ -148,10 +156,27 @@ def compose_extractive(
         listing = is_list_question(query.text)
         chosen = choose(candidates_for(query, passages, owned, similarities), listing)
         chosen = in_answer_order(chosen)
+        # "How long does it take, and when should I do it?": each ask gets its best sentence.
+        for ask in separate_asks(query.asked or query.text):
+            part = for_ask(query, ask)
+            best = choose(candidates_for(part, passages, owned, similarities))[:1] if part.weights else []
+            chosen += [c for c in best if c not in chosen and not repeats(c, chosen)]
     if steps_asked(query.asked or query.text)[:1] == [PROCEDURE_STEPS]:
         chosen = with_whole_procedure(chosen, passages)
     chosen = with_paragraph_rest(with_antecedents(chosen, passages), passages)
     return [(c.passage_rank, sentence_with_list(c, passages)) for c in chosen]
+
+
+def for_ask(query: AnalyzedQuery, ask: str) -> AnalyzedQuery:
+    """The question narrowed to the words of one of its asks."""
+    keep = set(query.matched(set(content_terms(ask)))) | (set(content_terms(ask)) & set(query.weights))
+    return replace(
+        query,
+        weights={t: w for t, w in query.weights.items() if t in keep},
+        aliases={t: a for t, a in query.aliases.items() if t in keep},
+        own=query.own & frozenset(keep),
+        asked=ask,
+    )
 
 
 def with_whole_procedure(chosen: list[Candidate], passages: list[Passage]) -> list[Candidate]:
