@@ -84,7 +84,7 @@ INJECTION_PATTERNS = [
     r"\b(i'?m|i am)\b[^.?!]{0,30}\b(admin|administrator|developer|editor|owner|moderator|coaching team|staff)\b[^.?!]{0,60}\b(so|therefore)\b",
     # going past the sources: "beyond the article", "use what you know in general"
     r"\b(beyond|outside( of)?|past|besides)\s+(the|your)\s+(article|notes|sources?|documents?|context|restrictions?|limits?)\b",
-    r"\b(article|source|notes)-only\b|\b(use|from|with|draw on) (what you know|your own knowledge|general knowledge|your training( data)?)\b",
+    r"\b(article|source|notes)-only\b|\b(use|from|with|draw on) (what you know|(your )?(own |general |other )?knowledge|your training( data)?)\b",
     r"\b(no need|don'?t need|do not need|without (the )?need) to (cite|quote|use sources|reference)\b|\bwithout (citing|citations|sources)\b",
     # a game or a character that answers what the assistant may not
     r"\b(let'?s|lets) play a game\b|\bnew game\b|\b(you'?re|you are|ur|u r) (now |just )?(my|a regular|a normal|an ordinary|a general)\b[^.?!]{0,30}\b(friend|chatbot|assistant|ai|bot|physio|doctor|coach)\b",
