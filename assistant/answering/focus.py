@@ -23,7 +23,7 @@ LEAD_IN = {
     "is", "are", "was", "were", "s", "the", "a", "an", "some", "any", "best", "good", "great", "top",
     "right", "kind", "kinds", "type", "types", "sort", "sorts", "of", "brand", "brands", "your", "my",
     "better", "worse", "typical", "common", "usual", "main", "biggest", "most", "different", "correct",
-    "proper", "ideal", "exact", "whole", "actual", "real", "other",
+    "proper", "ideal", "exact", "whole", "actual", "real", "other", "besides", "except", "than",
 }  # fmt: skip
 # Nouns that only frame a question ("what's the point of …", "what's the deal with …").
 LIGHT = {
@@ -50,6 +50,7 @@ ASKS = re.compile(r"\?|;|\b(?:and|also|plus|but)\b", re.IGNORECASE)
 # Frames that ask for a thing besides "what/which …": "the best X", "a good X", "recommend an X",
 # "give me a X". The words after the frame name the thing.
 THING_FRAMES = {"best", "good", "better", "top", "recommend", "recommended", "suggest"}
+TREAT = {"treat", "cure", "heal", "diagnose"}
 GIVE = {"give", "write", "make", "send", "create", "draft"}
 MIN_ASK_TERMS = 2
 ASKING = re.compile(
@@ -77,7 +78,11 @@ def asked_things(question: str) -> list[tuple[str, bool]]:
         before = words[i - 1] if i else ""
         counted = word == "many" and before == "how"
         framed = (
-            word in ("what", "whats", "which") or word in THING_FRAMES or (word == "me" and before in GIVE)
+            word in ("what", "whats", "which")
+            or word in THING_FRAMES
+            or (word == "me" and before in GIVE)
+            or (word == "much" and before == "how")  # "how much ibuprofen…"
+            or word in TREAT  # "how do I treat a herniated disc?"
         )
         if not framed and not counted:
             continue
