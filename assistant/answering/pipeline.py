@@ -48,7 +48,13 @@ from assistant.answering.safety import (
 from assistant.answering.tuning import TUNING
 from assistant.components import build_embedding, build_llm, choose_embeddings
 from assistant.corpus.documents import Corpus, load_corpus
-from assistant.corpus.index import CorpusIndex, index_nodes, load_or_build_index, search_text
+from assistant.corpus.index import (
+    CorpusIndex,
+    index_nodes,
+    load_or_build_index,
+    passage_questions,
+    search_text,
+)
 from assistant.settings import Settings, load_settings
 from assistant.text.spelling import Speller
 from assistant.text.terms import content_terms
@@ -134,7 +140,14 @@ class Assistant:
         self.routes = QuestionRoutes(index.stats, self.meaning)
         self.focus = FocusCheck(index.stats, glossary, [search_text(n) for n in nodes], asked)
         signs = warning_list([n.get_content() for n in nodes])
+        # The warning signs in readers' words too: the questions written for the passage that lists
+        # them (doc2query), which describe the same signs as a reader would ("pins and needles").
+        # The same signs in readers' words: the questions written for the passage that lists them.
+        described = [q for n in nodes if warning_list([n.get_content()]) for q in passage_questions(n)]
         self.warning_vectors = self.meaning.embed_many(signs) if self.meaning is not None and signs else None
+        self.described_vectors = (
+            self.meaning.embed_many(described) if self.meaning is not None and described else None
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, rebuild_index: bool = False) -> Assistant:
@@ -254,7 +267,12 @@ class Assistant:
             return True
         if self.warning_vectors is None or vector is None:
             return False
-        return float((self.warning_vectors @ vector).max()) >= TUNING.warning_similarity
+        if float((self.warning_vectors @ vector).max()) >= TUNING.warning_similarity:
+            return True
+        described = self.described_vectors
+        return (
+            described is not None and float((described @ vector).max()) >= TUNING.described_warning_similarity
+        )
 
     def abstention(self, evidence: Evidence, mode: Mode = "extractive", usage: Usage | None = None) -> Answer:
         return Answer(
