@@ -4,8 +4,9 @@ Gradio serves far more than this product uses (uploads, `file=` downloads and UR
 monitoring, OpenAPI, run history, ...), and with `mount_gradio_app` it skips some of its own
 checks. So one ASGI middleware sits in front of everything and lets through only the routes the
 chat page, the embed, the widget and the documented API need; everything else is a 404. It also
-caps request bodies and, per client address, how many Gradio events may be open at once, so one
-client cannot fill Gradio's session table (2,000 entries, after which its queue stops for all).
+caps request bodies and, per client address, how many events may be open at once (Gradio's, and
+the API's `/ask`, which `web/api.py` answers beside the queue), so one client cannot fill Gradio's
+session table (2,000 entries, after which its queue stops for all) or hold the server's answers.
 """
 
 from __future__ import annotations
