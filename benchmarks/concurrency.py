@@ -2,7 +2,8 @@
 stand-in model streams every answer over `model_seconds` (2.0 s in the full run). The async answer
 path (the default, ASSISTANT_WEB_STREAMS=200) against the 8-slot design it replaced, measured in the
 same run: the same server with ASSISTANT_WEB_STREAMS=8, so eight answers run and the rest queue,
-as with Gradio's `default_concurrency_limit=8` before.
+as with Gradio's `default_concurrency_limit=8` before. The readers call `/gradio_api/call/ask`, which
+the server answers beside Gradio's queue (assistant/web/api.py), as any script over HTTP would.
 
     python -m benchmarks.concurrency [--readers 100] [--rounds 2] [--model-seconds 2.0]
 

@@ -429,7 +429,8 @@ def concurrency_section(results: dict) -> str:
     return "\n\n".join(
         [
             "## 6. Many readers waiting on the model",
-            f"{c['readers']} readers ask at once through `/ask` of one server process, "
+            f"{c['readers']} readers ask at once through `/ask` of one server process (over HTTP, "
+            "`/gradio_api/call/ask`, which the server answers beside Gradio's queue), "
             f"{c['rounds']} question(s) each in a row; the stand-in model streams every answer over "
             f"{c['model_seconds']:g} s (the floor of any answer). Both designs in the same run, each on "
             f"a fresh process; {conditions(results, 'concurrency')}. "

@@ -4,8 +4,9 @@ Gradio serves far more than this product uses (uploads, `file=` downloads and UR
 monitoring, OpenAPI, run history, ...), and with `mount_gradio_app` it skips some of its own
 checks. So one ASGI middleware sits in front of everything and lets through only the routes the
 chat page, the embed, the widget and the documented API need; everything else is a 404. It also
-caps request bodies and, per client address, how many Gradio events may be open at once, so one
-client cannot fill Gradio's session table (2,000 entries, after which its queue stops for all).
+caps request bodies and, per client address, how many events may be open at once (Gradio's, and
+the API's `/ask`, which `web/api.py` answers beside the queue), so one client cannot fill Gradio's
+session table (2,000 entries, after which its queue stops for all) or hold the server's answers.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 import re
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -62,11 +63,14 @@ class OpenEvent:
 
 @dataclass
 class View:
-    """One mounted Gradio app: its path and a way to reach its queue (None until it has one)."""
+    """One mounted Gradio app: its path and a way to reach its queue (None until it has one).
+    `served_beside` holds the ids of events a route of ours serves beside the queue (`web/api.py`)
+    while their results are unread; they count against their client like the queue's."""
 
     path: str
     queue: Callable[[], object | None]
     api: bool
+    served_beside: Container[str] = ()
     open_events: dict[str, deque[OpenEvent]] = field(default_factory=dict)
 
 
@@ -235,9 +239,8 @@ class RequestGuard:
 
     def forget_finished(self, view: View, queue: object | None) -> None:
         """Drop events Gradio no longer holds; drop results nobody fetched after a while (from
-        Gradio's tables too, so they stop taking a session slot)."""
-        if queue is None:
-            return
+        Gradio's tables too, so they stop taking a session slot). Events served beside the queue
+        are held until their route lets them go (it drops unread results itself)."""
         pending = getattr(queue, "pending_event_ids_session", {})
         running = getattr(queue, "event_ids_to_events", {})
         held = set(running).union(*pending.values()) if pending else set(running)
@@ -245,6 +248,9 @@ class RequestGuard:
         for client in list(view.open_events):
             kept = deque()
             for event in view.open_events[client]:
+                if event.event_id in view.served_beside:
+                    kept.append(event)
+                    continue
                 if event.event_id not in held:
                     continue
                 if now - event.started > UNREAD_EVENT_TTL_S and event.event_id not in running:

@@ -157,6 +157,9 @@ class Limits:
         budget: TokenCounter | None = None,
     ) -> None:
         self.settings = settings
+        # Counters passed in live in a database (web/shared_limits.py), so a check may wait on it;
+        # this process's own answer at once.
+        self.blocking = rate is not None or budget is not None
         self.rate = rate or RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst, clock)
         self.budget = budget or DailyTokenBudget(settings.daily_llm_token_budget, wall_clock)
 

@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.answering.pipeline import Assistant
 from assistant.settings import PROJECT_ROOT, Settings
+from assistant.web.api import AskRoute
 from assistant.web.brand import Palette, palette
 from assistant.web.guard import GuardLimits, RequestGuard, View
 from assistant.web.page import STATIC, ChatPage
@@ -184,12 +185,18 @@ def create_app(
     app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     views = {path: page.build(settings.web_streams, settings.queue_max_size) for path, page in pages.items()}
     brand = palette(settings.brand_color)
+    # The API's /ask, served beside Gradio's queue (web/api.py says why).
+    ask = AskRoute(service, settings.trusted_proxies, settings.web_streams, settings.queue_max_size)
     # Before the mounts: "/" shadows all after it.
+    app.router.routes.extend(ask.routes())
     add_widget_routes(app, assistant, list(views.values()), brand)
     for path, blocks in views.items():
         mount_chat(app, blocks, path, brand)
     # Middleware runs in the reverse of the order added: prefix, headers, log, then the guard.
-    guard_views = [View(path, queue_of(blocks), api=path == "/") for path, blocks in views.items()]
+    guard_views = [
+        View(path, queue_of(blocks), api=path == "/", served_beside=ask if path == "/" else ())
+        for path, blocks in views.items()
+    ]
     app.add_middleware(
         RequestGuard, limits=guard_limits(settings), views=guard_views, extra_routes=EXTRA_ROUTES
     )

@@ -67,8 +67,8 @@ class ChatService:
     Knows nothing about Gradio, so tests can drive it directly.
 
     Answers run on the server's event loop, so one process holds many readers waiting on the
-    model; what blocks (retrieval and extractive answers, bounded by `cpu_slots`; the limits, which
-    may ask PostgreSQL; the log's fsync) runs in worker threads."""
+    model; what blocks (retrieval and extractive answers, bounded by `cpu_slots`; the limits when
+    they ask PostgreSQL; the log's fsync) runs in worker threads."""
 
     def __init__(
         self, assistant: Assistant, limits: Limits, question_log: QuestionLog, cpu_slots: int = 8
@@ -87,7 +87,10 @@ class ChatService:
     ) -> AsyncIterator[TextDelta | Reply]:
         """Text deltas while a model writes, then a `Reply`. Raises `AssistantError`s for readers."""
         turns = sum(turn["role"] == "user" for turn in history)
-        use_model = await to_thread.run_sync(self.admit, client, turns)
+        if self.limits.blocking:
+            use_model = await to_thread.run_sync(self.admit, client, turns)
+        else:  # in memory: microseconds, cheaper than a trip to a worker thread and back
+            use_model = self.admit(client, turns)
         note = BUDGET_NOTE if self.assistant.settings.llm_enabled() and not use_model else None
         answer = None
         async for event in self.assistant.astream(question, history, use_model, self.cpu):
