@@ -21,7 +21,7 @@ from assistant.settings import load_settings
 from assistant.web.server import serve
 
 # Their INFO/DEBUG is noise here (alembic: its plugin set-up; the migrations it runs still show).
-QUIET_LOGGERS = ("bm25s", "sentence_transformers", "transformers", "httpx", "alembic.runtime.plugins")
+QUIET_LOGGERS = ("bm25s", "sentence_transformers", "transformers", "httpx", "alembic")
 
 
 def main() -> int:
