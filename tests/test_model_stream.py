@@ -1,5 +1,6 @@
-"""The model's async stream as the web reads it: straight from the OpenAI client's HTTP stream,
-with the request llama-index would send, under the same deadline and fallbacks."""
+"""The model's async stream as the web reads it: the request llama-index would send, posted over
+the OpenAI client's own HTTP connection pool and read as server-sent events, with the client's
+retries, under the same deadline and fallbacks."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import openai
 import pytest
 from llama_index.core.llms import ChatMessage, MockLLM
 
@@ -15,7 +17,7 @@ from assistant.answering.generation import GenerationFailed, astream_reply, sse_
 from assistant.answering.pipeline import Assistant
 from assistant.components import build_llm
 from testkit.aio import collect, finish
-from testkit.fake_openai import FakeOpenAI, Fault, split_chunks
+from testkit.fake_openai import FakeOpenAI, Fault, closed_port_url, split_chunks
 from testkit.isolated import make_settings
 
 QUESTION = "How do I do a dead bug?"
@@ -47,12 +49,95 @@ def test_the_stream_sends_the_request_llama_index_would_send(tmp_path: Path, fak
     ours = collect(astream_reply(llm, MESSAGES, 5.0))
     theirs = finish(llama_index_reply(llm, MESSAGES))
     ours_sent, theirs_sent = fake_openai.requests[-2], fake_openai.requests[-1]
+    assert ours_sent["path"] == theirs_sent["path"] == "/v1/chat/completions"
     assert ours_sent["json"] == theirs_sent["json"]
     assert ours_sent["json"]["temperature"] == 0.3 and ours_sent["json"]["max_tokens"] == 123
     assert ours_sent["json"]["stream"] is True and ours_sent["json"]["model"] == "test-model"
-    for header in ("authorization", "user-agent", "content-type"):
-        assert ours_sent["headers"][header] == theirs_sent["headers"][header]
+    # Every header, the body's length (same JSON encoding) and the client's retry count included.
+    assert ours_sent["headers"] == theirs_sent["headers"]
+    assert ours_sent["headers"]["authorization"] == "Bearer test-key"
     assert ours == theirs == split_chunks(REPLY)
+
+
+def test_the_stream_does_not_build_the_request_through_the_openai_client(
+    tmp_path: Path, fake_openai: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the openai client built a request")
+
+    monkeypatch.setattr(openai.AsyncOpenAI, "_build_request", refuse)
+    llm = build_llm(model_settings(tmp_path, fake_openai))
+    fake_openai.queue(REPLY)
+    assert "".join(collect(astream_reply(llm, MESSAGES, 5.0))) == REPLY
+
+
+@pytest.mark.parametrize(
+    "fault", [Fault.status(503), Fault.status(429), Fault.status(500)], ids=["503", "429", "500"]
+)
+def test_a_busy_or_failing_server_is_asked_once_more_before_the_stream_starts(
+    tmp_path: Path, fake_openai: FakeOpenAI, fault: Fault
+) -> None:
+    llm = build_llm(model_settings(tmp_path, fake_openai, llm_max_retries=1))
+    fake_openai.queue(fault, REPLY)
+    assert "".join(collect(astream_reply(llm, MESSAGES, 5.0))) == REPLY
+    first, second = fake_openai.requests
+    assert first["json"] == second["json"]
+    assert (first["headers"]["x-stainless-retry-count"], second["headers"]["x-stainless-retry-count"]) == (
+        "0",
+        "1",
+    )
+
+
+def test_a_request_that_times_out_before_any_byte_is_sent_again(
+    tmp_path: Path, fake_openai: FakeOpenAI
+) -> None:
+    llm = build_llm(model_settings(tmp_path, fake_openai, llm_max_retries=1, llm_timeout_s=0.3))
+    fake_openai.queue(Fault.delay(1.0), REPLY)
+    assert "".join(collect(astream_reply(llm, MESSAGES, 5.0))) == REPLY
+    assert len(fake_openai.requests) == 2
+
+
+def test_retries_give_up_after_llm_max_retries(tmp_path: Path, fake_openai: FakeOpenAI) -> None:
+    llm = build_llm(model_settings(tmp_path, fake_openai, llm_max_retries=1))
+    fake_openai.queue(Fault.status(503), Fault.status(503), REPLY)
+    with pytest.raises(GenerationFailed, match="HTTP 503"):
+        collect(astream_reply(llm, MESSAGES, 5.0))
+    assert len(fake_openai.requests) == 2
+
+
+@pytest.mark.parametrize("code", [400, 401, 404])
+def test_a_client_error_status_fails_at_once_without_a_retry(
+    tmp_path: Path, fake_openai: FakeOpenAI, code: int
+) -> None:
+    llm = build_llm(model_settings(tmp_path, fake_openai, llm_max_retries=1))
+    fake_openai.queue(Fault.status(code), REPLY)
+    with pytest.raises(GenerationFailed, match=f"HTTP {code} - Scripted fault"):
+        collect(astream_reply(llm, MESSAGES, 5.0))
+    assert len(fake_openai.requests) == 1
+
+
+def test_a_stream_cut_after_it_started_is_not_retried(tmp_path: Path, fake_openai: FakeOpenAI) -> None:
+    llm = build_llm(model_settings(tmp_path, fake_openai, llm_max_retries=1))
+    fake_openai.queue(Fault.stream_cut(after_chunks=2), REPLY)
+    with pytest.raises(GenerationFailed):
+        collect(astream_reply(llm, MESSAGES, 5.0))
+    assert len(fake_openai.requests) == 1
+
+
+def test_a_malformed_event_is_a_generation_failure(tmp_path: Path, fake_openai: FakeOpenAI) -> None:
+    llm = build_llm(model_settings(tmp_path, fake_openai, llm_max_retries=1))
+    fake_openai.queue(Fault.malformed_json(), REPLY)
+    with pytest.raises(GenerationFailed, match="JSONDecodeError"):
+        collect(astream_reply(llm, MESSAGES, 5.0))
+    assert len(fake_openai.requests) == 1
+
+
+def test_a_refused_connection_is_a_generation_failure(tmp_path: Path) -> None:
+    settings = make_settings(
+        tmp_path, llm="auto", openai_base_url=closed_port_url(), model="test-model", llm_max_retries=0
+    )
+    with pytest.raises(GenerationFailed, match="ConnectError"):
+        collect(astream_reply(build_llm(settings), MESSAGES, 5.0))
 
 
 def test_an_error_event_inside_a_started_stream_is_a_generation_failure(

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import queue
+import random
 import threading
 import time
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
+import httpx
 from llama_index.core.llms import LLM, ChatMessage
 
 from assistant.answer import Passage
@@ -131,39 +135,150 @@ async def astream_reply(llm: LLM, messages: list[ChatMessage], deadline_s: float
 
 
 def model_deltas(llm: LLM, messages: list[ChatMessage]) -> AsyncIterator[str]:
-    """The reply's text deltas. An OpenAI or OpenAI-compatible chat model is streamed from its own
-    `AsyncOpenAI` client with the request llama-index would send, reading the server-sent events
-    as plain JSON: the client's typed chunk objects and llama-index's wrapping of each cost a
-    crowded server more CPU than the rest of an answer. Any other model goes through llama-index."""
+    """The reply's text deltas. An OpenAI or OpenAI-compatible chat model is streamed straight over
+    its client's HTTP connection pool with the request llama-index would send, reading the
+    server-sent events as plain JSON: the openai client's per-request work (parameter transforms,
+    request options, typed chunks) and llama-index's wrapping of each chunk cost a crowded server
+    more CPU than the rest of an answer. Any other model goes through llama-index."""
     from llama_index.llms.openai import OpenAI  # loaded already whenever such a model is in use
 
     if isinstance(llm, OpenAI) and llm._use_chat_completions({}) and not llm.modalities:
-        return openai_deltas(llm, messages)
+        endpoint = ChatEndpoint.of(llm._get_aclient())
+        if endpoint is not None:
+            return endpoint.deltas(llm, messages)
     return llama_index_deltas(llm, messages)
 
 
-async def openai_deltas(llm: LLM, messages: list[ChatMessage]) -> AsyncIterator[str]:
-    """Deltas of a chat completion streamed by `llm`'s async client. The request is built by the
-    same llama-index code as `llm.astream_chat` (model, messages, temperature, max tokens, extra
-    arguments), and the client keeps its retries, timeouts and error types. Closing this generator
-    (past the deadline) closes the HTTP stream."""
-    from llama_index.llms.openai.utils import to_openai_message_dicts
+class ChatEndpoint:
+    """`{base_url}/chat/completions` of one `AsyncOpenAI` client, with the headers, timeout, retry
+    count and `httpx.AsyncClient` (connection pool) the client itself would use. Built once per
+    client: the client's headers are fixed for a plain API key."""
 
-    request = {
-        "messages": to_openai_message_dicts(messages, model=llm.model),
-        **llm._get_model_kwargs(stream=True),
-    }
-    client = llm._get_aclient()
-    async with client.chat.completions.with_streaming_response.create(**request) as response:
-        async for data in sse_data(response.iter_lines()):
-            if data.startswith("[DONE]"):
-                return
-            chunk = json.loads(data)
-            if isinstance(chunk, dict) and chunk.get("error"):
-                raise ModelStreamError(chunk["error"])
-            for choice in chunk.get("choices") or ():
-                if choice.get("index", 0) == 0 and (delta := (choice.get("delta") or {}).get("content")):
-                    yield delta
+    _built: ClassVar[weakref.WeakKeyDictionary] = weakref.WeakKeyDictionary()
+    # The openai client's backoff when the server names no delay: 0.5 s doubling, up to 8 s.
+    INITIAL_RETRY_DELAY_S = 0.5
+    MAX_RETRY_DELAY_S = 8.0
+    MAX_RETRY_AFTER_S = 60.0
+
+    def __init__(self, client: object) -> None:
+        headers = {**client.auth_headers, **client.default_headers}
+        self.headers = {name: value for name, value in headers.items() if isinstance(value, str)}
+        read_timeout = client.timeout.read if isinstance(client.timeout, httpx.Timeout) else client.timeout
+        if read_timeout is not None:
+            self.headers["x-stainless-read-timeout"] = str(read_timeout)
+        self.url = str(client.base_url).rstrip("/") + "/chat/completions"
+        self.params = dict(client.default_query)
+        self.timeout = client.timeout
+        self.max_retries = client.max_retries
+        self.http: httpx.AsyncClient = client._client
+
+    @classmethod
+    def of(cls, client: object) -> ChatEndpoint | None:
+        """The endpoint of a plain `AsyncOpenAI` client with a fixed API key; None for clients
+        that sign or rewrite each request (Azure, key providers, workload identity, providers),
+        which go through llama-index."""
+        from openai import AsyncOpenAI
+
+        plain = (
+            type(client) is AsyncOpenAI
+            and getattr(client, "_api_key_provider", None) is None
+            and getattr(client, "_workload_identity_auth", None) is None
+            and getattr(client, "_provider_runtime", None) is None
+            and client.custom_auth is None
+        )
+        if not plain:
+            return None
+        if client not in cls._built:
+            cls._built[client] = cls(client)
+        return cls._built[client]
+
+    async def deltas(self, llm: LLM, messages: list[ChatMessage]) -> AsyncIterator[str]:
+        """Deltas of a chat completion. The JSON body is built by the same llama-index code as
+        `llm.astream_chat` (model, messages, temperature, max tokens, extra arguments). Closing
+        this generator (past the deadline) closes the HTTP stream."""
+        from llama_index.llms.openai.utils import to_openai_message_dicts
+
+        body = {
+            "messages": to_openai_message_dicts(messages, model=llm.model),
+            **llm._get_model_kwargs(stream=True),
+        }
+        headers = {**self.headers, **(body.pop("extra_headers", None) or {})}
+        params = {**self.params, **(body.pop("extra_query", None) or {})}
+        timeout = body.pop("timeout", self.timeout)
+        body.update(body.pop("extra_body", None) or {})
+        request = self.http.build_request(
+            "POST",
+            self.url,
+            content=json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode(),
+            headers=headers,
+            params=params or None,
+            timeout=timeout,
+        )
+        response = await self.send(request)
+        try:
+            async for data in sse_data(response.aiter_lines()):
+                if data.startswith("[DONE]"):
+                    return
+                chunk = json.loads(data)
+                if isinstance(chunk, dict) and chunk.get("error"):
+                    raise ModelStreamError(chunk["error"])
+                for choice in chunk.get("choices") or ():
+                    if choice.get("index", 0) == 0 and (delta := (choice.get("delta") or {}).get("content")):
+                        yield delta
+        finally:
+            await response.aclose()
+
+    async def send(self, request: httpx.Request) -> httpx.Response:
+        """The response, its body still unread, once the status is a success. A connection error,
+        timeout or retryable status (408, 409, 429, 5xx) is retried up to `max_retries` times, as
+        the openai client does, with its backoff; once the stream's first byte is read, never."""
+        retries_left = self.max_retries
+        while True:
+            request.headers["x-stainless-retry-count"] = str(self.max_retries - retries_left)
+            try:
+                response = await self.http.send(request, stream=True)
+            except httpx.TransportError:
+                if not retries_left:
+                    raise
+                delay = self.retry_delay(retries_left, None)
+            else:
+                if response.is_success:
+                    return response
+                await response.aread()
+                await response.aclose()
+                if not (retries_left and self.should_retry(response)):
+                    raise ModelHTTPError(response)
+                delay = self.retry_delay(retries_left, response.headers)
+            retries_left -= 1
+            await asyncio.sleep(delay)
+
+    def should_retry(self, response: httpx.Response) -> bool:
+        retry_after = server_retry_after(response.headers)
+        if retry_after is not None and retry_after > self.MAX_RETRY_AFTER_S:
+            return False
+        explicit = response.headers.get("x-should-retry")
+        if explicit in ("true", "false"):
+            return explicit == "true"
+        return response.status_code in (408, 409, 429) or response.status_code >= 500
+
+    def retry_delay(self, retries_left: int, headers: httpx.Headers | None) -> float:
+        retry_after = server_retry_after(headers) if headers is not None else None
+        if retry_after is not None and 0 < retry_after <= self.MAX_RETRY_AFTER_S:
+            return retry_after
+        backoff = self.INITIAL_RETRY_DELAY_S * 2.0 ** (self.max_retries - retries_left)
+        return min(backoff, self.MAX_RETRY_DELAY_S) * (1 - 0.25 * random.random())
+
+
+def server_retry_after(headers: httpx.Headers) -> float | None:
+    """Seconds the server asks to wait (`retry-after-ms`, else `retry-after` in seconds)."""
+    for name, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        try:
+            seconds = float(headers.get(name)) / scale
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(seconds):
+            return seconds
+    return None
 
 
 async def sse_data(lines: AsyncIterator[str]) -> AsyncIterator[str]:
@@ -190,6 +305,20 @@ async def llama_index_deltas(llm: LLM, messages: list[ChatMessage]) -> AsyncIter
             yield chunk.delta or ""
     finally:
         await chunks.aclose()
+
+
+class ModelHTTPError(Exception):
+    """The model server answered the request with an error status (after any retries)."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        try:
+            error = response.json().get("error")
+        except (ValueError, AttributeError):
+            error = None
+        message = error.get("message") if isinstance(error, dict) else None
+        detail = message if isinstance(message, str) and message else response.text[:200]
+        super().__init__(f"HTTP {response.status_code} - {detail}")
+        self.status_code = response.status_code
 
 
 class ModelStreamError(Exception):
