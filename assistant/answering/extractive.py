@@ -56,7 +56,9 @@ ANSWER_SHAPES = (
     # "Who is the coach in the video?" is answered by a sentence that names someone.
     (
         re.compile(r"\bwho(|'s| is| was| are| wrote| made| leads?| runs?)\b", re.IGNORECASE),
-        re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b|\b(?i:trainer|coach|coaching team|physiotherapist|doctor)\b"),
+        re.compile(
+            r"\b[A-Z][a-z]+ [A-Z][a-z]+\b|\b(?i:trainer|coach|coaching team|physiotherapist|doctor)\b"
+        ),
     ),
     (
         re.compile(r"\bwhen (should|do|can|is|would)\b|\bwhat time\b|\bbefore or after\b", re.IGNORECASE),
