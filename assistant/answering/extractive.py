@@ -70,7 +70,7 @@ ANSWER_SHAPES = (
 )
 # Exercise instructions come as labelled steps ("Set-up:", "How to do it:", "Common mistake:",
 # "Cue:", "Make it harder:"). What a question asks for decides which step answers it: "how do I do
-# it?" the set-up and the movement, "what do people get wrong?" the mistake, "too easy?" the
+# it?" the set-up and the movement, "where does it go wrong?" the mistake, "too easy?" the
 # progression, "what matters most?" the cue. Each pair: what the question says, what the label says.
 STEP_KINDS = (
     (
@@ -163,7 +163,7 @@ def compose_extractive(
         listing = is_list_question(query.text)
         chosen = choose(candidates_for(query, passages, owned, similarities), listing)
         chosen = in_answer_order(chosen)
-        # "How long does it take, and when should I do it?": each ask gets its best sentence.
+        # "How many rounds, and do I rest in between?": each ask gets its best sentence.
         for ask in separate_asks(query.asked or query.text):
             part = for_ask(query, ask)
             best = choose(candidates_for(part, passages, owned, similarities))[:1] if part.weights else []

@@ -59,8 +59,9 @@ ASKING = re.compile(
 
 
 def separate_asks(question: str) -> list[str]:
-    """The asks of a question that asks several things ("how do I do crunches, and is a sit-up
-    better?"), each with an asking word and at least two meaningful words; [] for one ask."""
+    """The asks of a question that asks several things ("where do my hands go in bear walks, and
+    are push-ups better?"), each with an asking word and at least two meaningful words; [] for one
+    ask."""
     asks = [
         ask.strip()
         for ask in ASKS.split(question)
@@ -82,7 +83,7 @@ def asked_things(question: str) -> list[tuple[str, bool]]:
             or word in THING_FRAMES
             or (word == "me" and before in GIVE)
             or (word == "much" and before == "how")  # "how much ibuprofen…"
-            or word in TREAT  # "how do I treat a herniated disc?"
+            or word in TREAT  # "what is the best way to heal shin splints?"
         )
         if not framed and not counted:
             continue
