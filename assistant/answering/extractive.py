@@ -69,8 +69,8 @@ ANSWER_SHAPES = (
     ),
 )
 # Exercise instructions come as labelled steps ("Set-up:", "How to do it:", "Common mistake:",
-# "Cue:", "Make it harder:"). What a question asks for decides which step answers it: "how do I do
-# it?" the set-up and the movement, "where does it go wrong?" the mistake, "too easy?" the
+# "Cue:", "Make it harder:"). What a question asks for decides which step answers it: "what's the
+# technique?" the set-up and the movement, "where does it go wrong?" the mistake, "too easy?" the
 # progression, "what matters most?" the cue. Each pair: what the question says, what the label says.
 STEP_KINDS = (
     (
@@ -163,7 +163,7 @@ def compose_extractive(
         listing = is_list_question(query.text)
         chosen = choose(candidates_for(query, passages, owned, similarities), listing)
         chosen = in_answer_order(chosen)
-        # "How many rounds, and do I rest in between?": each ask gets its best sentence.
+        # "Is it timed, and is a mat needed?": each ask gets its best sentence.
         for ask in separate_asks(query.asked or query.text):
             part = for_ask(query, ask)
             best = choose(candidates_for(part, passages, owned, similarities))[:1] if part.weights else []
@@ -187,7 +187,7 @@ def for_ask(query: AnalyzedQuery, ask: str) -> AnalyzedQuery:
 
 
 def with_whole_procedure(chosen: list[Candidate], passages: list[Passage]) -> list[Candidate]:
-    """ "How do I do it?" is answered by every step of the procedure (the set-up, then the
+    """ "What's the technique?" is answered by every step of the procedure (the set-up, then the
     movement), in the corpus's order, wherever one of them was chosen."""
     result: list[Candidate] = []
     for candidate in chosen:

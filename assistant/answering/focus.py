@@ -25,7 +25,7 @@ LEAD_IN = {
     "better", "worse", "typical", "common", "usual", "main", "biggest", "most", "different", "correct",
     "proper", "ideal", "exact", "whole", "actual", "real", "other", "besides", "except", "than",
 }  # fmt: skip
-# Nouns that only frame a question ("what's the point of …", "what's the deal with …").
+# Nouns that only frame a question ("what's the story with …", "what's the deal with …").
 LIGHT = {
     "point", "deal", "thing", "things", "way", "ways", "difference", "reason", "idea", "story",
     "problem", "issue", "time", "part", "bit", "lowdown", "tip", "tips", "advice", "option",
@@ -72,7 +72,7 @@ def separate_asks(question: str) -> list[str]:
 
 def asked_things(question: str) -> list[tuple[str, bool]]:
     """The heads of the noun phrases the question asks for, each with whether it is counted
-    ("how many …"). Empty when the question asks for no thing ("what am I doing wrong?")."""
+    ("how many …"). Empty when the question asks for no thing ("is that normal?")."""
     words = WORD.findall(question.lower().replace("’", "'"))
     found = []
     for i, word in enumerate(words):

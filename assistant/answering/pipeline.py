@@ -11,6 +11,7 @@ import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 from anyio import CapacityLimiter, to_thread
 from llama_index.core.llms import LLM, ChatMessage
 
@@ -52,7 +53,6 @@ from assistant.corpus.index import (
     CorpusIndex,
     index_nodes,
     load_or_build_index,
-    passage_questions,
     search_text,
 )
 from assistant.settings import Settings, load_settings
@@ -140,14 +140,16 @@ class Assistant:
         self.routes = QuestionRoutes(index.stats, self.meaning)
         self.focus = FocusCheck(index.stats, glossary, [search_text(n) for n in nodes], asked)
         signs = warning_list([n.get_content() for n in nodes])
-        # The warning signs in readers' words too: the questions written for the passage that lists
-        # them (doc2query), which describe the same signs as a reader would ("pins and needles").
-        # The same signs in readers' words: the questions written for the passage that lists them.
-        described = [q for n in nodes if warning_list([n.get_content()]) for q in passage_questions(n)]
         self.warning_vectors = self.meaning.embed_many(signs) if self.meaning is not None and signs else None
-        self.described_vectors = (
-            self.meaning.embed_many(described) if self.meaning is not None and described else None
-        )
+        # The same signs in readers' words: the questions written for the passage that lists them,
+        # already embedded with the index (not embedded again at start).
+        described = [
+            self.meaning.vectors.questions.get(n.node_id)
+            for n in nodes
+            if self.meaning is not None and warning_list([n.get_content()])
+        ]
+        described = [rows for rows in described if rows is not None and len(rows)]
+        self.described_vectors = np.vstack(described) if described else None
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, rebuild_index: bool = False) -> Assistant:
@@ -249,7 +251,7 @@ class Assistant:
             self.meaning.closeness(vector) if self.meaning is not None and vector is not None else None
         )
         # A question that asks several things is answerable when one of its asks is: the words of
-        # the others ("…and should I stretch after?") must not sink the part the corpus answers.
+        # the others ("…and is yoga better?") must not sink the part the corpus answers.
         for ask in separate_asks(standalone.question):
             part = analyze_query(ask, self.glossary, self.index.stats, standalone.carried, self.speller)
             score = max(

@@ -1,8 +1,8 @@
 """Which sentence answers each question written for a passage (`corpus/questions.yaml`), so a
 reader's question that matches a written one points at the sentence that answers it, not just at
-its passage. "How much rest between rounds?" matches the written "how long do I rest between
-sets?", whose answer is "rest for about a minute between sets", not "after an easy run or on a
-rest day", which shares the word "rest".
+its passage. "Break length between rounds?" matches a written question about resting between
+sets, whose answer is "rest for about a minute between sets", not "after an easy run or on a rest
+day", which shares the word "rest".
 
 A question is routed, once per passage, to the sentence of the passage that shares the most of its
 meaningful words (idf-weighted), or, with an embedding model, that is closest to it in meaning.

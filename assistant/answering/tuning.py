@@ -84,7 +84,7 @@ class Tuning:
     # "How often / how long / how many…?" is answered by a sentence with a frequency, a duration or
     # a number (see `extractive.ANSWER_SHAPES`); one that merely repeats "often" is not an answer.
     answer_shape_boost: float = 1.3
-    # The labelled step a question asks for ("how do I do it?" → "Set-up:", "How to do it:"; see
+    # The labelled step a question asks for ("what's the technique?" → "Set-up:", "How to do it:"; see
     # `extractive.STEP_KINDS`) outranks the other steps of the same move.
     step_boost: float = 1.5
     # Each later retrieved passage is a little less likely to hold the answer.
