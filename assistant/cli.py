@@ -30,7 +30,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--cases", type=Path, help="case file (default: evals/cases.yaml)")
     calibrate.add_argument(
-        "--cases", type=Path, nargs="+", help="case files (default: evals/cases.yaml evals/readers.yaml)"
+        "--cases",
+        type=Path,
+        nargs="+",
+        help="case files (default: the dev sets: evals/cases.yaml, readers.yaml, former-blind.yaml)",
     )
     for sub in (evaluate, calibrate):
         sub.add_argument("--mode", choices=["extractive", "llm"], help="force the answer mode")

@@ -414,14 +414,17 @@ def test_calibration_never_abstains_on_a_warning_sign_question() -> None:
 def test_default_thresholds_match_calibration(fixture: str, request: pytest.FixtureRequest) -> None:
     """The abstention threshold is one `assistant calibrate` finds best on the dev sets, never a
     magic number: for BM25 only, `min_evidence` (words); with local embeddings, `min_closeness`
-    (meaning). Each lies on the plateau of most cases decided right."""
+    (meaning). Each decides as many dev cases right as the best threshold does."""
     assistant = request.getfixturevalue(fixture)
     cases = [case for path in DEV_SETS for case in load_cases(path)]
-    low, high = calibrate(assistant, cases).plateau
+    calibration = calibrate(assistant, cases)
     name, _ = assistant.threshold_setting()
     default = Settings.model_fields[name].default
-    assert low <= default <= high, (
-        f"Settings.{name} defaults to {default}, but `assistant calibrate` finds {low:.2f}..{high:.2f} best"
+    at_default = next(p for p in calibration.points if abs(p.threshold - default) < 1e-9)
+    low, high = calibration.plateau
+    assert at_default.accuracy == calibration.best.accuracy, (
+        f"Settings.{name} defaults to {default} ({at_default.accuracy:.3f} decided right), but "
+        f"`assistant calibrate` finds {low:.2f}..{high:.2f} best ({calibration.best.accuracy:.3f})"
     )
 
 

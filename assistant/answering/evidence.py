@@ -67,5 +67,15 @@ def question_match(query: AnalyzedQuery, passages: list[Passage], stats: TermSta
     )
 
 
+def answered_by_words(query: AnalyzedQuery, passages: list[Passage], stats: TermStats) -> float:
+    """How closely the question matches what the passages answer, by words: the closest written
+    question; for a document nobody has written questions for yet, its own words. What an
+    out-of-scope question is compared with, without a model (`scope.py`)."""
+    inside = question_match(query, passages, stats)
+    if unasked := [p for p in passages[: TUNING.evidence_passages] if not p.asked]:
+        inside = max(inside, word_evidence(query, unasked))
+    return inside
+
+
 def passage_terms(passage: Passage) -> set[str]:
     return set(content_terms(" ".join([passage.topic, passage.text, *passage.questions])))

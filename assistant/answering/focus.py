@@ -58,15 +58,16 @@ ASKING = re.compile(
 )
 
 
+def asks_something(text: str) -> bool:
+    """Whether the text asks anything: an asking word and at least two meaningful words."""
+    return bool(ASKING.search(text)) and len(content_terms(text)) >= MIN_ASK_TERMS
+
+
 def separate_asks(question: str) -> list[str]:
     """The asks of a question that asks several things ("where do my hands go in bear walks, and
     are push-ups better?"), each with an asking word and at least two meaningful words; [] for one
     ask."""
-    asks = [
-        ask.strip()
-        for ask in ASKS.split(question)
-        if ASKING.search(ask) and len(content_terms(ask)) >= MIN_ASK_TERMS
-    ]
+    asks = [ask.strip() for ask in ASKS.split(question) if asks_something(ask)]
     return asks if len(asks) > 1 else []
 
 

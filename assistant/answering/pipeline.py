@@ -18,14 +18,14 @@ from llama_index.core.llms import LLM, ChatMessage
 from assistant.answer import Answer, Citation, Mode, Passage, TextDelta, Turn, Usage
 from assistant.answering.citations import cite_sentences, repair_citations
 from assistant.answering.condense import standalone_question
-from assistant.answering.evidence import evidence_score
+from assistant.answering.evidence import answered_by_words, evidence_score
 from assistant.answering.extractive import (
     compose_extractive,
     is_list_question,
     professional_lead,
     with_subject_labels,
 )
-from assistant.answering.focus import FocusCheck, separate_asks
+from assistant.answering.focus import FocusCheck, asks_something, separate_asks
 from assistant.answering.generation import (
     NOT_COVERED,
     GenerationFailed,
@@ -45,7 +45,9 @@ from assistant.answering.safety import (
     has_warning_signs,
     looks_like_injection,
     warning_list,
+    without_injection,
 )
+from assistant.answering.scope import Scope
 from assistant.answering.tuning import TUNING
 from assistant.components import build_embedding, build_llm, choose_embeddings
 from assistant.corpus.documents import Corpus, load_corpus
@@ -78,6 +80,9 @@ class Evidence:
     vector: object = None  # the standalone question's embedding, when a model is loaded
     unknown_focus: str | None = None  # the thing asked about, when the corpus never speaks of it
     closeness: float | None = None  # meaning's signal (`Meaning.closeness`), when a model is loaded
+    # How much closer the question (its best ask) comes to the corpus than to a question it does
+    # not answer (`scope.py`); None without out-of-scope questions.
+    margin: float | None = None
 
     @property
     def signal(self) -> float:
@@ -89,13 +94,15 @@ class Evidence:
     def abstains_at(self, threshold: float) -> bool:
         """The one abstain rule (the pipeline and `assistant calibrate` both use it): decline an
         injection; answer every warning-sign question (with the see-a-professional guidance);
-        otherwise abstain when the question asks about a thing the corpus never speaks of (see
-        `focus.py`) or its signal falls short of `threshold`."""
+        otherwise abstain when the question is about something else (closer to a question the corpus
+        does not answer, see `scope.py`; or, without a model, about a thing the corpus never speaks
+        of, see `focus.py`) or its signal falls short of `threshold`."""
         if self.injection:
             return True
         if self.safety_notice is not None:
             return False
-        return self.unknown_focus is not None or self.signal < threshold
+        elsewhere = self.margin is not None and self.margin < TUNING.scope_margin
+        return elsewhere or self.unknown_focus is not None or self.signal < threshold
 
 
 @dataclass
@@ -138,6 +145,7 @@ class Assistant:
         )
         asked = [f"{n.metadata.get('topic', '')}\n{n.metadata.get('questions', '')}" for n in nodes]
         self.routes = QuestionRoutes(index.stats, self.meaning)
+        self.scope = Scope(corpus.outside, index.stats, self.meaning)
         self.focus = FocusCheck(index.stats, glossary, [search_text(n) for n in nodes], asked)
         signs = warning_list([n.get_content() for n in nodes])
         self.warning_vectors = self.meaning.embed_many(signs) if self.meaning is not None and signs else None
@@ -230,38 +238,60 @@ class Assistant:
         turns = clean_history(history, self.settings.max_history_turns)
         question_vector = self.meaning.embed(text) if self.meaning is not None else None
         notice = self.prompts.safety_notice if self.warning_signs(text, question_vector) else None
+        asked = text
         if looks_like_injection(text):
-            return Evidence(text, text, analyze_query("", {}, self.index.stats), [], 0.0, notice, True)
+            # Only a real question left beside the request goes on; nothing of the request does.
+            if not asks_something(rest := without_injection(text)):
+                return Evidence(text, text, analyze_query("", {}, self.index.stats), [], 0.0, notice, True)
+            asked, question_vector = rest, self.meaning.embed(rest) if self.meaning is not None else None
         llm = self.llm if use_llm else None
         standalone = standalone_question(
-            text, turns, self.prompts, llm, self.settings.llm_deadline_s, self.subjects
+            asked, turns, self.prompts, llm, self.settings.llm_deadline_s, self.subjects
         )
         vector = question_vector
-        if self.meaning is not None and standalone.text != text:
+        if self.meaning is not None and standalone.text != asked:
             vector = self.meaning.embed(standalone.text)
         question_text = f"{standalone.question} {PROFESSIONAL_HELP_QUERY}" if notice else standalone.question
         query = analyze_query(
             question_text, self.glossary, self.index.stats, standalone.carried, self.speller
         )
         passages = self.retriever.retrieve(query.search_text, wide=is_list_question(standalone.question))
-        score = evidence_score(query, passages, self.index.stats, self.meaning, vector)
+        score, closeness, margin = self.judge_ask(query, passages, vector)
         # The reader's own words say what is asked about; context carried from earlier turns does not.
-        focus = self.focus.unknown_focus(self.speller.correct(standalone.question))
-        closeness = (
-            self.meaning.closeness(vector) if self.meaning is not None and vector is not None else None
+        # With a model, meaning and the out-of-scope questions tell what is asked about (`scope.py`).
+        focus = (
+            None
+            if self.meaning is not None
+            else self.focus.unknown_focus(self.speller.correct(standalone.question))
         )
         # A question that asks several things is answerable when one of its asks is: the words of
         # the others ("…and is yoga better?") must not sink the part the corpus answers.
         for ask in separate_asks(standalone.question):
             part = analyze_query(ask, self.glossary, self.index.stats, standalone.carried, self.speller)
-            score = max(
-                score, evidence_score(part, self.retriever.retrieve(part.search_text), self.index.stats)
+            ask_vector = self.meaning.embed(ask) if self.meaning is not None else None
+            judged = self.judge_ask(
+                part, self.retriever.retrieve(part.search_text), ask_vector, words_only=True
             )
-            if closeness is not None and (ask_vector := self.meaning.embed(ask)) is not None:
-                closeness = max(closeness, self.meaning.closeness(ask_vector))
+            score = max(score, judged[0])
+            closeness = (
+                max(closeness, judged[1]) if closeness is not None and judged[1] is not None else closeness
+            )
+            margin = max(margin, judged[2]) if margin is not None and judged[2] is not None else margin
         return Evidence(
-            text, standalone.text, query, passages, score, notice, False, vector, focus, closeness
+            text, standalone.text, query, passages, score, notice, False, vector, focus, closeness, margin
         )
+
+    def judge_ask(
+        self, query: AnalyzedQuery, passages: list[Passage], vector: object, words_only: bool = False
+    ) -> tuple[float, float | None, float | None]:
+        """How well one ask is answered: word evidence, closeness in meaning (with a model), and its
+        margin over the closest out-of-scope question (`scope.py`)."""
+        stats = self.index.stats
+        score = evidence_score(query, passages, stats, None if words_only else self.meaning, vector)
+        if self.meaning is not None and vector is not None:
+            closeness = self.meaning.closeness(vector)
+            return score, closeness, self.scope.margin_by_meaning(vector, closeness)
+        return score, None, self.scope.margin_by_words(query, answered_by_words(query, passages, stats))
 
     def warning_signs(self, text: str, vector: object) -> bool:
         """The broad net of wordings, or (with a model) closeness to a warning sign of the corpus."""

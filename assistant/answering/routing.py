@@ -77,7 +77,11 @@ class QuestionRoutes:
 
 def question_f1(query: AnalyzedQuery, known: str, stats: TermStats) -> float:
     """F1 of the idf-weighted words the reader's question and a written question share."""
-    terms = set(content_terms(known))
+    return terms_f1(query, set(content_terms(known)), stats)
+
+
+def terms_f1(query: AnalyzedQuery, terms: set[str], stats: TermStats) -> float:
+    """`question_f1` with the written question's words already found."""
     total = query.total_weight
     if not terms or not total:
         return 0.0

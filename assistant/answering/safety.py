@@ -1,5 +1,7 @@
 """Two checks on the question itself, before any answer: warning signs that need a professional,
-and attempts to talk the assistant out of its rules. Both hold in every mode.
+and attempts to talk the assistant out of its rules. Both hold in every mode. A request to change
+the rules is never followed: the sentences that make it are dropped, and only a real question
+left beside them is answered.
 
 Warning signs are caught recall-first, because a notice costs the reader a sentence and a miss can
 cost much more: a broad net of everyday wording (a nerve symptom; pain that travels into a limb;
@@ -17,16 +19,25 @@ NERVE = r"(numb(ness|ed|ing|s)?\b|tingl\w*|pins and needles|needles|electric\w*|
 SPREAD = r"(shoot\w*|radiat\w*|travel\w*|spread\w*|extends?|extending|referr\w*|zaps?)"
 WARNING_SIGNS = [
     rf"\b{NERVE}",
-    r"\bsciatica\b|\bslipped dis[ck]\b|\btrapped nerve\b|\bpinched nerve\b",
+    r"\bsciatic\w*|\bslipped dis[ck]\b|\btrapped nerve\b|\bpinched nerve\b|\bnerve pain\b|\bnervy\b",
+    # sensation that is off: "my foot feels fizzy / like cotton wool", "numb down there"
+    r"\b(legs?|foot|feet|toes?|calf|calves|thighs?|buttocks?|bum|butt)\b[^.?!]{0,25}\b(fizz\w*|prickl\w*|buzz\w*|cotton wool|(feels?|feeling|felt) (weird|funny|odd|strange))\b",
+    r"\bnumb\w*\b[^.?!]{0,20}\bdown there\b",
+    # a foot that will not lift: "my foot slaps", "I keep catching my toes"
+    r"\b(foot|feet)\b[^.?!]{0,15}\bslap\w*|\b(can'?t|cannot|can not) (lift|raise|pick up) (my )?(foot|feet|toes?)\b|\b(catching|catch|clipping|scuffing|dragging) my (toes?|foot)\b|\b{LIMB}\b[^.?!]{0,15}\b(gives?|gave|giving) out\b".replace(
+        "{LIMB}", LIMB
+    ),
     # pain that travels from the back into a limb, in any everyday wording
     rf"\b{SPREAD}\b[^.?!]{{0,40}}\b(down|into|through|to|towards?)\b[^.?!]{{0,25}}\b{LIMB}\b",
-    rf"\b(goes|going|went|runs|moves|moving|creeps?|creeping)\s+(down|into)\b[^.?!]{{0,25}}\b{LIMB}\b",
-    rf"\b(pain|ache|aching|hurts?|hurting)\b[^.?!]{{0,25}}\bdown (the back of )?(my|the|one|both|a|either) {LIMB}\b",
+    rf"\b(go|goes|going|went|gone|runs|moves|moving|creeps?|creeping|comes?|coming|spills?)\b[^.?!]{{0,35}}\b(down|into)\b[^.?!]{{0,25}}\b{LIMB}\b",
+    rf"\b(pain|ache|aching|hurts?|hurting|zaps?|zapping|twinges?|jolts?|burn\w*)\b[^.?!]{{0,50}}\b(down|into|through)\b[^.?!]{{0,25}}\b{LIMB}\b",
     rf"\b(weak\w*|giv(es|ing) way|gave way|buckl\w*|collaps\w*|drag\w*|floppy)\b[^.?!]{{0,25}}\b{LIMB}\b",
     # the limb itself gives way ("my left leg feels weak"), not "from my knees, I'm kinda weak"
     rf"\b{LIMB}\s+(feels?|felt|feeling|are|is|went|goes|going|keeps?|getting|gets|got|just|has|have)?\s*(so |really |very |kind of |kinda |a bit |suddenly |gone )?(weak\w*|giv(es|ing) way|gave way|buckl\w*|collaps\w*|drag\w*)\b",
     r"\bfoot drop\b",
-    rf"\b{LIMB}\b[^.?!]{{0,20}}\b(asleep|fall(s|ing)? asleep|heavy|dead(?! ?bugs?)|useless|not working)\b|\b(heavy|dead|useless)\s+{LIMB}\b",
+    rf"\b{LIMB}\b[^.?!]{{0,20}}\b(asleep|fall(s|ing)? asleep|dead(?! ?bugs?)|useless|not working)\b|\b(dead|useless)\s+{LIMB}\b",
+    # one leg or foot that goes heavy is a nerve sign; both legs heavy after a long run is tiredness
+    r"\b(left|right|one) (leg|foot)\b[^.?!]{0,20}\bheavy\b|\bheavy (left|right) (leg|foot)\b",
     r"\bboth (legs|feet|sides)\b",
     # pain of a kind that is not soreness
     r"\b(sharp|stabbing|searing|shooting|knife-?like|electric)\b[^.?!]{0,20}\b(pain|ache|twinges?|jolts?|sensation)\b",
@@ -36,9 +47,10 @@ WARNING_SIGNS = [
     r"\b(a|hard|bad|nasty|big|heavy|awkward)\s+(fall|tumble|crash|wipe-?out|spill|landing)\b",
     r"\b(ate it|ate dirt|ate pavement|took a (spill|tumble|fall|hit)|bailed|went down hard|hit the (deck|ground|pavement|floor|ice)|face-?plant\w*|wip(e|ed|ing) ?out|stacked it)\b",
     r"\b(was|got|been|being) (hit|knocked|struck|tackled|rear-ended)\b|\binjured\b|\b(car|bike|cycling|road) accident\b",
+    r"\b(banged|bashed|smacked|whacked|hit|jarred|wrenched|twisted)\s+my\s+(lower\s+)?(back|spine|tailbone|coccyx)\b|\blanded on my (back|bum|butt|tailbone|coccyx|spine)\b|\bwhiplash\b",
     # body-wide signs
     r"\bfever\w*\b|\bhigh temperature\b|\b(a|running a) temperature\b|\bchills\b|\bnight sweats?\b|\bsweat\w* at night\b",
-    r"\b(unexplained|unintentional|sudden)\s+weight loss\b|\b(lost|losing|dropped|dropping)\b[^.?!]{0,25}\b(weight|kilos?|kg|pounds|lbs)\b",
+    r"\b(unexplained|unintentional|sudden)\s+weight loss\b|\b(lost|losing|dropped|dropping)\b[^.?!]{0,25}\b(weight|kilos?|kg|pounds|lbs|stones?)\b",
     r"\b(feel|feeling|felt)\s+(unwell|ill|sick|feverish|rough)\b",
     # bladder, bowel, the saddle area
     r"\b(bladder|bowels?|incontinen\w*|saddle|genitals?|private parts)\b",
@@ -52,7 +64,9 @@ WARNING_SIGNS = [
     r"\bsince (january|february|march|april|may|june|july|august|september|october|november|december|christmas|new year)\b",
     r"\b(won't|will not|doesn't|does not|hasn't|has not|isn't|is not|haven't)\s+(go|gone|going|eased?|easing|improv\w*|settled?|getting better|got better)\b",
     r"\b(for|over|past|last|about|nearly|almost)\s+(the\s+)?(several|a few|few|a couple of|couple of|two|three|four|five|six|many|\d+)\s+(weeks|months)\b|\bfor (weeks|months)\b|\b(weeks|months) now\b|\bover a month\b|\bfor a month\b|\bsince (last|early|the start of) (month|year|spring|summer|autumn|winter)\b",
-    r"\b(severe|excruciating|unbearable|agoni[sz]ing|agony|crippling|debilitating|intense|worst)\b[^.?!]{0,15}\b(pain|ache|back)\b|\b(10|ten) out of (10|ten)\b|\b10/10\b",
+    r"\b(severe|excruciating|unbearable|agoni[sz]ing|agony|crippling|debilitating|intense|worst)\b[^.?!]{0,15}\b(pain|ache|back)\b|\b(8|9|10|eight|nine|ten) out of (10|ten)\b|\b(8|9|10)/10\b",
+    # pain that rest does not ease
+    r"\b(even|still)\s+(when|while|if)\s+(i'?m\s+)?(resting|lying|sitting still|still|in bed|doing nothing)\b|\bat rest\b",
     r"\b(can't|cannot|can not|couldn't|barely|hardly)\s+(walk|stand|move|bend|sit|straighten|get out of bed|get up|lift my)\b",
 ]
 _WARNING = re.compile("|".join(f"(?:{p})" for p in WARNING_SIGNS), re.IGNORECASE)
@@ -105,8 +119,20 @@ def has_warning_signs(question: str) -> bool:
 
 
 def looks_like_injection(question: str) -> bool:
-    """A question that tries to change the assistant's rules is not answered, even in part."""
+    """Whether any part of the question tries to change the assistant's rules."""
     return bool(_INJECTION.search(question))
+
+
+# Where one request in a message ends and the next begins: sentence ends, colons, dashes, new lines.
+PIECES = re.compile(r"[^.?!;:\n—–]+[.?!;:\n—–]*")
+
+
+def without_injection(question: str) -> str:
+    """The question with every sentence that tries to change the rules taken out: what is left is
+    what the reader may still be answered on ("Pretend you're my physio… Also, how long do I rest
+    between sets?" keeps the second sentence). Only this remainder goes on, to a model too."""
+    kept = [piece for piece in PIECES.findall(question) if not _INJECTION.search(piece)]
+    return " ".join(piece.strip() for piece in kept).strip()
 
 
 def warning_list(texts: list[str]) -> list[str]:

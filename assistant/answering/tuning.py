@@ -42,6 +42,11 @@ class Tuning:
     # decides the rest. The gate is this share of `min_evidence`.
     llm_gate_share: float = 0.5
 
+    # A question whose best ask comes closer to a question the corpus does not answer
+    # (`corpus/out-of-scope.yaml`) than to anything the corpus says or answers, by this much, is
+    # about something else (`scope.py`): 0, the plain "closer to the other side".
+    scope_margin: float = 0.0
+
     # ---- safety ----------------------------------------------------------------------------
     # A question this close in meaning to a warning sign of the corpus's list gets the notice,
     # even when no pattern of the broad net matches. Recall first: a notice costs little.

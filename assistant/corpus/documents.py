@@ -14,7 +14,7 @@ from typing import ClassVar
 
 import yaml
 
-from assistant.corpus.questions import QuestionUnit, load_questions
+from assistant.corpus.questions import QuestionUnit, load_outside_questions, load_questions
 from assistant.errors import CorpusError
 
 SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm")
@@ -56,6 +56,8 @@ class Corpus:
     problems: tuple[CorpusProblem, ...]
     # Questions each passage answers (`questions.yaml`): search text, never quoted.
     questions: tuple[QuestionUnit, ...] = ()
+    # Questions readers ask that the corpus does not answer (`out-of-scope.yaml`): never quoted.
+    outside: tuple[str, ...] = ()
 
     def by_id(self, doc_id: str) -> CorpusDocument | None:
         return next((d for d in self.documents if d.doc_id == doc_id), None)
@@ -68,6 +70,8 @@ class Corpus:
             digest.update(doc.text.encode())
         for unit in self.questions:
             digest.update(f"{unit.doc_id}\0{unit.section}\0{unit.starts}\0{unit.questions}".encode())
+        for question in self.outside:
+            digest.update(f"outside\0{question}".encode())
         return digest.hexdigest()
 
 
@@ -98,7 +102,7 @@ def load_corpus(folder: Path) -> Corpus:
     if not documents:
         found = "; ".join(str(p) for p in problems) or "no .md, .txt or .html files"
         raise CorpusError(f"No usable documents in {folder}: {found}")
-    return Corpus(tuple(documents), tuple(problems), load_questions(folder))
+    return Corpus(tuple(documents), tuple(problems), load_questions(folder), load_outside_questions(folder))
 
 
 class CorpusFileError(ValueError):

@@ -30,7 +30,7 @@ from assistant.text.sentences import split_sentences
 from assistant.text.terms import TermStats
 
 log = logging.getLogger(__name__)
-INDEX_FORMAT = 3  # bump when the layout or chunking logic changes, to retire old caches
+INDEX_FORMAT = 4  # bump when the layout or chunking logic changes, to retire old caches
 MANIFEST = "manifest.json"
 
 
@@ -41,6 +41,8 @@ class SentenceVectors:
 
     sentences: dict[str, np.ndarray] = field(default_factory=dict)  # node id -> one row per sentence
     questions: dict[str, np.ndarray] = field(default_factory=dict)  # node id -> one row per question
+    # One row per out-of-scope question (`Corpus.outside`), in file order.
+    outside: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), dtype=np.float32))
 
 
 @dataclass
@@ -65,8 +67,10 @@ def passage_questions(node: TextNode) -> list[str]:
     return [q for q in str(node.metadata.get("questions", "")).split("\n") if q]
 
 
-def embed_sentences(nodes: Sequence[TextNode], embed_model: BaseEmbedding) -> SentenceVectors:
-    texts: list[str] = []
+def embed_sentences(
+    nodes: Sequence[TextNode], embed_model: BaseEmbedding, outside: Sequence[str] = ()
+) -> SentenceVectors:
+    texts: list[str] = list(outside)
     spans: list[tuple[str, str, int, int]] = []
     for node in nodes:
         for kind, parts in (
@@ -79,6 +83,8 @@ def embed_sentences(nodes: Sequence[TextNode], embed_model: BaseEmbedding) -> Se
         unit_rows(np.array(embed_model.get_text_embedding_batch(texts), dtype=np.float32)) if texts else None
     )
     vectors = SentenceVectors()
+    if outside and matrix is not None:
+        vectors.outside = matrix[: len(outside)]
     for node_id, kind, start, end in spans:
         rows = matrix[start:end] if matrix is not None else np.zeros((0, 1), dtype=np.float32)
         getattr(vectors, kind)[node_id] = rows
@@ -120,7 +126,9 @@ def build_index(
     # The retriever's own cap is set per query by `PassageRetriever` from `top_k`.
     bm25 = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=len(nodes))
     vectors = VectorStoreIndex(nodes, embed_model=embed_model) if embed_model is not None else None
-    sentence_vectors = embed_sentences(nodes, embed_model) if embed_model is not None else None
+    sentence_vectors = (
+        embed_sentences(nodes, embed_model, corpus.outside) if embed_model is not None else None
+    )
     stats = TermStats(search_text(node) for node in nodes)
     seconds = time.perf_counter() - started
     try:
@@ -151,7 +159,7 @@ def persist_index(
                 for kind in ("sentences", "questions")
                 for node_id, rows in getattr(sentence_vectors, kind).items()
             }
-            np.savez(staging / "sentences.npz", **arrays)
+            np.savez(staging / "sentences.npz", **arrays, outside=sentence_vectors.outside)
         (staging / "stats.json").write_text(json.dumps(stats.to_dict()))
         # Written last: a folder without a manifest is a half-written cache.
         (staging / MANIFEST).write_text(json.dumps({"format": INDEX_FORMAT, "nodes": count}))
@@ -173,6 +181,9 @@ def load_index(folder: Path, key: str, embed_model: BaseEmbedding | None) -> Cor
         sentence_vectors = SentenceVectors()
         with np.load(folder / "sentences.npz") as arrays:
             for name in arrays.files:
+                if name == "outside":
+                    sentence_vectors.outside = arrays[name]
+                    continue
                 kind, node_id = name.split("|", 1)
                 getattr(sentence_vectors, kind)[node_id] = arrays[name]
     stats = TermStats.from_dict(json.loads((folder / "stats.json").read_text()))

