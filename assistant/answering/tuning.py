@@ -1,9 +1,9 @@
 """Every tuning constant of answering, in one place, each with the reason for its value.
 
 These are design constants, not per-case fixes: each was set once for a kind of question and then
-measured on the dev set (`evals/cases.yaml`) and, in aggregate only, on the blind set
-(`evals/blind.yaml`). The one threshold chosen from data, `Settings.min_evidence`, is picked by
-`assistant calibrate`.
+measured on the dev sets (`evals/cases.yaml`, `evals/readers.yaml`, `evals/former-blind.yaml`)
+and, in aggregate only, on the blind set (`evals/blind.yaml`). The thresholds chosen from data,
+`Settings.min_evidence` and `Settings.min_closeness`, are picked by `assistant calibrate`.
 """
 
 from __future__ import annotations
