@@ -35,10 +35,19 @@ LIST_QUESTION = re.compile(
 # A sentence that opens by pointing back ("That's the most important thing") needs the one before.
 POINTS_BACK = re.compile(r"^[\"“]?(that|this|these|those|it|they|so|which)\b", re.IGNORECASE)
 # What shape an answer takes: "how often" is answered by a frequency, "how long" by a duration,
-# "how many" by a number. A sentence of that shape answers the question; one that merely repeats
-# the asking word ("she often sees one mistake" for "how often…?") does not.
+# "how many" by a number, "who" by someone named with a role. A sentence of that shape answers the
+# question; one that merely repeats the asking word ("she often sees one mistake" for "how
+# often…?") does not. A question may ask in more than one shape ("who is she, and how long has she
+# coached?"): a sentence of any of its shapes answers it; but it asks one quantity at most (the
+# first of "how often", "how long", "how many" that it says: "how many times a week" is a frequency).
 NUMBER = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty)"
-AMOUNT = rf"({NUMBER}|a few|a couple of|about a|an?)"
+# "a minute" is a duration, "once a week" a frequency.
+AMOUNT = rf"({NUMBER}|a few|a couple of|about a|an?(?=\s+(?:seconds?|minutes?|hours?)))"
+# Someone named with a role: "Nike Master Trainer Jo Bloggs", "Bloggs (our coach for…)", "Jo
+# Bloggs, MS, founder of…". A proper name is a capitalised word that does not open the sentence.
+ROLE = r"(?i:trainers?|coach(?:es|ing team)?|instructors?|founder|physiotherapists?|physios?|doctors?|experts?|authors?|models?|team)"
+PERSON = r"(?<![.!?:]\s)(?<!^)\b[A-Z][a-z]+\b"
+PERSON_WITH_ROLE = rf"{PERSON}[^.;]{{0,40}}\b{ROLE}\b|\b{ROLE}\b[^.;]{{0,40}}{PERSON}|\b(MS|CSCS|PhD|MD)\b"
 ANSWER_SHAPES = (
     (
         re.compile(r"\bhow (often|frequently)\b|\bhow many (times?|days?|sessions?)\b", re.IGNORECASE),
@@ -49,25 +58,47 @@ ANSWER_SHAPES = (
         ),
     ),
     (
-        re.compile(r"\bhow long\b", re.IGNORECASE),
+        re.compile(r"\bhow long\b|\bhow much time\b", re.IGNORECASE),
         re.compile(rf"\b{AMOUNT}(\s+to\s+\d+)?\s+(seconds?|minutes?|hours?|days?|weeks?)\b", re.IGNORECASE),
     ),
     (re.compile(r"\bhow many\b", re.IGNORECASE), re.compile(rf"\b{NUMBER}\b(?!\s+of\b)", re.IGNORECASE)),
-    # "Who is the coach in the video?" is answered by a sentence that names someone.
+    # "Who is the coach in the video?", "what are her credentials?", "which club does he coach
+    # for?": a sentence that names someone with a role, or the team that wrote the words.
     (
-        re.compile(r"\bwho(|'s| is| was| are| wrote| made| leads?| runs?)\b", re.IGNORECASE),
         re.compile(
-            r"\b[A-Z][a-z]+ [A-Z][a-z]+\b|\b(?i:trainer|coach|coaching team|physiotherapist|doctor)\b"
+            # "who" that asks, not "a runner who trains twice a week"
+            r"(?:^|[.?!,;:\u2014-]\s*|\b(?:and|but|so|me|know)\s+)who(se)?\b|\bwho(\s+is|\s+was|'s|\s+wrote)\b"
+            r"|\b(background|qualifi\w*|credentials?|certifi\w*|bio|career|expertise)\b"
+            r"|\b(she|he|her|his)\b[^?.]{0,30}\b(trainer|coach|instructor)\b"
+            r"|\b(trainer|coach|instructor)\b[^?.]{0,30}\b(she|he|her|his)\b",
+            re.IGNORECASE,
         ),
+        re.compile(rf"{PERSON_WITH_ROLE}|\b(?i:coaching team|written by)\b"),
     ),
+    # "When should I do it?", "is it fine right before a race?": a sentence that places it in the
+    # week or next to another run.
     (
-        re.compile(r"\bwhen (should|do|can|is|would)\b|\bwhat time\b|\bbefore or after\b", re.IGNORECASE),
+        re.compile(
+            r"\bwhen (should|do|can|is|would)\b|\bwhat time\b|\bbefore or after\b"
+            r"|\b(right|just|straight|day|night|evening|morning) (before|after)\b"
+            r"|\b(can|could|should|is it \w+ to|ok to|okay to|fine to)\b[^?.]{0,40}\b(before|after) (a|an|my|the|your)\b",
+            re.IGNORECASE,
+        ),
         re.compile(
             r"\b(good time|best time|after an?|before an?|right before|on an? \w+ day|rest day|in the morning)\b",
             re.IGNORECASE,
         ),
     ),
+    # "Never done this before: do I start with all of it?": the sentence for people new to it.
+    (
+        re.compile(
+            r"\b(never (done|tried|did)|first time|beginners?|new to|newbie|just start\w*|starting out|complete novice|haven'?t (done|tried))\b",
+            re.IGNORECASE,
+        ),
+        re.compile(r"\b(if you('re| are) new|new to|beginners?|start with)\b", re.IGNORECASE),
+    ),
 )
+QUANTITY_SHAPES = 3  # the first three: how often, how long, how many
 # Exercise instructions come as labelled steps ("Set-up:", "How to do it:", "Common mistake:",
 # "Cue:", "Make it harder:"). What a question asks for decides which step answers it: "what's the
 # technique?" the set-up and the movement, "where does it go wrong?" the mistake, "too easy?" the
@@ -118,9 +149,12 @@ def is_list_question(question: str) -> bool:
     return bool(LIST_QUESTION.search(question))
 
 
-def answer_shape(question: str) -> re.Pattern[str] | None:
-    """The pattern of a sentence that has the kind of answer the question asks for, if it asks one."""
-    return next((shape for asks, shape in ANSWER_SHAPES if asks.search(question)), None)
+def answer_shapes(question: str) -> list[re.Pattern[str]]:
+    """The patterns of sentences that have the kind of answer the question asks for (none when it
+    asks for no particular kind)."""
+    asked = [(i, shape) for i, (asks, shape) in enumerate(ANSWER_SHAPES) if asks.search(question)]
+    quantity = [shape for i, shape in asked if i < QUANTITY_SHAPES][:1]
+    return quantity + [shape for i, shape in asked if i >= QUANTITY_SHAPES]
 
 
 @dataclass(frozen=True)
@@ -367,7 +401,7 @@ def score_sentences(
     total = query.total_weight
     why = bool(WHY.search(query.text))
     # Only the reader's own question says what kind of answer it wants, not the carried context.
-    shape = answer_shape(query.asked or query.text)
+    shapes = answer_shapes(query.asked or query.text)
     steps = steps_asked(query.asked or query.text)
     heading = query.matched(set(content_terms(passage.topic)))
     passing = owned - heading
@@ -404,7 +438,7 @@ def score_sentences(
             score = (1 - T.routed_share) * score + T.routed_share * signals.routed.get(sentence.index, 0.0)
         if why and CAUSAL.search(sentence.text):
             score *= T.causal_boost
-        if shape is not None and terms and shape.search(sentence.text):
+        if terms and any(shape.search(sentence.text) for shape in shapes):
             score *= T.answer_shape_boost
         if steps and (heading or terms) and any(step.match(tidy(sentence.text)) for step in steps):
             score *= T.step_boost

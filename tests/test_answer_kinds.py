@@ -1,0 +1,64 @@
+"""The kind of answer a question asks for, in its own wording: a duration, a person with a role, a
+time in the week, the advice for beginners, one quote per move for a list, both moves of a
+comparison, the reason behind a "why". Worded apart from the eval sets."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+BOTH = pytest.mark.parametrize("which", ["assistant", "local_assistant"])
+
+
+def answer_text(request: pytest.FixtureRequest, which: str, question: str) -> str:
+    answer = request.getfixturevalue(which).answer(question)
+    assert not answer.abstained, question
+    return answer.text
+
+
+def first_sentence(text: str) -> str:
+    return re.split(r"(?<=[.?!]) ", text, maxsplit=1)[0]
+
+
+@BOTH
+def test_a_how_long_question_gets_the_length_of_the_whole_session(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(
+        request, which, "how long will the core workout take me from start to finish, I'm short on time"
+    )
+    assert "15 to 20 minutes" in first_sentence(text)
+
+
+@BOTH
+def test_a_who_question_gets_the_sentence_that_names_the_trainer(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(request, which, "who is the woman showing the moves in the video")
+    first = first_sentence(text)  # the answer leads with her, not with a sentence about the video
+    assert "Copeland" in first and re.search("trainer", first, re.I)
+
+
+@BOTH
+def test_a_question_from_a_newcomer_gets_the_advice_for_people_new_to_core_work(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(
+        request, which, "first time ever doing ab training, must I do every round from day one?"
+    )
+    assert "start with one set" in text
+
+
+@BOTH
+def test_a_question_about_doing_it_next_to_a_hard_run_gets_the_timing_advice(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(request, which, "is it ok to squeeze the core circuit in just before my tempo run?")
+    assert re.search(r"right before a hard workout|after an easy run", text)
+
+
+@BOTH
+def test_a_when_question_gets_the_time_in_the_week(request: pytest.FixtureRequest, which: str) -> None:
+    text = answer_text(request, which, "when should I slot the core session in, before a run or after it?")
+    assert re.search(r"after an easy run|rest day", first_sentence(text))
