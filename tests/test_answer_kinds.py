@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from assistant.answering.pipeline import Assistant
+
 BOTH = pytest.mark.parametrize("which", ["assistant", "local_assistant"])
 
 
@@ -62,3 +64,38 @@ def test_a_question_about_doing_it_next_to_a_hard_run_gets_the_timing_advice(
 def test_a_when_question_gets_the_time_in_the_week(request: pytest.FixtureRequest, which: str) -> None:
     text = answer_text(request, which, "when should I slot the core session in, before a run or after it?")
     assert re.search(r"after an easy run|rest day", first_sentence(text))
+
+
+MOVES = ("Dead bug", "Crunches", "Shoulder taps", "Bear walks")
+
+
+@BOTH
+def test_a_question_about_the_moves_names_every_move(request: pytest.FixtureRequest, which: str) -> None:
+    text = answer_text(request, which, "what exercises make up the routine?")
+    assert all(move in text for move in MOVES), text
+
+
+@BOTH
+def test_asking_for_one_step_of_every_move_quotes_that_step_of_each(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(request, which, "give me the set-up for all of the moves")
+    for move in MOVES:
+        assert re.search(rf"{move}\. Set-up:", text), move
+    assert "Common mistake" not in text
+
+
+def test_asking_for_the_mistake_of_each_move_quotes_each_move_s_mistake(assistant: Assistant) -> None:
+    text = assistant.answer("list the common mistake for every move").text
+    assert text.count("Common mistake") == len(MOVES), text
+
+
+def test_asking_which_moves_have_a_property_leaves_out_the_others(assistant: Assistant) -> None:
+    text = assistant.answer("which of the moves have you lying flat on your back?").text
+    assert "Dead bug" in text and "Crunches" in text
+    assert "Shoulder taps" not in text and "Bear walks" not in text
+
+
+def test_a_duration_asked_of_each_move_is_the_session_plan_s_not_a_list(assistant: Assistant) -> None:
+    text = assistant.answer("how long do I work on every exercise?").text
+    assert "30 seconds" in text

@@ -16,6 +16,14 @@ from assistant.answering.focus import separate_asks
 from assistant.answering.meaning import Meaning, scaled
 from assistant.answering.query import AnalyzedQuery
 from assistant.answering.routing import QuestionRoutes
+from assistant.answering.steps import (
+    INSTRUCTION,
+    PROCEDURE_STEPS,
+    SET_UP_ONLY,
+    asks_of_every_move,
+    instructs_a_move,
+    steps_asked,
+)
 from assistant.answering.tuning import TUNING
 from assistant.text.sentences import Sentence, split_sentences
 from assistant.text.terms import content_terms
@@ -99,54 +107,11 @@ ANSWER_SHAPES = (
     ),
 )
 QUANTITY_SHAPES = 3  # the first three: how often, how long, how many
-# Exercise instructions come as labelled steps ("Set-up:", "How to do it:", "Common mistake:",
-# "Cue:", "Make it harder:"). What a question asks for decides which step answers it: "what's the
-# technique?" the set-up and the movement, "where does it go wrong?" the mistake, "too easy?" the
-# progression, "what matters most?" the cue. Each pair: what the question says, what the label says.
-STEP_KINDS = (
-    (
-        re.compile(
-            r"\bhow (do|does|should|can|would|to) (i|you|u|we|one|it|they|this|that)?\s*(even )?(do|perform|start|set|get|work)\b"
-            r"|\bhow to\b|\b(form|technique|set-?up|steps?|position|instructions?|execute|execution)\b|\bwhat does\b.*\blook like\b",
-            re.IGNORECASE,
-        ),
-        re.compile(r"^(set-?up|how to do it|starting position|position|steps?|how to)\b", re.IGNORECASE),
-    ),
-    (
-        re.compile(
-            r"\b(mistakes?|wrong|faults?|errors?|avoid|mess(ing)? up|screw(ing)? up|fix|problem|issue)\b",
-            re.IGNORECASE,
-        ),
-        re.compile(r"^(common )?(mistakes?|errors?|faults?|avoid)\b", re.IGNORECASE),
-    ),
-    (
-        re.compile(
-            r"\b(harder|progress\w*|too easy|advanc\w*|level up|challeng\w*|tougher|add (weight|load|resistance)|next step)\b",
-            re.IGNORECASE,
-        ),
-        re.compile(r"^(make it harder|progression|harder|advanced|level up)\b", re.IGNORECASE),
-    ),
-    (
-        re.compile(
-            r"\b(most important|key|#1|number one|main thing|cue|focus on|remember|get right)\b",
-            re.IGNORECASE,
-        ),
-        re.compile(r"^(cue|key|tip|focus|remember)\b", re.IGNORECASE),
-    ),
-)
 T = TUNING
 
 
-PROCEDURE_STEPS = STEP_KINDS[0][1]
-
-
-def steps_asked(question: str) -> list[re.Pattern[str]]:
-    """The labels of the instruction steps the question asks for (see `STEP_KINDS`)."""
-    return [label for asks, label in STEP_KINDS if asks.search(question)]
-
-
 def is_list_question(question: str) -> bool:
-    return bool(LIST_QUESTION.search(question))
+    return bool(LIST_QUESTION.search(question)) or asks_of_every_move(question)
 
 
 def answer_shapes(question: str) -> list[re.Pattern[str]]:
@@ -188,7 +153,21 @@ def compose_extractive(
     headings = [frozenset(query.matched(set(content_terms(p.topic)))) for p in passages]
     owned = set().union(*headings)
     subjects = subjects_asked(query, passages, headings)
-    if subjects:
+    every_move = from_every_move(query, passages, owned, similarities)
+    if every_move:
+        # Led by the best sentence outside the moves' sections when that is what the answer would
+        # start with ("five core moves, done one after another as a circuit"); and "which moves are
+        # in it, and how long does it take?": the other asks get their answers too.
+        ordinary = choose(candidates_for(query, passages, owned, similarities), listing=True)[:1]
+        lead = [c for c in ordinary if not instructs_a_move(passages[c.passage_rank].text)]
+        chosen = lead + [c for c in every_move if not repeats(c, lead)]
+        for ask in separate_asks(query.asked or query.text):
+            part = for_ask(query, ask)
+            if asks_of_every_move(ask) or not part.weights:
+                continue
+            best = choose(candidates_for(part, passages, owned, similarities))[:1]
+            chosen += [c for c in best if c not in chosen and not repeats(c, chosen)]
+    elif subjects:
         chosen = []  # in the order the question names the subjects
         for subject in subjects:
             picks = best_on(subject, subjects, query, passages, similarities)
@@ -202,10 +181,48 @@ def compose_extractive(
             part = for_ask(query, ask)
             best = choose(candidates_for(part, passages, owned, similarities))[:1] if part.weights else []
             chosen += [c for c in best if c not in chosen and not repeats(c, chosen)]
-    if steps_asked(query.asked or query.text)[:1] == [PROCEDURE_STEPS]:
+    if steps_asked(query.asked or query.text)[:1] == [PROCEDURE_STEPS] and not every_move:
         chosen = with_whole_procedure(chosen, passages)
     chosen = with_paragraph_rest(with_antecedents(chosen, passages), passages)
     return [(c.passage_rank, sentence_with_list(c, passages)) for c in chosen]
+
+
+def from_every_move(
+    query: AnalyzedQuery, passages: list[Passage], owned: set[str], similarities: list[Signals]
+) -> list[Candidate]:
+    """ "Which moves are done lying down?", "the common mistake in each exercise": one quote from each
+    move's section, in the corpus's order: the first step of the kind the question asks for (the
+    set-up, which says what the move is, when it asks for none). A move whose quote fits the question
+    much worse than the best move's is left out ("which moves…" about something only some have).
+    Empty unless the question asks of every move and several moves were retrieved."""
+    question = query.asked or query.text
+    if not asks_of_every_move(question):
+        return []
+    steps = steps_asked(question) or [PROCEDURE_STEPS]
+    quotes: dict[str, Candidate] = {}
+    for candidate in candidates_for(query, passages, owned, similarities):
+        passage = passages[candidate.passage_rank]
+        if not instructs_a_move(passage.text) or passage.topic in quotes:
+            continue
+        if any(step.match(tidy(candidate.sentence.text)) for step in steps):
+            quotes[passage.topic] = candidate
+    if len(quotes) < 2:
+        return []
+    # "How do I do each exercise?" is answered by each move's whole procedure (set-up, then movement).
+    whole = steps[:1] == [PROCEDURE_STEPS] and steps_asked(question) and not SET_UP_ONLY.search(question)
+    # How much of the question each move's quote covers, by words (the same for every move when the
+    # question names nothing that sets some apart: "what are the moves?").
+    total = query.total_weight or 1.0
+    fit = {topic: query.weight_of(set(c.terms)) / total for topic, c in quotes.items()}
+    top = max(fit.values())
+    # A step asked of each move ("the set-up of every exercise") is asked of all of them; a question
+    # with no step asks which moves have something, if it fits some moves clearly.
+    if steps_asked(question) or top < T.every_move_property:
+        kept = list(quotes.values())
+    else:
+        kept = [c for topic, c in quotes.items() if fit[topic] >= T.every_move_keep * top]
+    kept = sorted(kept, key=lambda c: (passages[c.passage_rank].doc_id, passages[c.passage_rank].start))
+    return with_whole_procedure(kept, passages) if whole else kept
 
 
 def for_ask(query: AnalyzedQuery, ask: str) -> AnalyzedQuery:
@@ -444,7 +461,7 @@ def score_sentences(
             score *= T.step_boost
         if inherited:
             score *= 1.0 - 0.04 * min(sentence.index, 10)
-        score *= 1.0 - 0.08 * rank  # earlier passages were judged more relevant by retrieval
+        score *= 1.0 - T.rank_decay * rank  # earlier passages were judged more relevant by retrieval
         words = len(sentence.text.split())
         if words < 4:  # "Why?" and the like read badly alone
             score *= 0.3
@@ -571,10 +588,6 @@ def names_subject(text: str, subject: str) -> bool:
     wanted = content_terms(subject)
     terms = content_terms(text)
     return any(terms[i : i + len(wanted)] == wanted for i in range(len(terms)))
-
-
-# "Set-up:", "How to do it:", "Make it harder:": a line that instructs a move.
-INSTRUCTION = re.compile(r"^[\w][\w -]{0,25}:\s")
 
 
 def professional_lead(passages: list[Passage], chosen: list[tuple[int, str]]) -> list[tuple[int, str]]:

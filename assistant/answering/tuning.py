@@ -90,6 +90,13 @@ class Tuning:
     # The labelled step a question asks for ("what's the technique?" → "Set-up:", "How to do it:"; see
     # `extractive.STEP_KINDS`) outranks the other steps of the same move.
     step_boost: float = 1.5
+    # "Which moves are done lying down?": a move whose quote covers less than this share of the
+    # question words the best move's quote covers does not have what is asked about and is left out
+    # (a stray shared word, "feet flat" for "lying flat", must not tip it: half, not more)...
+    every_move_keep: float = 0.5
+    # ...when the best move's quote covers at least this share of the question's weight: below it
+    # the question names nothing that sets some moves apart ("what are the moves?").
+    every_move_property: float = 0.15
     # Each later retrieved passage is a little less likely to hold the answer.
     rank_decay: float = 0.08
     # Sentences share this share of their words when they make the same point (quote it once).
