@@ -99,3 +99,16 @@ def test_asking_which_moves_have_a_property_leaves_out_the_others(assistant: Ass
 def test_a_duration_asked_of_each_move_is_the_session_plan_s_not_a_list(assistant: Assistant) -> None:
     text = assistant.answer("how long do I work on every exercise?").text
     assert "30 seconds" in text
+
+
+@BOTH
+def test_a_comparison_quotes_each_asked_step_of_both_moves(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(
+        request, which, "crunches versus dead bugs: how do their set-ups and their usual mistakes compare?"
+    )
+    for move in ("Crunches", "Dead bug"):
+        assert move in text
+    assert "lie on your back with your knees bent" in text and "lie on your back, extend your arms" in text
+    assert "pulling on your neck" in text and "lower back arch" in text

@@ -397,7 +397,8 @@ def best_on(
         aliases={t: a for t, a in query.aliases.items() if t in keep},
         own=own & frozenset(keep),
     )
-    chosen = choose(candidates_for(part, passages, set().union(*subjects), similarities))
+    candidates = candidates_for(part, passages, set().union(*subjects), similarities)
+    chosen = choose(candidates)
     if not chosen:
         return []
     first = chosen[0]
@@ -406,7 +407,36 @@ def best_on(
         for c in chosen[1:]
         if c.passage_rank == first.passage_rank and c.sentence.index == first.sentence.index + 1
     ]
-    return [first, *follows]
+    picks = [first, *follows]
+    steps = asked_steps_of(subject, query, passages, candidates, picks)
+    if not steps:
+        return picks
+    # The subject's own steps read in the corpus's order (set-up before mistake).
+    section = steps[0].passage_rank
+    elsewhere = [c for c in picks if c.passage_rank != section]
+    return elsewhere + sorted(
+        [c for c in picks if c.passage_rank == section] + steps, key=lambda c: c.sentence.index
+    )
+
+
+def asked_steps_of(
+    subject: frozenset[str],
+    query: AnalyzedQuery,
+    passages: list[Passage],
+    candidates: list[Candidate],
+    chosen: list[Candidate],
+) -> list[Candidate]:
+    """ "How do the set-ups and the mistakes of crunches and dead bugs differ?": each step the
+    question asks for, from the subject's own section, so both things compared get the same steps."""
+    own = [
+        c for c in candidates if subject <= query.matched(set(content_terms(passages[c.passage_rank].topic)))
+    ]
+    steps = []
+    for step in steps_asked(query.asked or query.text):
+        first = next((c for c in own if step.match(tidy(c.sentence.text))), None)
+        if first is not None and first not in chosen and first not in steps:
+            steps.append(first)
+    return steps
 
 
 def score_sentences(

@@ -15,7 +15,7 @@ STEP_KINDS = (
     (
         re.compile(
             r"\bhow (do|does|should|can|would|to) (i|you|u|we|one|it|they|this|that)?\s*(even )?(do|perform|start|set|get|work)\b"
-            r"|\bhow to\b|\b(form|technique|set-?up|steps?|position|instructions?|execute|execution)\b|\bwhat does\b.*\blook like\b",
+            r"|\bhow to\b|\b(start|begin)s? (on|in|from) (your|my|the|a)\b|\b(form|technique|set-?ups?|steps?|positions?|instructions?|execute|execution)\b|\bwhat does\b.*\blook like\b",
             re.IGNORECASE,
         ),
         re.compile(r"^(set-?up|how to do it|starting position|position|steps?|how to)\b", re.IGNORECASE),
