@@ -112,3 +112,14 @@ def test_a_comparison_quotes_each_asked_step_of_both_moves(
         assert move in text
     assert "lie on your back with your knees bent" in text and "lie on your back, extend your arms" in text
     assert "pulling on your neck" in text and "lower back arch" in text
+
+
+@BOTH
+def test_a_why_question_gets_the_mechanism_with_the_consequence(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    """ "When those muscles are weak…" is quoted with the sentence that says which muscles: the core
+    wraps around to the back."""
+    text = answer_text(request, which, "how come flabby abs would leave my lower back aching?")
+    assert "weak core" in text
+    assert re.search(r"wraps all the way around", text)

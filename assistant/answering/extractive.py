@@ -41,7 +41,11 @@ LIST_QUESTION = re.compile(
     re.IGNORECASE,
 )
 # A sentence that opens by pointing back ("That's the most important thing") needs the one before.
-POINTS_BACK = re.compile(r"^[\"“]?(that|this|these|those|it|they|so|which)\b", re.IGNORECASE)
+# So does one whose first clause does ("When those muscles are weak, …": which muscles?).
+POINTS_BACK = re.compile(
+    r"^[\"“]?((that|this|these|those|it|they|so|which)\b|(when|if|because|while|but|and) (these|those|they|it)\b)",
+    re.IGNORECASE,
+)
 # What shape an answer takes: "how often" is answered by a frequency, "how long" by a duration,
 # "how many" by a number, "who" by someone named with a role. A sentence of that shape answers the
 # question; one that merely repeats the asking word ("she often sees one mistake" for "how
@@ -330,14 +334,22 @@ def with_antecedents(chosen: list[Candidate], passages: list[Passage]) -> list[C
     points at, placed just before it."""
     result: list[Candidate] = []
     for candidate in chosen:
-        index = candidate.sentence.index
-        if POINTS_BACK.match(candidate.sentence.text) and index > 0:
+        antecedents: list[Candidate] = []
+        current = candidate
+        # "It wraps around…" before "When those muscles…" points back too: follow it one step more.
+        while (
+            len(antecedents) < 2 and POINTS_BACK.match(current.sentence.text) and current.sentence.index > 0
+        ):
+            index = current.sentence.index
             before = split_sentences(passages[candidate.passage_rank].text)[index - 1]
             already = any(
                 c.passage_rank == candidate.passage_rank and c.sentence.index == index - 1 for c in result
             )
-            if not already and not before.text.rstrip().endswith(":") and before.text[:1] not in "-*•#":
-                result.append(Candidate(candidate.passage_rank, before, candidate.score, frozenset(), False))
+            if already or before.text.rstrip().endswith(":") or before.text[:1] in "-*•#":
+                break
+            current = Candidate(candidate.passage_rank, before, candidate.score, frozenset(), False)
+            antecedents.insert(0, current)
+        result += [c for c in antecedents if c not in result]
         if candidate not in result:
             result.append(candidate)
     return result
