@@ -88,7 +88,7 @@ class Tuning:
     # win; 1.7 and 2.0 both did better on the dev sets, 2.0 slightly more.
     answer_shape_boost: float = 2.0
     # The labelled step a question asks for ("what's the technique?" → "Set-up:", "How to do it:"; see
-    # `extractive.STEP_KINDS`) outranks the other steps of the same move.
+    # `steps.STEP_KINDS`) outranks the other steps of the same move.
     step_boost: float = 1.5
     # "Which moves are done lying down?": a move whose quote covers less than this share of the
     # question words the best move's quote covers does not have what is asked about and is left out
