@@ -123,3 +123,8 @@ def test_a_why_question_gets_the_mechanism_with_the_consequence(
     text = answer_text(request, which, "how come flabby abs would leave my lower back aching?")
     assert "weak core" in text
     assert re.search(r"wraps all the way around", text)
+
+
+def test_form_faults_of_each_move_are_the_mistakes_not_the_technique(assistant: Assistant) -> None:
+    text = assistant.answer("sum up the form errors for each of the moves").text
+    assert text.count("Common mistake") == len(MOVES) and "Set-up" not in text, text

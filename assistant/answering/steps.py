@@ -81,8 +81,13 @@ ALL_MOVES = re.compile(
 SET_UP_ONLY = re.compile(r"\b(start(ing)?[ -]positions?|set-?ups?|position|get into)\b", re.IGNORECASE)
 
 
+# "Form faults", "form tips": "form" says which faults, it does not ask for the technique.
+FORM_MODIFIER = re.compile(r"\bform (faults?|mistakes?|errors?|cues?|tips?)\b", re.IGNORECASE)
+
+
 def steps_asked(question: str) -> list[re.Pattern[str]]:
     """The labels of the instruction steps the question asks for (see `STEP_KINDS`)."""
+    question = FORM_MODIFIER.sub(r"\1", question)
     return [label for asks, label in STEP_KINDS if asks.search(question)]
 
 
