@@ -16,6 +16,14 @@ from assistant.answering.focus import separate_asks
 from assistant.answering.meaning import Meaning, scaled
 from assistant.answering.query import AnalyzedQuery
 from assistant.answering.routing import QuestionRoutes
+from assistant.answering.steps import (
+    INSTRUCTION,
+    PROCEDURE_STEPS,
+    SET_UP_ONLY,
+    asks_of_every_move,
+    instructs_a_move,
+    steps_asked,
+)
 from assistant.answering.tuning import TUNING
 from assistant.text.sentences import Sentence, split_sentences
 from assistant.text.terms import content_terms
@@ -33,12 +41,25 @@ LIST_QUESTION = re.compile(
     re.IGNORECASE,
 )
 # A sentence that opens by pointing back ("That's the most important thing") needs the one before.
-POINTS_BACK = re.compile(r"^[\"“]?(that|this|these|those|it|they|so|which)\b", re.IGNORECASE)
+# So does one whose first clause does ("When those muscles are weak, …": which muscles?).
+POINTS_BACK = re.compile(
+    r"^[\"“]?((that|this|these|those|it|they|so|which)\b|(when|if|because|while|but|and) (these|those|they|it)\b)",
+    re.IGNORECASE,
+)
 # What shape an answer takes: "how often" is answered by a frequency, "how long" by a duration,
-# "how many" by a number. A sentence of that shape answers the question; one that merely repeats
-# the asking word ("she often sees one mistake" for "how often…?") does not.
+# "how many" by a number, "who" by someone named with a role. A sentence of that shape answers the
+# question; one that merely repeats the asking word ("she often sees one mistake" for "how
+# often…?") does not. A question may ask in more than one shape ("who is she, and how long has she
+# coached?"): a sentence of any of its shapes answers it; but it asks one quantity at most (the
+# first of "how often", "how long", "how many" that it says: "how many times a week" is a frequency).
 NUMBER = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty)"
-AMOUNT = rf"({NUMBER}|a few|a couple of|about a|an?)"
+# "a minute" is a duration, "once a week" a frequency.
+AMOUNT = rf"({NUMBER}|a few|a couple of|about a|an?(?=\s+(?:seconds?|minutes?|hours?)))"
+# Someone named with a role: "Nike Master Trainer Jo Bloggs", "Bloggs (our coach for…)", "Jo
+# Bloggs, MS, founder of…". A proper name is a capitalised word that does not open the sentence.
+ROLE = r"(?i:trainers?|coach(?:es|ing team)?|instructors?|founder|physiotherapists?|physios?|doctors?|experts?|authors?|models?|team)"
+PERSON = r"(?<![.!?:]\s)(?<!^)\b[A-Z][a-z]+\b"
+PERSON_WITH_ROLE = rf"{PERSON}[^.;]{{0,40}}\b{ROLE}\b|\b{ROLE}\b[^.;]{{0,40}}{PERSON}|\b(MS|CSCS|PhD|MD)\b"
 ANSWER_SHAPES = (
     (
         re.compile(r"\bhow (often|frequently)\b|\bhow many (times?|days?|sessions?)\b", re.IGNORECASE),
@@ -49,78 +70,60 @@ ANSWER_SHAPES = (
         ),
     ),
     (
-        re.compile(r"\bhow long\b", re.IGNORECASE),
+        re.compile(r"\bhow long\b|\bhow much time\b", re.IGNORECASE),
         re.compile(rf"\b{AMOUNT}(\s+to\s+\d+)?\s+(seconds?|minutes?|hours?|days?|weeks?)\b", re.IGNORECASE),
     ),
     (re.compile(r"\bhow many\b", re.IGNORECASE), re.compile(rf"\b{NUMBER}\b(?!\s+of\b)", re.IGNORECASE)),
-    # "Who is the coach in the video?" is answered by a sentence that names someone.
+    # "Who is the coach in the video?", "what are her credentials?", "which club does he coach
+    # for?": a sentence that names someone with a role, or the team that wrote the words.
     (
-        re.compile(r"\bwho(|'s| is| was| are| wrote| made| leads?| runs?)\b", re.IGNORECASE),
         re.compile(
-            r"\b[A-Z][a-z]+ [A-Z][a-z]+\b|\b(?i:trainer|coach|coaching team|physiotherapist|doctor)\b"
+            # "who" that asks, not "a runner who trains twice a week"
+            r"(?:^|[.?!,;:\u2014-]\s*|\b(?:and|but|so|me|know)\s+)who(se)?\b|\bwho(\s+is|\s+was|'s|\s+wrote)\b"
+            r"|\b(background|qualifi\w*|credentials?|certifi\w*|bio|career|expertise)\b"
+            r"|\b(she|he|her|his)\b[^?.]{0,30}\b(trainer|coach|instructor)\b"
+            r"|\b(trainer|coach|instructor)\b[^?.]{0,30}\b(she|he|her|his)\b",
+            re.IGNORECASE,
         ),
+        re.compile(rf"{PERSON_WITH_ROLE}|\b(?i:coaching team|written by)\b"),
     ),
+    # "When should I do it?", "is it fine right before a race?": a sentence that places it in the
+    # week or next to another run.
     (
-        re.compile(r"\bwhen (should|do|can|is|would)\b|\bwhat time\b|\bbefore or after\b", re.IGNORECASE),
+        re.compile(
+            r"\bwhen (should|do|can|is|would)\b|\bwhat time\b|\bbefore or after\b"
+            r"|\b(right|just|straight|day|night|evening|morning) (before|after)\b"
+            r"|\b(can|could|should|is it \w+ to|ok to|okay to|fine to)\b[^?.]{0,40}\b(before|after) (a|an|my|the|your)\b",
+            re.IGNORECASE,
+        ),
         re.compile(
             r"\b(good time|best time|after an?|before an?|right before|on an? \w+ day|rest day|in the morning)\b",
             re.IGNORECASE,
         ),
     ),
-)
-# Exercise instructions come as labelled steps ("Set-up:", "How to do it:", "Common mistake:",
-# "Cue:", "Make it harder:"). What a question asks for decides which step answers it: "what's the
-# technique?" the set-up and the movement, "where does it go wrong?" the mistake, "too easy?" the
-# progression, "what matters most?" the cue. Each pair: what the question says, what the label says.
-STEP_KINDS = (
+    # "Never done this before: do I start with all of it?": the sentence for people new to it.
     (
         re.compile(
-            r"\bhow (do|does|should|can|would|to) (i|you|u|we|one|it|they|this|that)?\s*(even )?(do|perform|start|set|get|work)\b"
-            r"|\bhow to\b|\b(form|technique|set-?up|steps?|position|instructions?|execute|execution)\b|\bwhat does\b.*\blook like\b",
+            r"\b(never (done|tried|did)|first time|beginners?|new to|newbie|just start\w*|starting out|complete novice|haven'?t (done|tried))\b",
             re.IGNORECASE,
         ),
-        re.compile(r"^(set-?up|how to do it|starting position|position|steps?|how to)\b", re.IGNORECASE),
-    ),
-    (
-        re.compile(
-            r"\b(mistakes?|wrong|faults?|errors?|avoid|mess(ing)? up|screw(ing)? up|fix|problem|issue)\b",
-            re.IGNORECASE,
-        ),
-        re.compile(r"^(common )?(mistakes?|errors?|faults?|avoid)\b", re.IGNORECASE),
-    ),
-    (
-        re.compile(
-            r"\b(harder|progress\w*|too easy|advanc\w*|level up|challeng\w*|tougher|add (weight|load|resistance)|next step)\b",
-            re.IGNORECASE,
-        ),
-        re.compile(r"^(make it harder|progression|harder|advanced|level up)\b", re.IGNORECASE),
-    ),
-    (
-        re.compile(
-            r"\b(most important|key|#1|number one|main thing|cue|focus on|remember|get right)\b",
-            re.IGNORECASE,
-        ),
-        re.compile(r"^(cue|key|tip|focus|remember)\b", re.IGNORECASE),
+        re.compile(r"\b(if you('re| are) new|new to|beginners?|start with)\b", re.IGNORECASE),
     ),
 )
+QUANTITY_SHAPES = 3  # the first three: how often, how long, how many
 T = TUNING
 
 
-PROCEDURE_STEPS = STEP_KINDS[0][1]
-
-
-def steps_asked(question: str) -> list[re.Pattern[str]]:
-    """The labels of the instruction steps the question asks for (see `STEP_KINDS`)."""
-    return [label for asks, label in STEP_KINDS if asks.search(question)]
-
-
 def is_list_question(question: str) -> bool:
-    return bool(LIST_QUESTION.search(question))
+    return bool(LIST_QUESTION.search(question)) or asks_of_every_move(question)
 
 
-def answer_shape(question: str) -> re.Pattern[str] | None:
-    """The pattern of a sentence that has the kind of answer the question asks for, if it asks one."""
-    return next((shape for asks, shape in ANSWER_SHAPES if asks.search(question)), None)
+def answer_shapes(question: str) -> list[re.Pattern[str]]:
+    """The patterns of sentences that have the kind of answer the question asks for (none when it
+    asks for no particular kind)."""
+    asked = [(i, shape) for i, (asks, shape) in enumerate(ANSWER_SHAPES) if asks.search(question)]
+    quantity = [shape for i, shape in asked if i < QUANTITY_SHAPES][:1]
+    return quantity + [shape for i, shape in asked if i >= QUANTITY_SHAPES]
 
 
 @dataclass(frozen=True)
@@ -154,7 +157,21 @@ def compose_extractive(
     headings = [frozenset(query.matched(set(content_terms(p.topic)))) for p in passages]
     owned = set().union(*headings)
     subjects = subjects_asked(query, passages, headings)
-    if subjects:
+    every_move = from_every_move(query, passages, owned, similarities)
+    if every_move:
+        # Led by the best sentence outside the moves' sections when that is what the answer would
+        # start with ("five core moves, done one after another as a circuit"); and "which moves are
+        # in it, and how long does it take?": the other asks get their answers too.
+        ordinary = choose(candidates_for(query, passages, owned, similarities), listing=True)[:1]
+        lead = [c for c in ordinary if not instructs_a_move(passages[c.passage_rank].text)]
+        chosen = lead + [c for c in every_move if not repeats(c, lead)]
+        for ask in separate_asks(query.asked or query.text):
+            part = for_ask(query, ask)
+            if asks_of_every_move(ask) or not part.weights:
+                continue
+            best = choose(candidates_for(part, passages, owned, similarities))[:1]
+            chosen += [c for c in best if c not in chosen and not repeats(c, chosen)]
+    elif subjects:
         chosen = []  # in the order the question names the subjects
         for subject in subjects:
             picks = best_on(subject, subjects, query, passages, similarities)
@@ -168,10 +185,48 @@ def compose_extractive(
             part = for_ask(query, ask)
             best = choose(candidates_for(part, passages, owned, similarities))[:1] if part.weights else []
             chosen += [c for c in best if c not in chosen and not repeats(c, chosen)]
-    if steps_asked(query.asked or query.text)[:1] == [PROCEDURE_STEPS]:
+    if steps_asked(query.asked or query.text)[:1] == [PROCEDURE_STEPS] and not every_move:
         chosen = with_whole_procedure(chosen, passages)
     chosen = with_paragraph_rest(with_antecedents(chosen, passages), passages)
     return [(c.passage_rank, sentence_with_list(c, passages)) for c in chosen]
+
+
+def from_every_move(
+    query: AnalyzedQuery, passages: list[Passage], owned: set[str], similarities: list[Signals]
+) -> list[Candidate]:
+    """ "Which moves are done lying down?", "the common mistake in each exercise": one quote from each
+    move's section, in the corpus's order: the first step of the kind the question asks for (the
+    set-up, which says what the move is, when it asks for none). A move whose quote fits the question
+    much worse than the best move's is left out ("which moves…" about something only some have).
+    Empty unless the question asks of every move and several moves were retrieved."""
+    question = query.asked or query.text
+    if not asks_of_every_move(question):
+        return []
+    steps = steps_asked(question) or [PROCEDURE_STEPS]
+    quotes: dict[str, Candidate] = {}
+    for candidate in candidates_for(query, passages, owned, similarities):
+        passage = passages[candidate.passage_rank]
+        if not instructs_a_move(passage.text) or passage.topic in quotes:
+            continue
+        if any(step.match(tidy(candidate.sentence.text)) for step in steps):
+            quotes[passage.topic] = candidate
+    if len(quotes) < 2:
+        return []
+    # "How do I do each exercise?" is answered by each move's whole procedure (set-up, then movement).
+    whole = steps[:1] == [PROCEDURE_STEPS] and steps_asked(question) and not SET_UP_ONLY.search(question)
+    # How much of the question each move's quote covers, by words (the same for every move when the
+    # question names nothing that sets some apart: "what are the moves?").
+    total = query.total_weight or 1.0
+    fit = {topic: query.weight_of(set(c.terms)) / total for topic, c in quotes.items()}
+    top = max(fit.values())
+    # A step asked of each move ("the set-up of every exercise") is asked of all of them; a question
+    # with no step asks which moves have something, if it fits some moves clearly.
+    if steps_asked(question) or top < T.every_move_property:
+        kept = list(quotes.values())
+    else:
+        kept = [c for topic, c in quotes.items() if fit[topic] >= T.every_move_keep * top]
+    kept = sorted(kept, key=lambda c: (passages[c.passage_rank].doc_id, passages[c.passage_rank].start))
+    return with_whole_procedure(kept, passages) if whole else kept
 
 
 def for_ask(query: AnalyzedQuery, ask: str) -> AnalyzedQuery:
@@ -279,14 +334,22 @@ def with_antecedents(chosen: list[Candidate], passages: list[Passage]) -> list[C
     points at, placed just before it."""
     result: list[Candidate] = []
     for candidate in chosen:
-        index = candidate.sentence.index
-        if POINTS_BACK.match(candidate.sentence.text) and index > 0:
+        antecedents: list[Candidate] = []
+        current = candidate
+        # "It wraps around…" before "When those muscles…" points back too: follow it one step more.
+        while (
+            len(antecedents) < 2 and POINTS_BACK.match(current.sentence.text) and current.sentence.index > 0
+        ):
+            index = current.sentence.index
             before = split_sentences(passages[candidate.passage_rank].text)[index - 1]
             already = any(
                 c.passage_rank == candidate.passage_rank and c.sentence.index == index - 1 for c in result
             )
-            if not already and not before.text.rstrip().endswith(":") and before.text[:1] not in "-*•#":
-                result.append(Candidate(candidate.passage_rank, before, candidate.score, frozenset(), False))
+            if already or before.text.rstrip().endswith(":") or before.text[:1] in "-*•#":
+                break
+            current = Candidate(candidate.passage_rank, before, candidate.score, frozenset(), False)
+            antecedents.insert(0, current)
+        result += [c for c in antecedents if c not in result]
         if candidate not in result:
             result.append(candidate)
     return result
@@ -346,7 +409,8 @@ def best_on(
         aliases={t: a for t, a in query.aliases.items() if t in keep},
         own=own & frozenset(keep),
     )
-    chosen = choose(candidates_for(part, passages, set().union(*subjects), similarities))
+    candidates = candidates_for(part, passages, set().union(*subjects), similarities)
+    chosen = choose(candidates)
     if not chosen:
         return []
     first = chosen[0]
@@ -355,7 +419,36 @@ def best_on(
         for c in chosen[1:]
         if c.passage_rank == first.passage_rank and c.sentence.index == first.sentence.index + 1
     ]
-    return [first, *follows]
+    picks = [first, *follows]
+    steps = asked_steps_of(subject, query, passages, candidates, picks)
+    if not steps:
+        return picks
+    # The subject's own steps read in the corpus's order (set-up before mistake).
+    section = steps[0].passage_rank
+    elsewhere = [c for c in picks if c.passage_rank != section]
+    return elsewhere + sorted(
+        [c for c in picks if c.passage_rank == section] + steps, key=lambda c: c.sentence.index
+    )
+
+
+def asked_steps_of(
+    subject: frozenset[str],
+    query: AnalyzedQuery,
+    passages: list[Passage],
+    candidates: list[Candidate],
+    chosen: list[Candidate],
+) -> list[Candidate]:
+    """ "How do the set-ups and the mistakes of crunches and dead bugs differ?": each step the
+    question asks for, from the subject's own section, so both things compared get the same steps."""
+    own = [
+        c for c in candidates if subject <= query.matched(set(content_terms(passages[c.passage_rank].topic)))
+    ]
+    steps = []
+    for step in steps_asked(query.asked or query.text):
+        first = next((c for c in own if step.match(tidy(c.sentence.text))), None)
+        if first is not None and first not in chosen and first not in steps:
+            steps.append(first)
+    return steps
 
 
 def score_sentences(
@@ -367,7 +460,7 @@ def score_sentences(
     total = query.total_weight
     why = bool(WHY.search(query.text))
     # Only the reader's own question says what kind of answer it wants, not the carried context.
-    shape = answer_shape(query.asked or query.text)
+    shapes = answer_shapes(query.asked or query.text)
     steps = steps_asked(query.asked or query.text)
     heading = query.matched(set(content_terms(passage.topic)))
     passing = owned - heading
@@ -404,13 +497,13 @@ def score_sentences(
             score = (1 - T.routed_share) * score + T.routed_share * signals.routed.get(sentence.index, 0.0)
         if why and CAUSAL.search(sentence.text):
             score *= T.causal_boost
-        if shape is not None and terms and shape.search(sentence.text):
+        if terms and any(shape.search(sentence.text) for shape in shapes):
             score *= T.answer_shape_boost
         if steps and (heading or terms) and any(step.match(tidy(sentence.text)) for step in steps):
             score *= T.step_boost
         if inherited:
             score *= 1.0 - 0.04 * min(sentence.index, 10)
-        score *= 1.0 - 0.08 * rank  # earlier passages were judged more relevant by retrieval
+        score *= 1.0 - T.rank_decay * rank  # earlier passages were judged more relevant by retrieval
         words = len(sentence.text.split())
         if words < 4:  # "Why?" and the like read badly alone
             score *= 0.3
@@ -537,10 +630,6 @@ def names_subject(text: str, subject: str) -> bool:
     wanted = content_terms(subject)
     terms = content_terms(text)
     return any(terms[i : i + len(wanted)] == wanted for i in range(len(terms)))
-
-
-# "Set-up:", "How to do it:", "Make it harder:": a line that instructs a move.
-INSTRUCTION = re.compile(r"^[\w][\w -]{0,25}:\s")
 
 
 def professional_lead(passages: list[Passage], chosen: list[tuple[int, str]]) -> list[tuple[int, str]]:

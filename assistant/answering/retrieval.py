@@ -17,8 +17,9 @@ from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
 from llama_index.core.schema import NodeWithScore
 
 from assistant.answer import Passage
+from assistant.answering.steps import asks_of_every_move, instructs_a_move
 from assistant.answering.tuning import TUNING
-from assistant.corpus.index import CorpusIndex, passage_questions
+from assistant.corpus.index import CorpusIndex, index_nodes, passage_questions
 from assistant.text.terms import content_terms
 
 
@@ -30,6 +31,20 @@ class PassageRetriever:
         # BM25 returns as many passages as asked for (it used to stop at 10).
         index.bm25.similarity_top_k = max(1, min(self.wide_k, index.node_count))
         self.retriever = build_retriever(index, self.wide_k)
+        # "The set-up of each exercise" is answered from every move's section, including those
+        # that share no word with the question.
+        nodes = index_nodes(index)
+        # Sections with a short heading of their own ("Crunches"), by the heading's words.
+        self.topics = [
+            (NodeWithScore(node=node, score=0.0), frozenset(content_terms(node.metadata.get("topic", ""))))
+            for node in nodes
+            if 0 < len(content_terms(node.metadata.get("topic", ""))) <= 2
+        ]
+        self.move_sections = [
+            NodeWithScore(node=node, score=0.0)
+            for node in index_nodes(index)
+            if instructs_a_move(node.get_content())
+        ]
 
     def retrieve(self, query: str, wide: bool = False) -> list[Passage]:
         """The top passages for `query`, best first (more when `wide`); none when it has no
@@ -38,7 +53,21 @@ class PassageRetriever:
             return []
         results = self.retriever.retrieve(query)
         passages = [to_passage(result) for result in results if (result.score or 0) > 0]
-        return passages[: self.wide_k if wide else self.top_k]
+        passages = passages[: self.wide_k if wide else self.top_k]
+        found = {p.node_id for p in passages}
+        if wide and asks_of_every_move(query):
+            passages += [to_passage(s) for s in self.move_sections if s.node.node_id not in found]
+        named = self.named_sections(query)
+        if len(named) >= 2:  # "dead bugs vs crunches": each thing compared has its section
+            passages += [
+                to_passage(s) for s in named if s.node.node_id not in found | {p.node_id for p in passages}
+            ]
+        return passages
+
+    def named_sections(self, query: str) -> list[NodeWithScore]:
+        """The sections whose short heading ("Dead bug", "Crunches") the question names."""
+        words = set(content_terms(query))
+        return [s for s, topic in self.topics if topic <= words]
 
 
 def build_retriever(index: CorpusIndex, top_k: int) -> BaseRetriever:

@@ -1,0 +1,103 @@
+"""Exercise instructions as the corpus writes them: a section per move, its steps labelled
+("Set-up:", "How to do it:", "Common mistake:", "Cue:", "Make it harder:"). Which step a question
+asks for, and whether it asks something of every move at once ("the set-up of each exercise").
+"""
+
+from __future__ import annotations
+
+import re
+
+# Exercise instructions come as labelled steps ("Set-up:", "How to do it:", "Common mistake:",
+# "Cue:", "Make it harder:"). What a question asks for decides which step answers it: "what's the
+# technique?" the set-up and the movement, "where does it go wrong?" the mistake, "too easy?" the
+# progression, "what matters most?" the cue. Each pair: what the question says, what the label says.
+STEP_KINDS = (
+    (
+        re.compile(
+            r"\bhow (do|does|should|can|would|to) (i|you|u|we|one|it|they|this|that)?\s*(even )?(do|perform|start|set|get|work)\b"
+            r"|\bhow to\b|\b(start|begin)s? (on|in|from) (your|my|the|a)\b|\b(form|technique|set-?ups?|steps?|positions?|instructions?|execute|execution)\b|\bwhat does\b.*\blook like\b",
+            re.IGNORECASE,
+        ),
+        re.compile(r"^(set-?up|how to do it|starting position|position|steps?|how to)\b", re.IGNORECASE),
+    ),
+    (
+        re.compile(
+            r"\b(mistakes?|wrong|faults?|errors?|avoid|mess(ing)? up|screw(ing)? up|fix|problem|issue)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(r"^(common )?(mistakes?|errors?|faults?|avoid)\b", re.IGNORECASE),
+    ),
+    (
+        re.compile(
+            r"\b(harder|progress\w*|too easy|advanc\w*|level up|challeng\w*|tougher|add (weight|load|resistance)|next step)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(r"^(make it harder|progression|harder|advanced|level up)\b", re.IGNORECASE),
+    ),
+    (
+        re.compile(
+            r"\b(most important|key|#1|number one|main thing|cue|focus on|remember|get right)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(r"^(cue|key|tip|focus|remember)\b", re.IGNORECASE),
+    ),
+)
+
+PROCEDURE_STEPS = STEP_KINDS[0][1]
+# "Set-up:", "How to do it:", "Make it harder:": a line that instructs a move.
+INSTRUCTION = re.compile(r"^[\w][\w -]{0,25}:\s")
+# A section that instructs a move has at least two labelled steps on lines of their own.
+LABELLED_STEP = re.compile(
+    r"^(" + "|".join(label.pattern.lstrip("^") for _, label in STEP_KINDS) + r")[^:\n]{0,20}:",
+    re.IGNORECASE | re.MULTILINE,
+)
+# Readers call the corpus's move sections moves, exercises or movements.
+MOVES = r"(moves|exercises|movements)"
+MOVE = r"(moves?|exercises?|movements?)"
+# "the set-up for each exercise", "every movement": each move's own step; but "how long is each
+# move?" asks one quantity the session plan gives for all of them.
+EACH_MOVE = re.compile(rf"\b(each|every)( of the)? {MOVE}\b", re.IGNORECASE)
+QUANTITY = re.compile(
+    r"\bhow (long|many|much|often)\b|\b(seconds?|minutes?|reps?|sets?)\b(?!-)", re.IGNORECASE
+)
+ALL_MOVES = re.compile(
+    # "all 5 moves", "all of the exercises"
+    rf"\ball( of)?( the)?( \d+| five| four| three| six)?( of the)? {MOVES}\b"
+    # "which moves are done lying down?", "what core exercises are in it?", "what are the moves?"
+    # (not "what do these exercises work?", nor "which exercises are best for…?")
+    rf"|\b(which|what)( of the| of these| other)?( (?!(do|does|did|are|is|were|should|can|would)\b)\w+)? {MOVES}\b"
+    r"(?! (are|is) (best|better|good|most|least)\b)"
+    rf"|\bwhat (are|r|were) (the|they|these|those)( \w+)? {MOVES}\b"
+    # "it says five moves, what are they?", "…but what is the fifth one?"
+    rf"|\b{MOVES}\b[^?]{{0,40}}\bwhat (are|r|were) (they|them)\b"
+    rf"|\b{MOVES}\b[^?]{{0,60}}\b(\d(st|nd|rd|th)|first|second|third|fourth|fifth|last) (one|{MOVE})\b"
+    # "list the moves", "name the exercises", "a rundown of the moves"
+    rf"|\b(list|name|rundown|overview|bullet)\b[^?]{{0,40}}\b{MOVES}\b",
+    re.IGNORECASE,
+)
+
+
+# "Where do I start each move?" asks for the set-up alone, not the whole procedure.
+SET_UP_ONLY = re.compile(r"\b(start(ing)?[ -]positions?|set-?ups?|position|get into)\b", re.IGNORECASE)
+
+
+# "Form faults", "form tips": "form" says which faults, it does not ask for the technique.
+FORM_MODIFIER = re.compile(r"\bform (faults?|mistakes?|errors?|cues?|tips?)\b", re.IGNORECASE)
+
+
+def steps_asked(question: str) -> list[re.Pattern[str]]:
+    """The labels of the instruction steps the question asks for (see `STEP_KINDS`)."""
+    question = FORM_MODIFIER.sub(r"\1", question)
+    return [label for asks, label in STEP_KINDS if asks.search(question)]
+
+
+def instructs_a_move(text: str) -> bool:
+    """Whether a passage is a move's instructions: two or more labelled steps."""
+    return len(LABELLED_STEP.findall(text)) >= 2
+
+
+def asks_of_every_move(question: str) -> bool:
+    """ "Which moves…?", "the common mistake in each exercise": answered from every move's section."""
+    if ALL_MOVES.search(question):
+        return True
+    return bool(EACH_MOVE.search(question)) and not QUANTITY.search(question)

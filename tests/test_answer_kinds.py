@@ -1,0 +1,130 @@
+"""The kind of answer a question asks for, in its own wording: a duration, a person with a role, a
+time in the week, the advice for beginners, one quote per move for a list, both moves of a
+comparison, the reason behind a "why". Worded apart from the eval sets."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.answering.pipeline import Assistant
+
+BOTH = pytest.mark.parametrize("which", ["assistant", "local_assistant"])
+
+
+def answer_text(request: pytest.FixtureRequest, which: str, question: str) -> str:
+    answer = request.getfixturevalue(which).answer(question)
+    assert not answer.abstained, question
+    return answer.text
+
+
+def first_sentence(text: str) -> str:
+    return re.split(r"(?<=[.?!]) ", text, maxsplit=1)[0]
+
+
+@BOTH
+def test_a_how_long_question_gets_the_length_of_the_whole_session(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(
+        request, which, "how long will the core workout take me from start to finish, I'm short on time"
+    )
+    assert "15 to 20 minutes" in first_sentence(text)
+
+
+@BOTH
+def test_a_who_question_gets_the_sentence_that_names_the_trainer(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(request, which, "who is the woman showing the moves in the video")
+    first = first_sentence(text)  # the answer leads with her, not with a sentence about the video
+    assert "Copeland" in first and re.search("trainer", first, re.I)
+
+
+@BOTH
+def test_a_question_from_a_newcomer_gets_the_advice_for_people_new_to_core_work(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(
+        request, which, "first time ever doing ab training, must I do every round from day one?"
+    )
+    assert "start with one set" in text
+
+
+@BOTH
+def test_a_question_about_doing_it_next_to_a_hard_run_gets_the_timing_advice(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(request, which, "is it ok to squeeze the core circuit in just before my tempo run?")
+    assert re.search(r"right before a hard workout|after an easy run", text)
+
+
+@BOTH
+def test_a_when_question_gets_the_time_in_the_week(request: pytest.FixtureRequest, which: str) -> None:
+    text = answer_text(request, which, "when should I slot the core session in, before a run or after it?")
+    assert re.search(r"after an easy run|rest day", first_sentence(text))
+
+
+MOVES = ("Dead bug", "Crunches", "Shoulder taps", "Bear walks")
+
+
+@BOTH
+def test_a_question_about_the_moves_names_every_move(request: pytest.FixtureRequest, which: str) -> None:
+    text = answer_text(request, which, "what exercises make up the routine?")
+    assert all(move in text for move in MOVES), text
+
+
+@BOTH
+def test_asking_for_one_step_of_every_move_quotes_that_step_of_each(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(request, which, "give me the set-up for all of the moves")
+    for move in MOVES:
+        assert re.search(rf"{move}\. Set-up:", text), move
+    assert "Common mistake" not in text
+
+
+def test_asking_for_the_mistake_of_each_move_quotes_each_move_s_mistake(assistant: Assistant) -> None:
+    text = assistant.answer("list the common mistake for every move").text
+    assert text.count("Common mistake") == len(MOVES), text
+
+
+def test_asking_which_moves_have_a_property_leaves_out_the_others(assistant: Assistant) -> None:
+    text = assistant.answer("which of the moves have you lying flat on your back?").text
+    assert "Dead bug" in text and "Crunches" in text
+    assert "Shoulder taps" not in text and "Bear walks" not in text
+
+
+def test_a_duration_asked_of_each_move_is_the_session_plan_s_not_a_list(assistant: Assistant) -> None:
+    text = assistant.answer("how long do I work on every exercise?").text
+    assert "30 seconds" in text
+
+
+@BOTH
+def test_a_comparison_quotes_each_asked_step_of_both_moves(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(
+        request, which, "crunches versus dead bugs: how do their set-ups and their usual mistakes compare?"
+    )
+    for move in ("Crunches", "Dead bug"):
+        assert move in text
+    assert "lie on your back with your knees bent" in text and "lie on your back, extend your arms" in text
+    assert "pulling on your neck" in text and "lower back arch" in text
+
+
+@BOTH
+def test_a_why_question_gets_the_mechanism_with_the_consequence(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    """ "When those muscles are weak…" is quoted with the sentence that says which muscles: the core
+    wraps around to the back."""
+    text = answer_text(request, which, "how come flabby abs would leave my lower back aching?")
+    assert "weak core" in text
+    assert re.search(r"wraps all the way around", text)
+
+
+def test_form_faults_of_each_move_are_the_mistakes_not_the_technique(assistant: Assistant) -> None:
+    text = assistant.answer("sum up the form errors for each of the moves").text
+    assert text.count("Common mistake") == len(MOVES) and "Set-up" not in text, text
