@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     )
     # Smallest share of a question's (idf-weighted) terms the passages must contain before we answer.
     # Chosen by `assistant calibrate` on the dev sets; tests check it still matches.
-    min_evidence: float = Field(default=0.42, ge=0, le=1)
+    min_evidence: float = Field(default=0.40, ge=0, le=1)
     # With an embedding model: the least cosine similarity between the question and the closest
     # corpus sentence or written question before we answer. Chosen the same way, with embeddings.
     # The out-of-scope comparison (`answering/scope.py`) now decides most off-topic questions, so

@@ -203,6 +203,7 @@ def test_a_real_question_beside_a_request_to_drop_the_rules_is_still_answered(
         "on tired legs my foot starts slapping the road and my back aches",
         "I bashed my back on the kerb last week, is the dead bug ok?",
         "back pain that hurts even when I'm lying in bed, can I still do the circuit?",
+        "since my back went I've had a couple of little accidents before reaching the loo",
     ],
 )
 def test_warning_signs_get_the_see_a_professional_notice_and_guidance(

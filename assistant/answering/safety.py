@@ -51,10 +51,12 @@ WARNING_SIGNS = [
     # body-wide signs
     r"\bfever\w*\b|\bhigh temperature\b|\b(a|running a) temperature\b|\bchills\b|\bnight sweats?\b|\bsweat\w* at night\b",
     r"\b(unexplained|unintentional|sudden)\s+weight loss\b|\b(lost|losing|dropped|dropping)\b[^.?!]{0,25}\b(weight|kilos?|kg|pounds|lbs|stones?)\b",
-    r"\b(feel|feeling|felt)\s+(unwell|ill|sick|feverish|rough)\b",
+    r"\b(feel|feeling|felt)\s+(unwell|ill|sick|feverish|rough)\b|\bshiver\w*|\bhot and cold\b",
     # bladder, bowel, the saddle area
     r"\b(bladder|bowels?|incontinen\w*|saddle|genitals?|private parts)\b",
     r"\b(pee|peeing|wee|weeing|urinat\w*|poo|pooing|pooping|toilet|wet myself|wetting myself)\b",
+    # "a couple of little accidents": the everyday word for losing bladder control (or a crash)
+    r"\b(had|having|have had|been having)\s+(a|an|some|a few|a couple of|few)?\s*(little |small |minor |embarrassing )?accidents?\b",
     r"\bnumb(ness|ed)?\b[^.?!]{0,20}\b(groin|bottom|between (my|the) legs)\b",
     # the course of the pain: worse, at night, lasting, severe
     r"\b(getting|gets|got|growing|grows|becoming|keeps getting)\s+(worse|worser)\b|\bworse and worse\b|\bworsen\w*|\bworse (every|each) (day|week|run)\b",
@@ -65,6 +67,7 @@ WARNING_SIGNS = [
     r"\b(won't|will not|doesn't|does not|hasn't|has not|isn't|is not|haven't)\s+(go|gone|going|eased?|easing|improv\w*|settled?|getting better|got better)\b",
     r"\b(for|over|past|last|about|nearly|almost)\s+(the\s+)?(several|a few|few|a couple of|couple of|two|three|four|five|six|many|\d+)\s+(weeks|months)\b|\bfor (weeks|months)\b|\b(weeks|months) now\b|\bover a month\b|\bfor a month\b|\bsince (last|early|the start of) (month|year|spring|summer|autumn|winter)\b",
     r"\b(severe|excruciating|unbearable|agoni[sz]ing|agony|crippling|debilitating|intense|worst)\b[^.?!]{0,15}\b(pain|ache|back)\b|\b(8|9|10|eight|nine|ten) out of (10|ten)\b|\b(8|9|10)/10\b",
+    r"\b(pain|ache|back|it)\s+(is|'s|feels|has been|got)\s+(really|very|so|super|extremely|insanely|unbelievably)\s+(bad|awful|terrible|horrible)\b",
     # pain that rest does not ease
     r"\b(even|still)\s+(when|while|if)\s+(i'?m\s+)?(resting|lying|sitting still|still|in bed|doing nothing)\b|\bat rest\b",
     r"\b(can't|cannot|can not|couldn't|barely|hardly)\s+(walk|stand|move|bend|sit|straighten|get out of bed|get up|lift my)\b",
