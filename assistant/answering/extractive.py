@@ -51,7 +51,7 @@ POINTS_BACK = re.compile(
 # question; one that merely repeats the asking word ("she often sees one mistake" for "how
 # often…?") does not. A question may ask in more than one shape ("who is she, and how long has she
 # coached?"): a sentence of any of its shapes answers it; but it asks one quantity at most (the
-# first of "how often", "how long", "how many" that it says: "how many times a week" is a frequency).
+# first of "how often", "how long", "how many" that it says: "how many days each week" is a frequency).
 NUMBER = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty)"
 # "a minute" is a duration, "once a week" a frequency.
 AMOUNT = rf"({NUMBER}|a few|a couple of|about a|an?(?=\s+(?:seconds?|minutes?|hours?)))"
@@ -74,8 +74,8 @@ ANSWER_SHAPES = (
         re.compile(rf"\b{AMOUNT}(\s+to\s+\d+)?\s+(seconds?|minutes?|hours?|days?|weeks?)\b", re.IGNORECASE),
     ),
     (re.compile(r"\bhow many\b", re.IGNORECASE), re.compile(rf"\b{NUMBER}\b(?!\s+of\b)", re.IGNORECASE)),
-    # "Who is the coach in the video?", "what are her credentials?", "which club does he coach
-    # for?": a sentence that names someone with a role, or the team that wrote the words.
+    # "Who leads the workout?", "what is his training?", "which team does she work
+    # with?": a sentence that names someone with a role, or the team that wrote the words.
     (
         re.compile(
             # "who" that asks, not "a runner who trains twice a week"
@@ -87,7 +87,7 @@ ANSWER_SHAPES = (
         ),
         re.compile(rf"{PERSON_WITH_ROLE}|\b(?i:coaching team|written by)\b"),
     ),
-    # "When should I do it?", "is it fine right before a race?": a sentence that places it in the
+    # "What day suits it best?", "may I fit it in just ahead of a race?": a sentence that places it in the
     # week or next to another run.
     (
         re.compile(
@@ -101,7 +101,7 @@ ANSWER_SHAPES = (
             re.IGNORECASE,
         ),
     ),
-    # "Never done this before: do I start with all of it?": the sentence for people new to it.
+    # "Brand new to this: is the full circuit too much at first?": the sentence for people new to it.
     (
         re.compile(
             r"\b(never (done|tried|did)|first time|beginners?|new to|newbie|just start\w*|starting out|complete novice|haven'?t (done|tried))\b",
@@ -160,8 +160,8 @@ def compose_extractive(
     every_move = from_every_move(query, passages, owned, similarities)
     if every_move:
         # Led by the best sentence outside the moves' sections when that is what the answer would
-        # start with ("five core moves, done one after another as a circuit"); and "which moves are
-        # in it, and how long does it take?": the other asks get their answers too.
+        # start with ("five core moves, done one after another as a circuit"); and "what does it
+        # consist of, and what length is it?": the other asks get their answers too.
         ordinary = choose(candidates_for(query, passages, owned, similarities), listing=True)[:1]
         lead = [c for c in ordinary if not instructs_a_move(passages[c.passage_rank].text)]
         chosen = lead + [c for c in every_move if not repeats(c, lead)]
@@ -194,7 +194,7 @@ def compose_extractive(
 def from_every_move(
     query: AnalyzedQuery, passages: list[Passage], owned: set[str], similarities: list[Signals]
 ) -> list[Candidate]:
-    """ "Which moves are done lying down?", "the common mistake in each exercise": one quote from each
+    """ "Which exercises happen face up?", "every move's typical error": one quote from each
     move's section, in the corpus's order: the first step of the kind the question asks for (the
     set-up, which says what the move is, when it asks for none). A move whose quote fits the question
     much worse than the best move's is left out ("which moves…" about something only some have).
@@ -212,7 +212,7 @@ def from_every_move(
             quotes[passage.topic] = candidate
     if len(quotes) < 2:
         return []
-    # "How do I do each exercise?" is answered by each move's whole procedure (set-up, then movement).
+    # "Walk me through every move" is answered by each move's whole procedure (set-up, then movement).
     whole = steps[:1] == [PROCEDURE_STEPS] and steps_asked(question) and not SET_UP_ONLY.search(question)
     # How much of the question each move's quote covers, by words (the same for every move when the
     # question names nothing that sets some apart: "what are the moves?").
@@ -469,8 +469,8 @@ def score_sentences(
     # Only the reader's own words count here: a follow-up's carried subject is context, not the ask.
     own = query.own or frozenset(query.weights)
     heading = heading & own
-    # A heading that names only part of the ask ("crunches" in "where do my hands go
-    # during crunches?") still says what its sentences are about, with less weight.
+    # A heading that names only part of the ask ("crunches" in "where should my elbows
+    # point during crunches?") still says what its sentences are about, with less weight.
     share = query.weight_of(heading) / (query.weight_of(set(own)) or 1.0)
     answers_all = share >= 0.8
     inherit = 1.0 if answers_all else 0.9 if share >= 0.5 else T.partial_heading

@@ -64,7 +64,7 @@ def asks_something(text: str) -> bool:
 
 
 def separate_asks(question: str) -> list[str]:
-    """The asks of a question that asks several things ("where do my hands go in bear walks, and
+    """The asks of a question that asks several things ("what pace suits bear walks, and
     are push-ups better?"), each with an asking word and at least two meaningful words; [] for one
     ask."""
     asks = [ask.strip() for ask in ASKS.split(question) if asks_something(ask)]

@@ -36,7 +36,7 @@ WARNING_SIGNS = [
     rf"\b{LIMB}\s+(feels?|felt|feeling|are|is|went|goes|going|keeps?|getting|gets|got|just|has|have)?\s*(so |really |very |kind of |kinda |a bit |suddenly |gone )?(weak\w*|giv(es|ing) way|gave way|buckl\w*|collaps\w*|drag\w*)\b",
     r"\bfoot drop\b",
     rf"\b{LIMB}\b[^.?!]{{0,20}}\b(asleep|fall(s|ing)? asleep|dead(?! ?bugs?)|useless|not working)\b|\b(dead|useless)\s+{LIMB}\b",
-    # one leg or foot that goes heavy is a nerve sign; both legs heavy after a long run is tiredness
+    # one leg or foot that goes heavy is a nerve sign; both legs heavy after hard training is tiredness
     r"\b(left|right|one) (leg|foot)\b[^.?!]{0,20}\bheavy\b|\bheavy (left|right) (leg|foot)\b",
     r"\bboth (legs|feet|sides)\b",
     # pain of a kind that is not soreness
@@ -55,7 +55,7 @@ WARNING_SIGNS = [
     # bladder, bowel, the saddle area
     r"\b(bladder|bowels?|incontinen\w*|saddle|genitals?|private parts)\b",
     r"\b(pee|peeing|wee|weeing|urinat\w*|poo|pooing|pooping|toilet|wet myself|wetting myself)\b",
-    # "a couple of little accidents": the everyday word for losing bladder control (or a crash)
+    # "some accidents lately": the everyday word for losing bladder control (or a crash)
     r"\b(had|having|have had|been having)\s+(a|an|some|a few|a couple of|few)?\s*(little |small |minor |embarrassing )?accidents?\b",
     r"\bnumb(ness|ed)?\b[^.?!]{0,20}\b(groin|bottom|between (my|the) legs)\b",
     # the course of the pain: worse, at night, lasting, severe
@@ -132,7 +132,7 @@ PIECES = re.compile(r"[^.?!;:\n—–]+[.?!;:\n—–]*")
 
 def without_injection(question: str) -> str:
     """The question with every sentence that tries to change the rules taken out: what is left is
-    what the reader may still be answered on ("Pretend you're my physio… Also, how long do I rest
+    what the reader may still be answered on ("Pretend you're my physio… Also, what break do I take
     between sets?" keeps the second sentence). Only this remainder goes on, to a model too."""
     kept = [piece for piece in PIECES.findall(question) if not _INJECTION.search(piece)]
     return " ".join(piece.strip() for piece in kept).strip()

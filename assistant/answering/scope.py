@@ -1,12 +1,12 @@
 """Is the question about what the corpus speaks of, or about something else a runner might ask?
 
 A threshold on how close a question comes to the corpus cannot tell "which shoes for a sore back?"
-(close: back, sore, runners) from "why does my back ache after long runs?" (answered), nor a long
+(close: back, sore, runners) from "what makes a runner's back ache?" (answered), nor a long
 chatty question the corpus answers from a short one it does not. Closeness to the other side can:
 `corpus/out-of-scope.yaml` lists questions runners ask that the corpus does not answer (shoes,
 fuelling, plans, other injuries…), and a question that comes closer to one of those than to
 anything the corpus says or answers is about something else. Each ask of a many-part question is
-judged on its own, so the answerable part of "how long is the session, and how many calories?"
+judged on its own, so the answerable part of "what length is the session, and how many calories?"
 keeps the question. With a model the comparison is by meaning; without, by shared weighted words.
 """
 

@@ -63,12 +63,12 @@ QUANTITY = re.compile(
 ALL_MOVES = re.compile(
     # "all 5 moves", "all of the exercises"
     rf"\ball( of)?( the)?( \d+| five| four| three| six)?( of the)? {MOVES}\b"
-    # "which moves are done lying down?", "what core exercises are in it?", "what are the moves?"
+    # "which exercises happen face up?", "what core exercises are in it?", "what are the moves?"
     # (not "what do these exercises work?", nor "which exercises are best for…?")
     rf"|\b(which|what)( of the| of these| other)?( (?!(do|does|did|are|is|were|should|can|would)\b)\w+)? {MOVES}\b"
     r"(?! (are|is) (best|better|good|most|least)\b)"
     rf"|\bwhat (are|r|were) (the|they|these|those)( \w+)? {MOVES}\b"
-    # "it says five moves, what are they?", "…but what is the fifth one?"
+    # "the post mentions five, which are they?", "…but what is the fifth one?"
     rf"|\b{MOVES}\b[^?]{{0,40}}\bwhat (are|r|were) (they|them)\b"
     rf"|\b{MOVES}\b[^?]{{0,60}}\b(\d(st|nd|rd|th)|first|second|third|fourth|fifth|last) (one|{MOVE})\b"
     # "list the moves", "name the exercises", "a rundown of the moves"

@@ -95,7 +95,7 @@ class Tuning:
     # The labelled step a question asks for ("what's the technique?" → "Set-up:", "How to do it:"; see
     # `steps.STEP_KINDS`) outranks the other steps of the same move.
     step_boost: float = 1.5
-    # "Which moves are done lying down?": a move whose quote covers less than this share of the
+    # "Which exercises happen face up?": a move whose quote covers less than this share of the
     # question words the best move's quote covers does not have what is asked about and is left out
     # (a stray shared word, "feet flat" for "lying flat", must not tip it: half, not more)...
     every_move_keep: float = 0.5
