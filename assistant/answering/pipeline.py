@@ -269,14 +269,11 @@ class Assistant:
         for ask in separate_asks(standalone.question):
             part = analyze_query(ask, self.glossary, self.index.stats, standalone.carried, self.speller)
             ask_vector = self.meaning.embed(ask) if self.meaning is not None else None
-            judged = self.judge_ask(
+            ask_score, ask_closeness, ask_margin = self.judge_ask(
                 part, self.retriever.retrieve(part.search_text), ask_vector, words_only=True
             )
-            score = max(score, judged[0])
-            closeness = (
-                max(closeness, judged[1]) if closeness is not None and judged[1] is not None else closeness
-            )
-            margin = max(margin, judged[2]) if margin is not None and judged[2] is not None else margin
+            score = max(score, ask_score)
+            closeness, margin = higher(closeness, ask_closeness), higher(margin, ask_margin)
         return Evidence(
             text, standalone.text, query, passages, score, notice, False, vector, focus, closeness, margin
         )
@@ -424,6 +421,11 @@ class Assistant:
 
     def prices(self) -> tuple[float, float]:
         return self.settings.price_prompt_per_mtok, self.settings.price_completion_per_mtok
+
+
+def higher(current: float | None, other: float | None) -> float | None:
+    """The higher of two signals; one that was never measured (None) stays unmeasured."""
+    return max(current, other) if current is not None and other is not None else current
 
 
 def cited_answer(

@@ -28,11 +28,6 @@ class Scope:
         rows = meaning.vectors.outside if meaning is not None else None
         self.outside_vectors = rows if rows is not None and len(rows) == len(outside) and len(rows) else None
 
-    @property
-    def known(self) -> bool:
-        """Whether there is an other side to compare with (the file may be missing)."""
-        return bool(self.outside_terms)
-
     def margin_by_meaning(self, vector: np.ndarray, inside: float) -> float | None:
         """`inside` (`Meaning.closeness`) minus how close the question comes to an out-of-scope one."""
         if self.outside_vectors is None:
