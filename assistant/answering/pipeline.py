@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from anyio import CapacityLimiter, to_thread
 from llama_index.core.llms import LLM, ChatMessage
+from llama_index.core.schema import TextNode
 
 from assistant.answer import Answer, Citation, Mode, Passage, TextDelta, Turn, Usage
 from assistant.answering.citations import cite_sentences, repair_citations
@@ -43,6 +44,7 @@ from assistant.answering.routing import QuestionRoutes
 from assistant.answering.safety import (
     PROFESSIONAL_HELP_QUERY,
     has_warning_signs,
+    is_warning_line,
     looks_like_injection,
     warning_list,
     without_injection,
@@ -58,6 +60,7 @@ from assistant.corpus.index import (
     search_text,
 )
 from assistant.settings import Settings, load_settings
+from assistant.text.sentences import split_sentences
 from assistant.text.spelling import Speller
 from assistant.text.terms import content_terms
 from assistant.text.tokens import fit_passages, usage_for, use_tiktoken_cache
@@ -149,15 +152,29 @@ class Assistant:
         self.focus = FocusCheck(index.stats, glossary, [search_text(n) for n in nodes], asked)
         signs = warning_list([n.get_content() for n in nodes])
         self.warning_vectors = self.meaning.embed_many(signs) if self.meaning is not None and signs else None
-        # The same signs in readers' words: the questions written for the passage that lists them,
-        # already embedded with the index (not embedded again at start).
-        described = [
-            self.meaning.vectors.questions.get(n.node_id)
-            for n in nodes
-            if self.meaning is not None and warning_list([n.get_content()])
-        ]
-        described = [rows for rows in described if rows is not None and len(rows)]
-        self.described_vectors = np.vstack(described) if described else None
+        self.described_vectors = self.described_warnings(nodes)
+
+    def described_warnings(self, nodes: list[TextNode]) -> np.ndarray | None:
+        """The signs in readers' words: the questions written for the passage that lists them, already
+        embedded with the index. Only those that come closer to the list (its introduction or a sign)
+        than to the rest of the passage: it also says that mild soreness is normal, and the
+        questions about that are no warning."""
+        if self.meaning is None:
+            return None
+        described = []
+        for node in nodes:
+            questions = self.meaning.vectors.questions.get(node.node_id)
+            sentences = self.meaning.vectors.sentences.get(node.node_id)
+            if questions is None or sentences is None or not warning_list([node.get_content()]):
+                continue
+            on_list = np.array([is_warning_line(s.text) for s in split_sentences(node.get_content())])
+            if len(on_list) != len(sentences) or on_list.all() or not on_list.any():
+                continue
+            to_list = (questions @ sentences[on_list].T).max(axis=1)
+            to_rest = (questions @ sentences[~on_list].T).max(axis=1)
+            described.append(questions[to_list >= to_rest])
+        rows = np.vstack(described) if described else None
+        return rows if rows is not None and len(rows) else None
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, rebuild_index: bool = False) -> Assistant:
@@ -237,7 +254,11 @@ class Assistant:
         text = clean_question(question, self.settings.max_question_chars)
         turns = clean_history(history, self.settings.max_history_turns)
         question_vector = self.meaning.embed(text) if self.meaning is not None else None
-        notice = self.prompts.safety_notice if self.warning_signs(text, question_vector) else None
+        # A warning sign told earlier in the conversation still stands: "so can I still do the plank?"
+        warned = self.warning_signs(text, question_vector) or any(
+            has_warning_signs(turn.content) for turn in turns if turn.role == "user"
+        )
+        notice = self.prompts.safety_notice if warned else None
         asked = text
         if looks_like_injection(text):
             # Only a real question left beside the request goes on; nothing of the request does.

@@ -12,60 +12,84 @@ signs. Ordinary soreness ("sore two days after my first session") is none of the
 
 from __future__ import annotations
 
+import difflib
 import re
 
+from assistant.text.rarity import english_rarity
+
 LIMB = r"(legs?|foot|feet|toes?|buttocks?|butt|bum|glutes?|calf|calves|thighs?|hips?|knees?|shins?|ankles?|hamstrings?|groin)"
-NERVE = r"(numb(ness|ed|ing|s)?\b|tingl\w*|pins and needles|needles|electric\w*|zing\w*|dead leg|(can't|cannot|can not) feel|loss of feeling|no feeling|burning (sensation|feeling))"
+# "I can't feel my abs working" is exercise talk; not feeling a limb or the skin is a nerve sign.
+NOT_FEELING = r"(can't|cannot|can not|couldn't)( really| quite| properly| fully)? feel (my |the |anything|a thing)\s*(legs?|foot|feet|toes?|thighs?|calf|calves|hands?|bum|butt|bottom|groin|skin|side|it when|\b)"
+NERVE = rf"(numb(ness|ed|ing|s)?\b|tingl\w*|pins (and|n|&) needles|needles|electric\w*|zing\w*|dead leg|{NOT_FEELING}|loss of feeling|no feeling|burning (sensation|feeling))"
 SPREAD = r"(shoot\w*|radiat\w*|travel\w*|spread\w*|extends?|extending|referr\w*|zaps?)"
+# Words that make a sentence about pain, for the signs that lie in how the pain goes (how long,
+# since when): "for months" alone is as likely a training plan as a symptom.
+PAINFUL = r"(pain\w*|hurt\w*|ach(e|es|ed|ing|y)|sore\w*|back|niggl\w*|twing\w*|grief|killing|stiff\w*|spasm\w*|symptoms?)"
+WITH_PAIN = rf"^(?=[^.?!]*\b{PAINFUL}\b)[^.?!]*?"
+LONG_AGO = (
+    r"(january|february|march|april|may|june|july|august|september|october|november|december|christmas"
+    r"|new year|easter|spring|summer|autumn|winter|the fall|last (month|year|season|spring|summer|autumn|winter)"
+    r"|(early|the start of) (the )?(month|year|spring|summer|autumn|winter)"
+    r"|(the|my|that) ([\w-]+ )?(marathon|half|race|ultra|ironman|triathlon|season|\d+ ?k))"
+)
 WARNING_SIGNS = [
     rf"\b{NERVE}",
     r"\bsciatic\w*|\bslipped dis[ck]\b|\btrapped nerve\b|\bpinched nerve\b|\bnerve pain\b|\bnervy\b",
-    # sensation that is off: "my foot feels fizzy / like cotton wool", "numb down there"
-    r"\b(legs?|foot|feet|toes?|calf|calves|thighs?|buttocks?|bum|butt)\b[^.?!]{0,25}\b(fizz\w*|prickl\w*|buzz\w*|cotton wool|(feels?|feeling|felt) (weird|funny|odd|strange))\b",
+    # sensation that is off: "my foot feels fizzy / like cotton wool", "toes kind of fuzzy", "numb down there"
+    r"\b(legs?|foot|feet|toes?|calf|calves|thighs?|buttocks?|bum|butt)\b[^.?!]{0,35}\b(fizz\w*|fuzz\w*|prickl\w*|buzz\w*|cotton wool|cling ?film|(feels?|feeling|felt) (weird|funny|odd|strange))\b",
     r"\bnumb\w*\b[^.?!]{0,20}\bdown there\b",
-    # a foot that will not lift: "my foot slaps", "I keep catching my toes"
+    # a foot that will not lift or push: "my foot slaps", "I keep catching my toes", "can't go up on my toes"
     r"\b(foot|feet)\b[^.?!]{0,15}\bslap\w*|\b(can'?t|cannot|can not) (lift|raise|pick up) (my )?(foot|feet|toes?)\b|\b(catching|catch|clipping|scuffing|dragging) my (toes?|foot)\b|\b{LIMB}\b[^.?!]{0,15}\b(gives?|gave|giving) out\b".replace(
         "{LIMB}", LIMB
     ),
+    r"\b(can'?t|cannot|can not|unable to|no longer)\b[^.?!]{0,25}\b(tip-?toes?|(on|onto) my toes|heels?)\b",
     # pain that travels from the back into a limb, in any everyday wording
     rf"\b{SPREAD}\b[^.?!]{{0,40}}\b(down|into|through|to|towards?)\b[^.?!]{{0,25}}\b{LIMB}\b",
+    rf"\b(shoot\w*|radiat\w*)\b[^.?!]{{0,25}}\b{LIMB}\b",
     rf"\b(go|goes|going|went|gone|runs|moves|moving|creeps?|creeping|comes?|coming|spills?)\b[^.?!]{{0,35}}\b(down|into)\b[^.?!]{{0,25}}\b{LIMB}\b",
     rf"\b(pain|ache|aching|hurts?|hurting|zaps?|zapping|twinges?|jolts?|burn\w*)\b[^.?!]{{0,50}}\b(down|into|through)\b[^.?!]{{0,25}}\b{LIMB}\b",
     rf"\b(weak\w*|giv(es|ing) way|gave way|buckl\w*|collaps\w*|drag\w*|floppy)\b[^.?!]{{0,25}}\b{LIMB}\b",
     # the limb itself gives way ("my left leg feels weak"), not "from my knees, I'm kinda weak"
-    rf"\b{LIMB}\s+(feels?|felt|feeling|are|is|went|goes|going|keeps?|getting|gets|got|just|has|have)?\s*(so |really |very |kind of |kinda |a bit |suddenly |gone )?(weak\w*|giv(es|ing) way|gave way|buckl\w*|collaps\w*|drag\w*)\b",
+    rf"\b{LIMB}\s+((feels?|felt|feeling|are|is|went|goes|going|keeps?|getting|gets|got|just|has|have|been|become)\s+){{0,2}}(so |really |very |kind of |kinda |a bit |suddenly |gone )?(weak\w*|giv(es|ing) way|gave way|buckl\w*|collaps\w*|drag\w*)\b",
     r"\bfoot drop\b",
-    rf"\b{LIMB}\b[^.?!]{{0,20}}\b(asleep|fall(s|ing)? asleep|dead(?! ?bugs?)|useless|not working)\b|\b(dead|useless)\s+{LIMB}\b",
+    # a limb that goes to sleep or stops working; "my legs are dead after the race" is tiredness,
+    # "my leg went dead" is not
+    rf"\b{LIMB}\b[^.?!]{{0,35}}\b(asleep|fall(s|ing)? asleep|useless|not working)\b|\b(leg|foot|toes|thigh|calf|bum|butt|buttock)\b[^.?!]{{0,20}}\bdead(?! ?bugs?)\b|\b(dead|useless)\s+{LIMB}\b",
     # one leg or foot that goes heavy is a nerve sign; both legs heavy after hard training is tiredness
     r"\b(left|right|one) (leg|foot)\b[^.?!]{0,20}\bheavy\b|\bheavy (left|right) (leg|foot)\b",
-    r"\bboth (legs|feet|sides)\b",
     # pain of a kind that is not soreness
     r"\b(sharp|stabbing|searing|shooting|knife-?like|electric)\b[^.?!]{0,20}\b(pain|ache|twinges?|jolts?|sensation)\b",
-    # an injury: a fall, a trip, a crash, a knock
+    # an injury: a fall, a trip, a crash, a knock, something that went
     r"\b(after|since|from|in)\s+(a|an|my|the|that)?\s*(bad\s+|nasty\s+|big\s+)?(fall|crash|accident|collision|injury|tumble|wipe-?out|knock|impact)\b",
-    r"\b(fell|fallen|falling over|fell over|slipped|slipping|tripped|tripping|stumbled|crashed|collided|wiped out|came off|went flying|landed (hard|badly|awkwardly|on))\b",
+    r"\b(fell(?! behind| asleep| off (a|the) (cliff|wagon|plan))|fallen(?! behind| asleep| off a cliff)|falling over|slipped|slipping|tripped(?! up on| me up)|tripping|stumbled|crashed(?! (on|out|in)\b)|collided|wiped out|came off|went flying|landed (hard|badly|awkwardly|on))\b",
     r"\b(a|hard|bad|nasty|big|heavy|awkward)\s+(fall|tumble|crash|wipe-?out|spill|landing)\b",
-    r"\b(ate it|ate dirt|ate pavement|took a (spill|tumble|fall|hit)|bailed|went down hard|hit the (deck|ground|pavement|floor|ice)|face-?plant\w*|wip(e|ed|ing) ?out|stacked it)\b",
-    r"\b(was|got|been|being) (hit|knocked|struck|tackled|rear-ended)\b|\binjured\b|\b(car|bike|cycling|road) accident\b",
+    r"\b(trail|bike|ice|icy|ski|skiing|stair|stairs|ladder|horse|running|cycling)\s+(fall|crash|accident|spill)\b",
+    r"\b(ate it|ate dirt|ate pavement|took a (spill|tumble|fall|hit)|bailed|went down hard|hit the (deck|ground|pavement|floor|ice)|face-?plant\w*|wip(e|ed|ing) ?out|stacked it|arse over (tit|elbow)|ass over (tea ?kettle|elbow)|head over heels)\b",
+    r"^(?![^.?!]*\blike (i'?ve |i have |i )?(been|got)\b)[^.?!]*?\b(was|got|been|being) (hit|knocked|struck|tackled|rear-ended|kicked|elbowed|kneed|punched)\b|\binjured\b|\baccident(?!al)\b(?<!by accident)|\b(jumped|landed|fell) on (my|me)\b",
     r"\b(banged|bashed|smacked|whacked|hit|jarred|wrenched|twisted)\s+my\s+(lower\s+)?(back|spine|tailbone|coccyx)\b|\blanded on my (back|bum|butt|tailbone|coccyx|spine)\b|\bwhiplash\b",
+    r"\b(something|it|my back)\s+(twang\w*|popped|snapped|went|gave|clicked|tore)\b(?! (on|for|to|up|well|fine|okay|ok)\b)|\b(felt|heard)\s+(a|something)\s+(pop|snap|twang|tear|click|crack|go|give)\b|\btwang\w*\b",
     # body-wide signs
     r"\bfever\w*\b|\bhigh temperature\b|\b(a|running a) temperature\b|\bchills\b|\bnight sweats?\b|\bsweat\w* at night\b",
-    r"\b(unexplained|unintentional|sudden)\s+weight loss\b|\b(lost|losing|dropped|dropping)\b[^.?!]{0,25}\b(weight|kilos?|kg|pounds|lbs|stones?)\b",
+    # weight that goes without being lost on purpose
+    r"^(?![^.?!]*\b(on purpose|diet\w*|trying to lose|want(ed)? to lose|goal|deliberately|intentional\w*|cutting)\b)[^.?!]*?\b(lost|losing|dropped|dropping|shed|shedding)\b[^.?!]{0,25}\b(weight|kilos?|kg|pounds|lbs|stones?)\b",
+    r"\b(unexplained|unintentional|sudden)\s+weight loss\b|\b(lost|losing|dropped|dropping)\b[^.?!]{0,25}\bwithout (trying|dieting|meaning to|changing)\b|\b(clothes|jeans|trousers|pants|shorts|kit|waistband)\b[^.?!]{0,20}\b(loose|baggy|hanging off|falling off)\b",
     r"\b(feel|feeling|felt)\s+(unwell|ill|sick|feverish|rough)\b|\bshiver\w*|\bhot and cold\b",
     # bladder, bowel, the saddle area
-    r"\b(bladder|bowels?|incontinen\w*|saddle|genitals?|private parts)\b",
-    r"\b(pee|peeing|wee|weeing|urinat\w*|poo|pooing|pooping|toilet|wet myself|wetting myself)\b",
+    r"\b(bladder|bowels?|incontinen\w*|saddle|genitals?|private parts|waterworks)\b",
+    r"\b(pee|peeing|wee|weeing|urinat\w*|poo|pooing|pooping|pooed|pooped|soiled|toilet|loo|wet myself|wetting myself)\b",
+    r"\bleak(s|ed|ing|y)?\b|\b(can'?t|cannot|can not)( always| quite)? hold (it in|on to it|my (pee|wee|bladder|water))\b",
     # "some accidents lately": the everyday word for losing bladder control (or a crash)
     r"\b(had|having|have had|been having)\s+(a|an|some|a few|a couple of|few)?\s*(little |small |minor |embarrassing )?accidents?\b",
     r"\bnumb(ness|ed)?\b[^.?!]{0,20}\b(groin|bottom|between (my|the) legs)\b",
     # the course of the pain: worse, at night, lasting, severe
     r"\b(getting|gets|got|growing|grows|becoming|keeps getting)\s+(worse|worser)\b|\bworse and worse\b|\bworsen\w*|\bworse (every|each) (day|week|run)\b",
-    r"\b(wakes?|woke|waking|keeps?)\s+me\s+(up|awake)\b|\b(at|in the|during the) night\b|\bcan't sleep\b|\bcannot sleep\b",
-    r"\bnot (eased|easing|improving|getting better|gone away|going away)\b",
-    r"\bworse (at night|lying down|when (i'?m )?lying|in bed)\b|\b(leak\w*|dribbl\w*) (urine|pee|wee)\b|\b(can'?t|cannot) hold (it|my (pee|wee|bladder))\b",
-    r"\bsince (january|february|march|april|may|june|july|august|september|october|november|december|christmas|new year)\b",
-    r"\b(won't|will not|doesn't|does not|hasn't|has not|isn't|is not|haven't)\s+(go|gone|going|eased?|easing|improv\w*|settled?|getting better|got better)\b",
-    r"\b(for|over|past|last|about|nearly|almost)\s+(the\s+)?(several|a few|few|a couple of|couple of|two|three|four|five|six|many|\d+)\s+(weeks|months)\b|\bfor (weeks|months)\b|\b(weeks|months) now\b|\bover a month\b|\bfor a month\b|\bsince (last|early|the start of) (month|year|spring|summer|autumn|winter)\b",
+    r"\b(got|gotten|getting|become|became|turned)\s+(properly|really|much|so|seriously|very)\s+(bad|worse)\b",
+    r"\b(wakes?|woke|waking|keeps?)\s+me\s+(up|awake)\b|\b(pain|hurts?|hurting|aches?|aching|sore|throb\w*|worse|back)\b[^.?!]{0,30}\b(at|in the|during the) night\b|\bcan't sleep\b|\bcannot sleep\b",
+    r"\bnot (eased|easing|improving|getting better|gone away|going away|letting up)\b|\b(won't|isn't|is not|never) (let|letting) up\b",
+    r"\bworse (at night|lying down|when (i'?m )?lying|in bed)\b|\b(leak\w*|dribbl\w*) (urine|pee|wee)\b",
+    rf"{WITH_PAIN}\bsince\b[^.?!]{{0,25}}\b{LONG_AGO}\b",
+    r"\b(won't|will not|doesn't|does not|hasn't|has not|isn't|is not|haven't)\s+(go|gone|going|eased?|easing|improv\w*|settled?|getting better|got better|budg\w*|shift\w*|clear\w*)\b",
+    rf"{WITH_PAIN}(\b(for|over|past|last|about|nearly|almost)\s+(the\s+)?(several|a few|few|a couple of|couple of|two|three|four|five|six|many|\d+)\s+(weeks|months)\b|\bfor (weeks|months|ages|yonks|forever)\b|\b(weeks|months) now\b|\bover a month\b|\bfor a month\b|\bfortnight\b)",
     r"\b(severe|excruciating|unbearable|agoni[sz]ing|agony|crippling|debilitating|intense|worst)\b[^.?!]{0,15}\b(pain|ache|back)\b|\b(8|9|10|eight|nine|ten) out of (10|ten)\b|\b(8|9|10)/10\b",
     r"\b(pain|ache|back|it)\s+(is|'s|feels|has been|got)\s+(really|very|so|super|extremely|insanely|unbelievably)\s+(bad|awful|terrible|horrible)\b",
     # pain that rest does not ease
@@ -73,6 +97,28 @@ WARNING_SIGNS = [
     r"\b(can't|cannot|can not|couldn't|barely|hardly)\s+(walk|stand|move|bend|sit|straighten|get out of bed|get up|lift my)\b",
 ]
 _WARNING = re.compile("|".join(f"(?:{p})" for p in WARNING_SIGNS), re.IGNORECASE)
+# A sentence at a time, so a rule can look at its whole sentence ("lost weight" on a diet is a goal).
+SENTENCES = re.compile(r"[^.?!\n]+[.?!\n]*")
+# The words of the signs that readers misspell on a phone ("numbess", "siatica", "grion").
+SYMPTOM_WORDS = (
+    "numbness",
+    "numb",
+    "tingling",
+    "tingly",
+    "sciatica",
+    "excruciating",
+    "weight",
+    "groin",
+    "bladder",
+    "bowel",
+    "incontinence",
+    "radiating",
+    "shooting",
+    "weakness",
+    "fever",
+    "agonising",
+)
+MISSPELT = re.compile(r"[A-Za-z]{4,}")
 
 # What a reader might tell the assistant to drop. Only the unmistakable verbs ("ignore", "forget")
 # may name the article or the notes: "skip the notes" or "no previous training" are reader talk.
@@ -117,8 +163,27 @@ WARNING_LIST_INTRO = re.compile(r"warning signs?", re.IGNORECASE)
 
 
 def has_warning_signs(question: str) -> bool:
-    """The broad net: any everyday wording of a warning sign (see the module docstring)."""
-    return bool(_WARNING.search(question))
+    """The broad net: any everyday wording of a warning sign (see the module docstring), spelt as
+    written or with a misspelt symptom word put right."""
+    return any(
+        _WARNING.search(sentence)
+        for text in {question, with_symptoms_spelt(question)}
+        for sentence in SENTENCES.findall(text)
+    )
+
+
+def with_symptoms_spelt(text: str) -> str:
+    """Words no dictionary knows that are a symptom word misspelt, spelt right: the corpus speller
+    keeps a word's first letter, but "siatica" has lost it."""
+
+    def spelt(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if english_rarity(word.lower()) < 1.0:
+            return word
+        close = difflib.get_close_matches(word.lower(), SYMPTOM_WORDS, n=1, cutoff=0.8)
+        return close[0] if close else word
+
+    return MISSPELT.sub(spelt, text)
 
 
 def looks_like_injection(question: str) -> bool:
@@ -136,6 +201,11 @@ def without_injection(question: str) -> str:
     between sets?" keeps the second sentence). Only this remainder goes on, to a model too."""
     kept = [piece for piece in PIECES.findall(question) if not _INJECTION.search(piece)]
     return " ".join(piece.strip() for piece in kept).strip()
+
+
+def is_warning_line(sentence: str) -> bool:
+    """A sentence of the warning-sign list: its introduction, or one of its items."""
+    return bool(WARNING_LIST_INTRO.search(sentence)) or sentence.lstrip()[:1] in "-*•"
 
 
 def warning_list(texts: list[str]) -> list[str]:
