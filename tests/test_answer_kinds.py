@@ -131,3 +131,52 @@ def test_a_why_question_gets_the_mechanism_with_the_consequence(
 def test_form_faults_of_each_move_are_the_mistakes_not_the_technique(assistant: Assistant) -> None:
     text = assistant.answer("sum up the form errors for each of the moves").text
     assert text.count("Common mistake") == len(MOVES) and "Set-up" not in text, text
+
+
+def answer_after(request: pytest.FixtureRequest, which: str, history: list[dict], question: str) -> str:
+    answer = request.getfixturevalue(which).answer(question, history)
+    assert not answer.abstained, question
+    return answer.text
+
+
+@BOTH
+def test_a_follow_up_about_it_gets_the_step_it_asks_for_from_the_move_in_context(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    history = [
+        {"role": "user", "content": "what's the one thing to focus on in the dead bug?"},
+        {"role": "assistant", "content": "Keep your whole back on the floor. [1]"},
+    ]
+    assert "opposite arm" in answer_after(request, which, history, "Got that down. How can I progress it?")
+    # A difficulty told in the reader's words asks for the fix that goes with the mistake.
+    assert "only as far as" in answer_after(request, which, history, "what if my back won't stay down though")
+
+
+@BOTH
+def test_is_that_normal_gets_the_sentence_that_says_what_is_normal(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(request, which, "my stomach muscles ache since yesterday's circuit, is that normal?")
+    assert "soreness a day or two after a new session is normal" in text
+
+
+@BOTH
+def test_a_how_many_question_is_answered_by_a_count_not_by_one_foot_or_one_hand(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(request, which, "how many rounds of the circuit should I do in one go?")
+    assert "three sets" in text
+
+
+@BOTH
+def test_a_question_the_corpus_answers_only_in_part_says_which_part_it_does_not_cover(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(
+        request, which, "how long does the session take, and which energy gel works best before it?"
+    )
+    assert "15 to 20 minutes" in text
+    assert "don't cover this part of your question" in text and "which energy gel works best" in text
+    # A question the corpus answers in full gets no such line, nor does a remark after it.
+    text = answer_text(request, which, "how often should I do the session? I run four times a week.")
+    assert "don't cover" not in text

@@ -53,6 +53,7 @@ POINTS_BACK = re.compile(
 # coached?"): a sentence of any of its shapes answers it; but it asks one quantity at most (the
 # first of "how often", "how long", "how many" that it says: "how many days each week" is a frequency).
 NUMBER = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty)"
+BODY_PART = r"(foot|feet|hands?|legs?|arms?|sides?|knees?|shoulders?|degrees?|inch(es)?)\b"
 # "a minute" is a duration, "once a week" a frequency.
 AMOUNT = rf"({NUMBER}|a few|a couple of|about a|an?(?=\s+(?:seconds?|minutes?|hours?)))"
 # Someone named with a role: "Nike Master Trainer Jo Bloggs", "Bloggs (our coach for…)", "Jo
@@ -73,7 +74,11 @@ ANSWER_SHAPES = (
         re.compile(r"\bhow long\b|\bhow much time\b", re.IGNORECASE),
         re.compile(rf"\b{AMOUNT}(\s+to\s+\d+)?\s+(seconds?|minutes?|hours?|days?|weeks?)\b", re.IGNORECASE),
     ),
-    (re.compile(r"\bhow many\b", re.IGNORECASE), re.compile(rf"\b{NUMBER}\b(?!\s+of\b)", re.IGNORECASE)),
+    # A count, not "lower one foot" or "a 90-degree angle".
+    (
+        re.compile(r"\bhow many\b", re.IGNORECASE),
+        re.compile(rf"\b{NUMBER}\b(?!\s+of\b)(?![\s-]+{BODY_PART})", re.IGNORECASE),
+    ),
     # "Who leads the workout?", "what is his training?", "which team does she work
     # with?": a sentence that names someone with a role, or the team that wrote the words.
     (
@@ -100,6 +105,16 @@ ANSWER_SHAPES = (
             r"\b(good time|best time|after an?|before an?|right before|on an? \w+ day|rest day|in the morning)\b",
             re.IGNORECASE,
         ),
+    ),
+    # "Is that normal?", "did I wreck something?", "should I be worried?": the sentence that says
+    # what is normal and what is not.
+    (
+        re.compile(
+            r"\b(is|are) (that|this|it|these|they|that's) (normal|bad|ok|okay|fine|expected|a problem|a bad sign)\b"
+            r"|\bnormal\?|\b(should|do) i (be )?worr\w*|\bdid i (break|hurt|injure|damage|pull|tear|wreck|do) (something|anything|myself)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(r"\b(is|are) (normal|not normal|not)\b[;.]", re.IGNORECASE),
     ),
     # "Brand new to this: is the full circuit too much at first?": the sentence for people new to it.
     (
@@ -133,6 +148,7 @@ class Candidate:
     score: float
     terms: frozenset[str]  # question terms it covers
     on_topic_section: bool  # its section heading names all the question asks about
+    shaped: bool = False  # it has the shape of answer the question asks for (`ANSWER_SHAPES`)
 
 
 def compose_extractive(
@@ -462,7 +478,8 @@ def score_sentences(
     # Only the reader's own question says what kind of answer it wants, not the carried context.
     shapes = answer_shapes(query.asked or query.text)
     steps = steps_asked(query.asked or query.text)
-    heading = query.matched(set(content_terms(passage.topic)))
+    named = query.matched(set(content_terms(passage.topic)))  # the reader's words or the context's
+    heading = named
     passing = owned - heading
     # A section named for the question ("Crunches" for "explain crunches to me") answers it as a
     # whole, so its sentences share the heading's words, the first ones most.
@@ -497,10 +514,13 @@ def score_sentences(
             score = (1 - T.routed_share) * score + T.routed_share * signals.routed.get(sentence.index, 0.0)
         if why and CAUSAL.search(sentence.text):
             score *= T.causal_boost
-        if terms and any(shape.search(sentence.text) for shape in shapes):
+        shaped = bool(terms or named) and any(shape.search(sentence.text) for shape in shapes)
+        if shaped:
             score *= T.answer_shape_boost
-        if steps and (heading or terms) and any(step.match(tidy(sentence.text)) for step in steps):
+        # "How do I progress it?" after a dead-bug question: the section the context names counts.
+        if steps and (named or terms) and any(step.match(tidy(sentence.text)) for step in steps):
             score *= T.step_boost
+            shaped = True  # the step asked for is the shape of answer asked for
         if inherited:
             score *= 1.0 - 0.04 * min(sentence.index, 10)
         score *= 1.0 - T.rank_decay * rank  # earlier passages were judged more relevant by retrieval
@@ -509,7 +529,7 @@ def score_sentences(
             score *= 0.3
         elif words > 70:
             score *= 0.85
-        found.append(Candidate(rank, sentence, score, terms | inherited | carried, answers_all))
+        found.append(Candidate(rank, sentence, score, terms | inherited | carried, answers_all, shaped))
     return found
 
 
@@ -569,7 +589,14 @@ def choose(candidates: list[Candidate], listing: bool = False) -> list[Candidate
             for c in chosen
         )
         strong = candidate.score >= T.strong_ratio * pool[0].score
-        useful = bool(candidate.terms - covered) or follows or candidate.on_topic_section or strong
+        # A second sentence of the asked shape answers too ("after an easy run", "not right before a race").
+        useful = (
+            bool(candidate.terms - covered)
+            or follows
+            or candidate.on_topic_section
+            or strong
+            or candidate.shaped
+        )
         length = len(candidate.sentence.text.split())
         if useful and words + length <= max_words and not repeats(candidate, chosen):
             chosen.append(candidate)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -44,7 +45,6 @@ from assistant.answering.routing import QuestionRoutes
 from assistant.answering.safety import (
     PROFESSIONAL_HELP_QUERY,
     has_warning_signs,
-    is_warning_line,
     looks_like_injection,
     warning_list,
     without_injection,
@@ -57,10 +57,10 @@ from assistant.corpus.index import (
     CorpusIndex,
     index_nodes,
     load_or_build_index,
+    passage_questions,
     search_text,
 )
 from assistant.settings import Settings, load_settings
-from assistant.text.sentences import split_sentences
 from assistant.text.spelling import Speller
 from assistant.text.terms import content_terms
 from assistant.text.tokens import fit_passages, usage_for, use_tiktoken_cache
@@ -86,6 +86,8 @@ class Evidence:
     # How much closer the question (its best ask) comes to the corpus than to a question it does
     # not answer (`scope.py`); None without out-of-scope questions.
     margin: float | None = None
+    # The asks of a many-part question that the corpus does not answer, when another ask it does.
+    uncovered: tuple[str, ...] = ()
 
     @property
     def signal(self) -> float:
@@ -155,26 +157,21 @@ class Assistant:
         self.described_vectors = self.described_warnings(nodes)
 
     def described_warnings(self, nodes: list[TextNode]) -> np.ndarray | None:
-        """The signs in readers' words: the questions written for the passage that lists them, already
-        embedded with the index. Only those that come closer to the list (its introduction or a sign)
-        than to the rest of the passage: it also says that mild soreness is normal, and the
-        questions about that are no warning."""
+        """The signs in readers' words: the questions written for the passage that lists them that
+        describe a sign themselves (the broad net knows them), already embedded with the index. Not
+        "when should I see a doctor?" nor "is soreness normal?": the same passage answers those too,
+        and a reader asking them describes no sign."""
         if self.meaning is None:
             return None
         described = []
         for node in nodes:
-            questions = self.meaning.vectors.questions.get(node.node_id)
-            sentences = self.meaning.vectors.sentences.get(node.node_id)
-            if questions is None or sentences is None or not warning_list([node.get_content()]):
+            rows = self.meaning.vectors.questions.get(node.node_id)
+            questions = passage_questions(node)
+            if rows is None or len(rows) != len(questions) or not warning_list([node.get_content()]):
                 continue
-            on_list = np.array([is_warning_line(s.text) for s in split_sentences(node.get_content())])
-            if len(on_list) != len(sentences) or on_list.all() or not on_list.any():
-                continue
-            to_list = (questions @ sentences[on_list].T).max(axis=1)
-            to_rest = (questions @ sentences[~on_list].T).max(axis=1)
-            described.append(questions[to_list >= to_rest])
-        rows = np.vstack(described) if described else None
-        return rows if rows is not None and len(rows) else None
+            described.append(rows[[has_warning_signs(q) for q in questions]])
+        found = np.vstack(described) if described else None
+        return found if found is not None and len(found) else None
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, rebuild_index: bool = False) -> Assistant:
@@ -287,6 +284,7 @@ class Assistant:
         )
         # A question that asks several things is answerable when one of its asks is: the words of
         # the others ("…and is yoga better?") must not sink the part the corpus answers.
+        uncovered = []
         for ask in separate_asks(standalone.question):
             part = analyze_query(ask, self.glossary, self.index.stats, standalone.carried, self.speller)
             ask_vector = self.meaning.embed(ask) if self.meaning is not None else None
@@ -295,8 +293,27 @@ class Assistant:
             )
             score = max(score, ask_score)
             closeness, margin = higher(closeness, ask_closeness), higher(margin, ask_margin)
+            ask_focus = (
+                None if self.meaning is not None else self.focus.unknown_focus(self.speller.correct(ask))
+            )
+            alone = Evidence(
+                ask, ask, part, [], ask_score, None, False, None, ask_focus, ask_closeness, ask_margin
+            )
+            if alone.abstains_at(self.threshold_setting()[1]) and (asked_part := question_part(ask)):
+                uncovered.append(asked_part)
         return Evidence(
-            text, standalone.text, query, passages, score, notice, False, vector, focus, closeness, margin
+            text,
+            standalone.text,
+            query,
+            passages,
+            score,
+            notice,
+            False,
+            vector,
+            focus,
+            closeness,
+            margin,
+            tuple(uncovered),
         )
 
     def judge_ask(
@@ -348,6 +365,9 @@ class Assistant:
         if not chosen:
             return self.abstention(evidence, usage=usage)
         text, citations = cite_sentences(chosen, evidence.passages)
+        if evidence.uncovered:  # say which part of the question is not answered, not only what is
+            asks = ", ".join(f"“{ask}”" for ask in evidence.uncovered)
+            text += "\n\n" + self.prompts.partly_covered.replace("{asks}", asks)
         return cited_answer(
             evidence, text, citations, "extractive", usage, evidence.passages, fallback_reason
         )
@@ -442,6 +462,22 @@ class Assistant:
 
     def prices(self) -> tuple[float, float]:
         return self.settings.price_prompt_per_mtok, self.settings.price_completion_per_mtok
+
+
+# A question, by how it starts: what a reader would recognise as the part they asked.
+QUESTION_START = re.compile(
+    r"^(who|whose|what|whats|what's|which|when|where|why|how|is|are|am|do|does|did|can|could|should|would|will|may|might|has|have|any)\b",
+    re.IGNORECASE,
+)
+
+
+def question_part(ask: str) -> str | None:
+    """The question an ask puts, as the reader wrote it, without a greeting or story before it
+    ("Hello, two questions. What's the best…" → "What's the best…"); None for a remark."""
+    last = re.split(r"(?<=[.!?])\s+", ask.strip())[-1].strip(" ,;:-")
+    if not QUESTION_START.search(last) and not last.endswith("?"):
+        return None
+    return last.rstrip(" ,;:.?!")
 
 
 def higher(current: float | None, other: float | None) -> float | None:

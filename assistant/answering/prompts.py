@@ -17,6 +17,7 @@ class Prompts:
     condense: PromptTemplate  # {history}, {question}
     abstain: str
     safety_notice: str
+    partly_covered: str  # {asks}: the parts of a question the corpus does not answer
 
 
 def load_prompts(folder: Path) -> Prompts:
@@ -26,6 +27,7 @@ def load_prompts(folder: Path) -> Prompts:
         condense=PromptTemplate(read(folder, "condense.md")),
         abstain=read(folder, "abstain.md"),
         safety_notice=read(folder, "safety_notice.md"),
+        partly_covered=read(folder, "partly_covered.md"),
     )
 
 

@@ -203,11 +203,6 @@ def without_injection(question: str) -> str:
     return " ".join(piece.strip() for piece in kept).strip()
 
 
-def is_warning_line(sentence: str) -> bool:
-    """A sentence of the warning-sign list: its introduction, or one of its items."""
-    return bool(WARNING_LIST_INTRO.search(sentence)) or sentence.lstrip()[:1] in "-*•"
-
-
 def warning_list(texts: list[str]) -> list[str]:
     """The corpus's own warning signs: the list items after a sentence that introduces them."""
     items: list[str] = []

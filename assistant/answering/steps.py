@@ -15,6 +15,7 @@ STEP_KINDS = (
     (
         re.compile(
             r"\bhow (do|does|should|can|would|to) (i|you|u|we|one|it|they|this|that)?\s*(even )?(do|perform|start|set|get|work)\b"
+            r"|\bhow (do|does) (the |a |an |those |these )?[\w-]+( [\w-]+)? work\b"
             r"|\bhow to\b|\b(start|begin)s? (on|in|from) (your|my|the|a)\b|\b(form|technique|set-?ups?|steps?|positions?|instructions?|execute|execution)\b|\bwhat does\b.*\blook like\b",
             re.IGNORECASE,
         ),
@@ -22,7 +23,10 @@ STEP_KINDS = (
     ),
     (
         re.compile(
-            r"\b(mistakes?|wrong|faults?|errors?|avoid|mess(ing)? up|screw(ing)? up|fix|problem|issue)\b",
+            r"\b(mistakes?|wrong|faults?|errors?|avoid|mess(ing)? up|screw(ing)? up|fix|problem|issue)\b"
+            # what goes wrong, told as what the body does or what the reader cannot do
+            r"|\b(peel\w*|(lifts?|lifting|comes?|coming) (off|up)|arch\w*|sag\w*|pik\w*)\b"
+            r"|\b(can'?t|cannot|can not|struggl\w*|unable to|hard to)\b[^.?!]{0,20}\b(keep|hold|stop|stay)\b",
             re.IGNORECASE,
         ),
         re.compile(r"^(common )?(mistakes?|errors?|faults?|avoid)\b", re.IGNORECASE),
