@@ -180,3 +180,32 @@ def test_a_question_the_corpus_answers_only_in_part_says_which_part_it_does_not_
     # A question the corpus answers in full gets no such line, nor does a remark after it.
     text = answer_text(request, which, "how often should I do the session? I run four times a week.")
     assert "don't cover" not in text
+
+
+@BOTH
+def test_each_move_of_a_comparison_is_quoted_from_its_own_section(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(
+        request, which, "how is a crunch different from the dead bug? you lie on your back for both"
+    )
+    assert "Crunches." in text and "Dead bug." in text
+    assert "curl your ribs" in text
+
+
+@BOTH
+def test_the_key_technique_point_of_a_move_is_its_cue(request: pytest.FixtureRequest, which: str) -> None:
+    text = answer_text(request, which, "what's the main technique point for the dead bug?")
+    assert "Cue: keep every part of your back connected to the floor" in text
+
+
+@BOTH
+def test_she_in_a_follow_up_is_the_person_the_previous_answer_named(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    history = [
+        {"role": "user", "content": "who presents the moves?"},
+        {"role": "assistant", "content": "Traci Copeland leads the session in the video. [1]"},
+    ]
+    text = answer_after(request, which, history, "does she teach yoga as well?")
+    assert "yoga instructor" in text

@@ -24,7 +24,8 @@ from assistant.text.terms import content_terms
 
 # Words that point back at something said before.
 REFERRING = re.compile(
-    r"\b(it|its|it's|that|this|those|these|them|they|one|ones|same|the move|the exercise|there|above|both)\b"
+    r"\b(it|its|it's|that|this|those|these|them|they|one|ones|same|the move|the exercise|there|above|both"
+    r"|she|her|hers|he|him|his)\b"
     r"|^\s*(and|what about|how about|also|ok|okay|so|then)\b",
     re.IGNORECASE,
 )
@@ -48,6 +49,11 @@ ORDINAL = re.compile(
     rf"\b(?:the\s+)?({'|'.join(ORDINALS)}|other)\s+(one|move|exercise|thing|of (those|these|them)|option)?",
     re.IGNORECASE,
 )
+
+
+# "She", "his": a person the previous answer named, by a name of two or more capitalised words.
+PERSON_PRONOUN = re.compile(r"\b(she|her|hers|he|him|his)\b", re.IGNORECASE)
+FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
 
 
 @dataclass(frozen=True)
@@ -114,6 +120,8 @@ def condense_deterministic(question: str, history: Sequence[Turn], subjects: Seq
         question = f"{question} ({resolved})"
     own = named_subjects(question, subjects)
     carried = [previous, *named_subjects(answer, subjects)[:1]]
+    if PERSON_PRONOUN.search(question):  # "what's her background?": the person the answer named
+        carried += dict.fromkeys(FULL_NAME.findall(answer))
     if resolved:  # "the second one" is that subject: the list question before it is no context
         carried = []
     elif own:  # "and crunches?" after a question on another move: ask the same of crunches

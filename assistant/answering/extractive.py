@@ -34,7 +34,8 @@ CAUSAL = re.compile(
     r"\b(because|so that|ensures?|which is why|that's why|that is why|as a result|leads? to|causes?)\b",
     re.IGNORECASE,
 )
-CONJUNCTION = re.compile(r"\b(and|or|vs|versus)\b|&", re.IGNORECASE)
+# What joins two things compared: "crunches and dead bugs", "a crunch compared to / different from a dead bug".
+CONJUNCTION = re.compile(r"\b(and|or|vs|versus|than|from|compared|with|over)\b|&", re.IGNORECASE)
 # A list question ("what does one session include?"): the answer gathers one sentence from each of several sections.
 LIST_QUESTION = re.compile(
     r"\b(which|what|list|name)\b[^?]{0,30}\b(moves|exercises|muscles|signs|mistakes|steps|ones)\b|\blist\b|\ball (the|of the)\b",
@@ -426,7 +427,15 @@ def best_on(
         own=own & frozenset(keep),
     )
     candidates = candidates_for(part, passages, set().union(*subjects), similarities)
-    chosen = choose(candidates)
+    # Each move compared is answered from its own section, not from a sentence elsewhere that
+    # shares a word of the question ("back" in "both are done on the back").
+    own_section = [
+        c
+        for c in candidates
+        if subject <= query.matched(set(content_terms(passages[c.passage_rank].topic)))
+        and instructs_a_move(passages[c.passage_rank].text)
+    ]
+    chosen = choose(own_section or candidates)
     if not chosen:
         return []
     first = chosen[0]

@@ -46,7 +46,13 @@ COUNT_WINDOW = 3
 ORDINAL = re.compile(r"^\d+(st|nd|rd|th)?$")
 # How many passages must use a word no heading or question names before it counts as a subject.
 NAMED_DF = 2
-ASKS = re.compile(r"\?|;|\b(?:and|also|plus|but)\b", re.IGNORECASE)
+# Where one ask ends and the next begins: "?", ";", "and" (typed "n", "&", "+"), "also", or a comma
+# before a new asking word ("how long is it, how many calories…").
+ASKS = re.compile(
+    r"\?|;|&|\+|\b(?:and|n|also|plus|but)\b"
+    r"|,\s*(?=(?:how|what|which|when|where|why|who|is|are|do|does|can|should)\b)",
+    re.IGNORECASE,
+)
 # Frames that ask for a thing besides "what/which …": "the best X", "a good X", "recommend an X",
 # "give me a X". The words after the frame name the thing.
 THING_FRAMES = {"best", "good", "better", "top", "recommend", "recommended", "suggest"}

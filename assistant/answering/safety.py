@@ -149,6 +149,9 @@ INJECTION_PATTERNS = [
     r"\b(beyond|outside( of)?|past|besides)\s+(the|your)\s+(article|notes|sources?|documents?|context|restrictions?|limits?)\b",
     r"\b(article|source|notes)-only\b|\b(use|from|with|draw on) (what you know|(your )?(own |general |other )?knowledge|your training( data)?)\b",
     r"\b(no need|don'?t need|do not need|without (the )?need) to (cite|quote|use sources|reference)\b|\bwithout (citing|citations|sources)\b",
+    r"\b(skip|drop|leave out|lose|ditch|forget|omit|no more)\s+(the\s+|all\s+the\s+|your\s+|any\s+)?(citations?|sources|references|quotes|footnotes)\b",
+    # something the assistant would make up: "add a move of your own", "your own version"
+    r"\b(add|write|give|invent|create|make)\b[^.?!]{0,60}\b(of your own|your own (moves?|exercises?|ideas?|version|advice|plan))\b",
     # a game or a character that answers what the assistant may not
     r"\b(let'?s|lets) play a game\b|\bnew game\b|\b(you'?re|you are|ur|u r) (now |just )?(my|a regular|a normal|an ordinary|a general)\b[^.?!]{0,30}\b(friend|chatbot|assistant|ai|bot|physio|doctor|coach)\b",
     r"\b(reconstruct|make up|invent|fill in|guess)\b[^.?!]{0,40}\b(the way|as if|like)\b[^.?!]{0,30}\b(would have|would've|wrote|written|said)\b",

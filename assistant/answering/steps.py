@@ -48,6 +48,7 @@ STEP_KINDS = (
 )
 
 PROCEDURE_STEPS = STEP_KINDS[0][1]
+COMPARING = re.compile(r"\b(differ\w*|difference|compared?|comparison|vs\.?|versus)\b", re.IGNORECASE)
 # "Set-up:", "How to do it:", "Make it harder:": a line that instructs a move.
 INSTRUCTION = re.compile(r"^[\w][\w -]{0,25}:\s")
 # A section that instructs a move has at least two labelled steps on lines of their own.
@@ -85,14 +86,20 @@ ALL_MOVES = re.compile(
 SET_UP_ONLY = re.compile(r"\b(start(ing)?[ -]positions?|set-?ups?|position|get into)\b", re.IGNORECASE)
 
 
-# "Form faults", "form tips": "form" says which faults, it does not ask for the technique.
-FORM_MODIFIER = re.compile(r"\bform (faults?|mistakes?|errors?|cues?|tips?)\b", re.IGNORECASE)
+# "Form faults", "form tips": "form" says which faults, it does not ask for the technique; nor does
+# "the key technique point", which asks for the one cue.
+FORM_MODIFIER = re.compile(r"\b(?:form|technique) (faults?|mistakes?|errors?|cues?|tips?)\b", re.IGNORECASE)
+KEY_POINT = re.compile(
+    r"\b(key|main|most important|biggest|top|number one|#1) (technique|form)\b", re.IGNORECASE
+)
 
 
 def steps_asked(question: str) -> list[re.Pattern[str]]:
     """The labels of the instruction steps the question asks for (see `STEP_KINDS`)."""
-    question = FORM_MODIFIER.sub(r"\1", question)
-    return [label for asks, label in STEP_KINDS if asks.search(question)]
+    question = KEY_POINT.sub("key", FORM_MODIFIER.sub(r"\1", question))
+    asked = [label for asks, label in STEP_KINDS if asks.search(question)]
+    # "How does a crunch differ from a dead bug?" asks how each is done, unless it names a step.
+    return asked or ([PROCEDURE_STEPS] if COMPARING.search(question) else [])
 
 
 def instructs_a_move(text: str) -> bool:
