@@ -19,7 +19,7 @@ from llama_index.core.schema import TextNode
 from assistant.answer import Answer, Citation, Mode, Passage, TextDelta, Turn, Usage
 from assistant.answering.citations import cite_sentences, repair_citations
 from assistant.answering.condense import standalone_question
-from assistant.answering.evidence import answered_by_words, evidence_score
+from assistant.answering.evidence import evidence_score
 from assistant.answering.extractive import (
     compose_extractive,
     is_list_question,
@@ -309,7 +309,7 @@ class Assistant:
         if self.meaning is not None and vector is not None:
             closeness = self.meaning.closeness(vector)
             return score, closeness, self.scope.margin_by_meaning(vector, closeness)
-        return score, None, self.scope.margin_by_words(query, answered_by_words(query, passages, stats))
+        return score, None, self.scope.margin_by_words(query, passages)
 
     def warning_signs(self, text: str, vector: object) -> bool:
         """The broad net of wordings, or (with a model) closeness to a warning sign of the corpus."""
