@@ -56,8 +56,10 @@ class Settings(BaseSettings):
         default=900, ge=100, description="Tokens of passages sent to the model."
     )
     # Smallest share of a question's (idf-weighted) terms the passages must contain before we answer.
-    # Chosen by `assistant calibrate` on the dev sets; tests check it still matches.
-    min_evidence: float = Field(default=0.40, ge=0, le=1)
+    # Chosen by `assistant calibrate` on the dev sets; tests check it still matches. Since the
+    # out-of-scope comparison weighs the words only the other side uses (`answering/scope.py`), every
+    # floor up to 0.42 decides the dev sets equally well: 0.21 is the middle of that run.
+    min_evidence: float = Field(default=0.21, ge=0, le=1)
     # With an embedding model: the least cosine similarity between the question and the closest
     # corpus sentence or written question before we answer. Chosen the same way, with embeddings.
     # The out-of-scope comparison (`answering/scope.py`) now decides most off-topic questions, so

@@ -99,3 +99,37 @@ def test_editing_the_out_of_scope_file_rebuilds_the_index() -> None:
     assert corpus.outside, "the shipped corpus has out-of-scope questions"
     trimmed = type(corpus)(corpus.documents, corpus.problems, corpus.questions, corpus.outside[1:])
     assert trimmed.fingerprint() != corpus.fingerprint()
+
+
+# Without a model: words only the other side uses ("creatine", "treadmill", a hydration "vest")
+# weigh as the specific things they are, though the question also speaks of a runner's back.
+LEAN_OFF_TOPIC = [
+    "Which hydration vest keeps the weight off my lower back on trail runs?",
+    "How many scoops of creatine should a runner with back pain take?",
+    "Which treadmill is kindest to a runner's lower back?",
+]
+# Words neither side knows frame the ask, they are not the thing asked about: "a short rundown",
+# "the diff", "ppl", "what's recommended"; and "n" joins two asks like "and".
+FRAMED_ASKS = [
+    "give me a short rundown of where each move tends to go wrong",
+    "whats the diff between crunches and dead bugs?",
+    "what do most ppl get wrong on bear walks?",
+    "what's recommended for rest between the rounds?",
+    "how long does one session last n how many moves does it have",
+]
+
+
+@pytest.mark.parametrize("question", LEAN_OFF_TOPIC)
+def test_without_a_model_a_thing_only_the_other_side_names_is_declined(
+    assistant: Assistant, question: str
+) -> None:
+    answer = assistant.answer(question)
+    assert answer.abstained and answer.citations == []
+
+
+@pytest.mark.parametrize("question", FRAMED_ASKS)
+def test_without_a_model_the_way_an_ask_is_framed_is_not_what_it_asks_about(
+    assistant: Assistant, question: str
+) -> None:
+    answer = assistant.answer(question)
+    assert not answer.abstained and answer.citations

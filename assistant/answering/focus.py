@@ -4,9 +4,11 @@ Word coverage cannot tell "which trail shoes keep my lower back happy on long ru
 "lower", "back", "long", "runs" with the corpus) from a question the corpus answers. What it
 asks about can: the head of the noun phrase a "what / which …" question asks for ("shoes"), or the
 thing a "how many …" question counts ("miles"). When the corpus, its written questions (doc2query) and the glossary never
-name that thing, or a "how many" question counts something no passage gives a number of, the
-question is about something else and the assistant abstains. Unknown words elsewhere in a question
-(slang, filler: "ngl", "basically", "wrecked") are not its focus and stay neutral.
+name that thing while the questions it does not answer (`corpus/out-of-scope.yaml`) do, or a "how
+many" question counts something no passage gives a number of, the question is about something else
+and the assistant abstains. A word neither side knows is as often the reader's way of framing the
+ask ("the gist", "ppl") as a thing, and unknown words elsewhere in a question (slang, filler: "ngl",
+"basically", "wrecked") are not its focus: both stay neutral.
 """
 
 from __future__ import annotations
@@ -24,14 +26,30 @@ LEAD_IN = {
     "right", "kind", "kinds", "type", "types", "sort", "sorts", "of", "brand", "brands", "your", "my",
     "better", "worse", "typical", "common", "usual", "main", "biggest", "most", "different", "correct",
     "proper", "ideal", "exact", "whole", "actual", "real", "other", "besides", "except", "than",
+    # How a request wants the thing, not the thing: "send me a brief outline of …", "a simple recap".
+    "quick", "simple", "short", "brief", "full", "complete", "detailed", "basic", "easy", "little",
+    "rough", "general", "overall", "handy", "printable", "clear", "new",
 }  # fmt: skip
 # Nouns that only frame a question ("what's the story with …", "what's the deal with …").
 LIGHT = {
     "point", "deal", "thing", "things", "way", "ways", "difference", "reason", "idea", "story",
     "problem", "issue", "time", "part", "bit", "lowdown", "tip", "tips", "advice", "option",
+    "diff", "gist", "rundown", "summary", "overview", "list", "recap", "breakdown",
 }  # fmt: skip
 # Who does something, when a clause follows the thing asked about ("the mistake people make").
-PEOPLE = {"people", "runners", "folks", "someone", "everyone", "everybody", "beginners", "most"}
+PEOPLE = {
+    "people", "ppl", "peeps", "folks", "folk", "runners", "someone", "everyone", "everybody",
+    "beginners", "most", "guys",
+}  # fmt: skip
+# Words that end a noun phrase: what follows them is not the thing asked for ("which move besides
+# the plank one", "what cue vs the last one").
+ENDS_PHRASE = {
+    "besides", "except", "vs", "versus", "like", "per", "via", "including", "without", "within",
+    "instead", "rather", "among",
+}  # fmt: skip
+# "What's prescribed / recommended / needed for …": a participle after "what is" asks what is done,
+# it names no thing ("speed" and "bed" are nouns: the "-eed" and short words are kept).
+PARTICIPLE = re.compile(r"^[a-z]{3,}[^e]ed$")
 NUMBER = re.compile(
     r"^(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
     r"once|twice|single|couple|few|several|dozen|half)$"
@@ -98,11 +116,13 @@ def asked_things(question: str) -> list[tuple[str, bool]]:
         while not counted and j < len(words) and words[j] in LEAD_IN:
             j += 1
         run = []
-        while j < len(words) and content_terms(words[j]):
+        while j < len(words) and content_terms(words[j]) and words[j] not in ENDS_PHRASE:
             run.append(words[j])
             j += 1
         if len(run) > 1 and run[-1] in PEOPLE:  # "the mistake people make": a clause follows the thing
             run.pop()
+        if word in ("what", "whats") and len(run) == 1 and PARTICIPLE.match(run[0]):
+            continue
         if run and run[-1] not in LIGHT:
             if word == "me":  # "write me a marathon training plan": every word says what to make
                 found.extend((w, False) for w in run[:-1] if not NUMBER.match(w))
@@ -114,11 +134,19 @@ class FocusCheck:
     """Knows which things the corpus names and which it counts."""
 
     def __init__(
-        self, stats: TermStats, glossary: Glossary, texts: Iterable[str], asked: Iterable[str] = ()
+        self,
+        stats: TermStats,
+        glossary: Glossary,
+        texts: Iterable[str],
+        asked: Iterable[str] = (),
+        outside: Iterable[str] = (),
     ) -> None:
         """`texts`: every passage with its heading and questions; `asked`: the headings and the
-        questions the passages answer (doc2query), which say what the corpus is about."""
+        questions the passages answer (doc2query), which say what the corpus is about; `outside`:
+        the questions it does not answer (`corpus/out-of-scope.yaml`), which name things runners
+        ask about elsewhere."""
         self.stats = stats
+        self.elsewhere = {t for text in outside for t in content_terms(text)}
         self.glossary_terms = {t for phrase in glossary for t in content_terms(phrase)}
         # A word the text mentions once in passing ("as the miles tick by on your smartwatch") is
         # not a thing the corpus speaks of; one its headings or questions name, or that recurs, is.
@@ -144,9 +172,7 @@ class FocusCheck:
         others = [
             ask
             for ask in ASKS.split(question)
-            if not re.search(rf"\b{re.escape(head)}\b", ask, re.IGNORECASE)
-            and ASKING.search(ask)
-            and content_terms(ask)
+            if not re.search(rf"\b{re.escape(head)}\b", ask, re.IGNORECASE) and asks_something(ask)
         ]
         return None if others else head
 
@@ -162,8 +188,13 @@ class FocusCheck:
                 head
             ):  # "the 5th one" points at an item, it names no thing
                 continue
+            # A thing the corpus never names is what the question is about only when questions
+            # about something else name it too ("shoes", "creatine"): a word neither side knows is as
+            # often a reader's own way of framing the ask ("the diff", "a quick list", "ppl").
             if not any(self.speaks_of(s) for s in stems):
-                return head
+                if any(s in self.elsewhere for s in stems):
+                    return head
+                continue
             if counted and not any(s in self.counted for s in stems):
                 return head
         return None

@@ -20,7 +20,7 @@ from llama_index.core.schema import TextNode
 from assistant.answer import Answer, Citation, Mode, Passage, TextDelta, Turn, Usage
 from assistant.answering.citations import cite_sentences, repair_citations
 from assistant.answering.condense import standalone_question
-from assistant.answering.evidence import answered_by_words, evidence_score
+from assistant.answering.evidence import evidence_score
 from assistant.answering.extractive import (
     compose_extractive,
     is_list_question,
@@ -151,7 +151,7 @@ class Assistant:
         asked = [f"{n.metadata.get('topic', '')}\n{n.metadata.get('questions', '')}" for n in nodes]
         self.routes = QuestionRoutes(index.stats, self.meaning)
         self.scope = Scope(corpus.outside, index.stats, self.meaning)
-        self.focus = FocusCheck(index.stats, glossary, [search_text(n) for n in nodes], asked)
+        self.focus = FocusCheck(index.stats, glossary, [search_text(n) for n in nodes], asked, corpus.outside)
         signs = warning_list([n.get_content() for n in nodes])
         self.warning_vectors = self.meaning.embed_many(signs) if self.meaning is not None and signs else None
         self.described_vectors = self.described_warnings(nodes)
@@ -326,7 +326,7 @@ class Assistant:
         if self.meaning is not None and vector is not None:
             closeness = self.meaning.closeness(vector)
             return score, closeness, self.scope.margin_by_meaning(vector, closeness)
-        return score, None, self.scope.margin_by_words(query, answered_by_words(query, passages, stats))
+        return score, None, self.scope.margin_by_words(query, passages)
 
     def warning_signs(self, text: str, vector: object) -> bool:
         """The broad net of wordings, or (with a model) closeness to a warning sign of the corpus."""

@@ -12,12 +12,20 @@ keeps the question. With a model the comparison is by meaning; without, by share
 
 from __future__ import annotations
 
+import dataclasses
+import math
+from collections import Counter
+
 import numpy as np
 
+from assistant.answer import Passage
+from assistant.answering.evidence import answered_by_words
 from assistant.answering.meaning import Meaning
 from assistant.answering.query import AnalyzedQuery
 from assistant.answering.routing import terms_f1
-from assistant.text.terms import TermStats, content_terms
+from assistant.answering.tuning import TUNING
+from assistant.text.rarity import english_rarity
+from assistant.text.terms import TermStats, content_terms, content_words
 
 
 class Scope:
@@ -25,6 +33,7 @@ class Scope:
         self.stats = stats
         self.meaning = meaning
         self.outside_terms = [terms for q in outside if (terms := set(content_terms(q)))]
+        self.outside_df = Counter(t for terms in self.outside_terms for t in terms)
         rows = meaning.vectors.outside if meaning is not None else None
         self.outside_vectors = rows if rows is not None and len(rows) == len(outside) and len(rows) else None
 
@@ -34,9 +43,35 @@ class Scope:
             return None
         return inside - float(np.max(self.outside_vectors @ vector))
 
-    def margin_by_words(self, query: AnalyzedQuery, inside: float) -> float | None:
-        """`inside` (the best match with a question the corpus answers, `evidence.question_match`)
-        minus the best match with an out-of-scope question, both as F1 of shared weighted words."""
+    def margin_by_words(self, query: AnalyzedQuery, passages: list[Passage]) -> float | None:
+        """How much closer the question comes to what the passages answer (`evidence.answered_by_words`)
+        than to the closest out-of-scope question, both as F1 of shared weighted words, with the
+        words only the other side uses weighed as what they are (`with_outside_words`)."""
         if not self.outside_terms:
             return None
+        query = self.with_outside_words(query)
+        inside = answered_by_words(query, passages, self.stats)
         return inside - max(terms_f1(query, terms, self.stats) for terms in self.outside_terms)
+
+    def with_outside_words(self, query: AnalyzedQuery) -> AnalyzedQuery:
+        """The question with its words the corpus never uses but the out-of-scope questions do
+        weighed as the specific words they are there. A word unknown to the corpus weighs little in
+        a question (`query.py`: slang and filler say nothing either way), but "ibuprofen", "carbs" or
+        "treadmill" are things runners ask about elsewhere: such a word weighs like the rarest corpus
+        word, scaled by how rare it is among the out-of-scope questions (one used by many of them
+        says less about which topic a question is on). Everyday English words stay as they are
+        (`Tuning.outside_word_rarity`)."""
+        n = len(self.outside_terms)
+        rarest = math.log(1 + (n + 1) / 0.5)
+        spelling = {stem: word for word, stem in content_words(query.text)}
+        weights = dict(query.weights)
+        for term, aliases in query.aliases.items():
+            uses = self.outside_df.get(term, 0)
+            if not uses or any(self.stats.df.get(s) for s in aliases):
+                continue
+            if english_rarity(spelling.get(term, term)) < TUNING.outside_word_rarity:
+                continue
+            share = math.log(1 + (n + 1) / (uses + 0.5)) / rarest
+            weight = TUNING.outside_word_weight * share * self.stats.unseen_idf
+            weights[term] = max(weights[term], weight * (1.0 if term in query.own else TUNING.carried_weight))
+        return dataclasses.replace(query, weights=weights)

@@ -46,6 +46,18 @@ class Tuning:
     # (`corpus/out-of-scope.yaml`) than to anything the corpus says or answers, by this much, is
     # about something else (`scope.py`): 0, the plain "closer to the other side".
     scope_margin: float = 0.0
+    # Without a model, a word the corpus never uses but out-of-scope questions do ("ibuprofen",
+    # "treadmill") weighs this share of the rarest corpus word's weight, times its rarity among the
+    # out-of-scope questions (`Scope.with_outside_words`). On the three dev sets (decided right,
+    # of 428): 0 → 382, 0.5 → 383, 0.75 → 386, 0.9 and 1.0 → 391, 1.1 → 390, 1.25 → 387. Below
+    # 0.9 fewer off-topic questions are declined; above 1.1 answerable ones with a stray such word
+    # ("how many different moves…") begin to be.
+    outside_word_weight: float = 1.0
+    # ...but only a word at least this rare in English (`text/rarity.py`, 0.25..1): everyday words an
+    # out-of-scope question happens to use ("ever", "today", "must") name no topic, and a newcomer's
+    # "first time ever doing…" is no question about race day. 0.45 and 0.5 decide the dev sets alike
+    # (390 of 428, one fewer than no floor); from 0.55 off-topic questions begin to be answered.
+    outside_word_rarity: float = 0.5
 
     # ---- safety ----------------------------------------------------------------------------
     # A question this close in meaning to a warning sign of the corpus's list gets the notice,

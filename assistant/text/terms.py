@@ -101,6 +101,11 @@ class TermStats:
         # Words the corpus never uses get the highest weight: a question about them is likely off-topic.
         return math.log(1 + (self.n + 1) / (self.df.get(term, 0) + 0.5))
 
+    @property
+    def unseen_idf(self) -> float:
+        """The weight of a word the corpus never uses: the highest there is."""
+        return self.idf("")
+
     def to_dict(self) -> dict:
         return {"n": self.n, "df": dict(self.df), "words": sorted(self.words)}
 
