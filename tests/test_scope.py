@@ -133,3 +133,9 @@ def test_without_a_model_the_way_an_ask_is_framed_is_not_what_it_asks_about(
 ) -> None:
     answer = assistant.answer(question)
     assert not answer.abstained and answer.citations
+
+
+@pytest.mark.parametrize("which", ["assistant", "local_assistant"])
+@pytest.mark.parametrize("question", ["blorp flarn snizzle?", "zorf quibble vant dresk"])
+def test_made_up_words_are_declined(request: pytest.FixtureRequest, which: str, question: str) -> None:
+    assert request.getfixturevalue(which).answer(question).abstained
