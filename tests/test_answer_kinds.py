@@ -209,3 +209,30 @@ def test_she_in_a_follow_up_is_the_person_the_previous_answer_named(
     ]
     text = answer_after(request, which, history, "does she teach yoga as well?")
     assert "yoga instructor" in text
+
+
+@BOTH
+def test_a_choice_between_two_times_gets_both_timing_sentences(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    """ "Core" and "workout" are words of headings here, not two moves to compare."""
+    text = answer_text(request, which, "core straight after a gentle jog, or just before my intervals?")
+    assert "after an easy run" in text and "right before a hard workout" in text
+
+
+@BOTH
+def test_when_in_the_week_gets_the_sentence_that_places_the_session(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(request, which, "when in a busy week should I squeeze the session in?")
+    assert "after an easy run or on a rest day" in text
+
+
+@BOTH
+def test_each_ask_of_a_two_part_question_is_answered_from_its_own_passage(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(
+        request, which, "what goes wrong most often with bear walks, and how many seconds is each move?"
+    )
+    assert "hips pike up" in text and "30 seconds" in text

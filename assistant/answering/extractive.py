@@ -12,7 +12,7 @@ from itertools import pairwise
 import numpy as np
 
 from assistant.answer import Passage
-from assistant.answering.focus import separate_asks
+from assistant.answering.focus import question_part, separate_asks
 from assistant.answering.meaning import Meaning, scaled
 from assistant.answering.query import AnalyzedQuery
 from assistant.answering.routing import QuestionRoutes
@@ -22,6 +22,7 @@ from assistant.answering.steps import (
     SET_UP_ONLY,
     asks_of_every_move,
     instructs_a_move,
+    is_labelled_step,
     steps_asked,
 )
 from assistant.answering.tuning import TUNING
@@ -97,7 +98,8 @@ ANSWER_SHAPES = (
     # week or next to another run.
     (
         re.compile(
-            r"\bwhen (should|do|can|is|would)\b|\bwhat time\b|\bbefore or after\b"
+            r"\bwhen (should|do|can|is|would)\b|\bwhen\b[^?.]{0,20}\b(should|do|can|would) (i|we|you)\b"
+            r"|\bwhat time\b|\bbefore or after\b"
             r"|\b(right|just|straight|day|night|evening|morning) (before|after)\b"
             r"|\b(can|could|should|is it \w+ to|ok to|okay to|fine to)\b[^?.]{0,40}\b(before|after) (a|an|my|the|your)\b",
             re.IGNORECASE,
@@ -158,10 +160,12 @@ def compose_extractive(
     meaning: Meaning | None = None,
     vector: np.ndarray | None = None,
     routes: QuestionRoutes | None = None,
+    uncovered: tuple[str, ...] = (),
 ) -> list[tuple[int, str]]:
     """The chosen sentences as (passage rank, text), best first; empty when nothing fits. With an
     embedding model (`meaning`, and the question's `vector`), sentences are judged on meaning too;
-    with `routes`, by how well the question matches the written questions each sentence answers."""
+    with `routes`, by how well the question matches the written questions each sentence answers.
+    `uncovered`: the asks the answer says it does not cover (`focus.question_part`); none is quoted for."""
     if not query.weights or not passages:
         return []
     similarities = [
@@ -183,6 +187,8 @@ def compose_extractive(
         lead = [c for c in ordinary if not instructs_a_move(passages[c.passage_rank].text)]
         chosen = lead + [c for c in every_move if not repeats(c, lead)]
         for ask in separate_asks(query.asked or query.text):
+            if question_part(ask) in uncovered:  # said to be not covered; no quote stands in for it
+                continue
             part = for_ask(query, ask)
             if asks_of_every_move(ask) or not part.weights:
                 continue
@@ -199,6 +205,8 @@ def compose_extractive(
         chosen = in_answer_order(chosen)
         # "Is it timed, and is a mat needed?": each ask gets its best sentence.
         for ask in separate_asks(query.asked or query.text):
+            if question_part(ask) in uncovered:  # said to be not covered; no quote stands in for it
+                continue
             part = for_ask(query, ask)
             best = choose(candidates_for(part, passages, owned, similarities))[:1] if part.weights else []
             chosen += [c for c in best if c not in chosen and not repeats(c, chosen)]
@@ -384,7 +392,10 @@ def subjects_asked(
     for passage, heading in zip(passages, headings, strict=True):
         if not passage.topic:  # a document's title is about everything in it
             continue
-        if (heading := heading & own) and heading not in named:
+        # The question names the section ("dead bugs"), not one word of a longer heading ("core" of
+        # "Why the core matters").
+        whole = len(heading & own) >= len(set(content_terms(passage.topic)))
+        if whole and (heading := heading & own) and heading not in named:
             named.append(heading)
     subjects = [h for h in named if not any(h & other for other in named if other != h)]
     return in_question_order(query, subjects) if len(subjects) >= 2 else []
@@ -526,10 +537,12 @@ def score_sentences(
         shaped = bool(terms or named) and any(shape.search(sentence.text) for shape in shapes)
         if shaped:
             score *= T.answer_shape_boost
-        # "How do I progress it?" after a dead-bug question: the section the context names counts.
+        # "and the next level of it?" after a dead-bug question: the section the context names counts.
         if steps and (named or terms) and any(step.match(tidy(sentence.text)) for step in steps):
             score *= T.step_boost
             shaped = True  # the step asked for is the shape of answer asked for
+        elif steps and is_labelled_step(sentence.text):  # another step of the move than the one asked
+            score /= T.step_boost
         if inherited:
             score *= 1.0 - 0.04 * min(sentence.index, 10)
         score *= 1.0 - T.rank_decay * rank  # earlier passages were judged more relevant by retrieval
@@ -584,8 +597,10 @@ def choose(candidates: list[Candidate], listing: bool = False) -> list[Candidate
     words = len(pool[0].sentence.text.split())
     limit, max_words = (T.list_max_sentences, T.list_max_words) if listing else (T.max_sentences, T.max_words)
     for candidate in pool[1:]:
-        if len(chosen) >= limit or candidate.score < T.keep_ratio * pool[0].score:
+        if len(chosen) >= limit or candidate.score < T.shaped_keep_ratio * pool[0].score:
             break
+        if candidate.score < T.keep_ratio * pool[0].score and not candidate.shaped:
+            continue
         if listing and all(c.passage_rank != candidate.passage_rank for c in chosen):
             length = len(candidate.sentence.text.split())
             if words + length <= max_words and not repeats(candidate, chosen):

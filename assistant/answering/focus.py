@@ -95,6 +95,22 @@ def separate_asks(question: str) -> list[str]:
     return asks if len(asks) > 1 else []
 
 
+# A question, by how it starts: what a reader would recognise as the part they asked.
+QUESTION_START = re.compile(
+    r"^(who|whose|what|whats|what's|which|when|where|why|how|is|are|am|do|does|did|can|could|should|would|will|may|might|has|have|any)\b",
+    re.IGNORECASE,
+)
+
+
+def question_part(ask: str) -> str | None:
+    """The question an ask puts, as the reader wrote it, without a greeting or story before it
+    ("Hello, two questions. What's the best…" → "What's the best…"); None for a remark."""
+    last = re.split(r"(?<=[.!?])\s+", ask.strip())[-1].strip(" ,;:-")
+    if not QUESTION_START.search(last) and not last.endswith("?"):
+        return None
+    return last.rstrip(" ,;:.?!")
+
+
 def asked_things(question: str) -> list[tuple[str, bool]]:
     """The heads of the noun phrases the question asks for, each with whether it is counted
     ("how many …"). Empty when the question asks for no thing ("is that normal?")."""

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import re
 import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from assistant.answering.extractive import (
     professional_lead,
     with_subject_labels,
 )
-from assistant.answering.focus import FocusCheck, asks_something, separate_asks
+from assistant.answering.focus import FocusCheck, asks_something, question_part, separate_asks
 from assistant.answering.generation import (
     NOT_COVERED,
     GenerationFailed,
@@ -159,8 +158,8 @@ class Assistant:
     def described_warnings(self, nodes: list[TextNode]) -> np.ndarray | None:
         """The signs in readers' words: the questions written for the passage that lists them that
         describe a sign themselves (the broad net knows them), already embedded with the index. Not
-        "when should I see a doctor?" nor "is soreness normal?": the same passage answers those too,
-        and a reader asking them describes no sign."""
+        the ones asking when a doctor is needed, nor those on whether soreness is normal: the same
+        passage answers those too, and a reader asking them describes no sign."""
         if self.meaning is None:
             return None
         described = []
@@ -251,7 +250,7 @@ class Assistant:
         text = clean_question(question, self.settings.max_question_chars)
         turns = clean_history(history, self.settings.max_history_turns)
         question_vector = self.meaning.embed(text) if self.meaning is not None else None
-        # A warning sign told earlier in the conversation still stands: "so can I still do the plank?"
+        # A warning sign told earlier in the conversation still stands: "is the plank fine for me then?"
         warned = self.warning_signs(text, question_vector) or any(
             has_warning_signs(turn.content) for turn in turns if turn.role == "user"
         )
@@ -288,9 +287,8 @@ class Assistant:
         for ask in separate_asks(standalone.question):
             part = analyze_query(ask, self.glossary, self.index.stats, standalone.carried, self.speller)
             ask_vector = self.meaning.embed(ask) if self.meaning is not None else None
-            ask_score, ask_closeness, ask_margin = self.judge_ask(
-                part, self.retriever.retrieve(part.search_text), ask_vector, words_only=True
-            )
+            found = self.retriever.retrieve(part.search_text)
+            ask_score, ask_closeness, ask_margin = self.judge_ask(part, found, ask_vector, words_only=True)
             score = max(score, ask_score)
             closeness, margin = higher(closeness, ask_closeness), higher(margin, ask_margin)
             ask_focus = (
@@ -299,8 +297,12 @@ class Assistant:
             alone = Evidence(
                 ask, ask, part, [], ask_score, None, False, None, ask_focus, ask_closeness, ask_margin
             )
-            if alone.abstains_at(self.threshold_setting()[1]) and (asked_part := question_part(ask)):
-                uncovered.append(asked_part)
+            if alone.abstains_at(self.threshold_setting()[1]):
+                if asked_part := question_part(ask):
+                    uncovered.append(asked_part)
+            else:  # the passages that answer this ask, when the whole question's search missed them
+                held = {p.node_id for p in passages}
+                passages = passages + [p for p in found[: TUNING.passages_per_ask] if p.node_id not in held]
         return Evidence(
             text,
             standalone.text,
@@ -357,7 +359,7 @@ class Assistant:
         self, evidence: Evidence, fallback_reason: str | None = None, usage: Usage | None = None
     ) -> Answer:
         chosen = compose_extractive(
-            evidence.query, evidence.passages, self.meaning, evidence.vector, self.routes
+            evidence.query, evidence.passages, self.meaning, evidence.vector, self.routes, evidence.uncovered
         )
         if evidence.safety_notice:  # lead with the professional advice, never with a workout
             chosen = professional_lead(evidence.passages, chosen)
@@ -462,22 +464,6 @@ class Assistant:
 
     def prices(self) -> tuple[float, float]:
         return self.settings.price_prompt_per_mtok, self.settings.price_completion_per_mtok
-
-
-# A question, by how it starts: what a reader would recognise as the part they asked.
-QUESTION_START = re.compile(
-    r"^(who|whose|what|whats|what's|which|when|where|why|how|is|are|am|do|does|did|can|could|should|would|will|may|might|has|have|any)\b",
-    re.IGNORECASE,
-)
-
-
-def question_part(ask: str) -> str | None:
-    """The question an ask puts, as the reader wrote it, without a greeting or story before it
-    ("Hello, two questions. What's the best…" → "What's the best…"); None for a remark."""
-    last = re.split(r"(?<=[.!?])\s+", ask.strip())[-1].strip(" ,;:-")
-    if not QUESTION_START.search(last) and not last.endswith("?"):
-        return None
-    return last.rstrip(" ,;:.?!")
 
 
 def higher(current: float | None, other: float | None) -> float | None:

@@ -6,7 +6,7 @@ chatty question the corpus answers from a short one it does not. Closeness to th
 `corpus/out-of-scope.yaml` lists questions runners ask that the corpus does not answer (shoes,
 fuelling, plans, other injuries…), and a question that comes closer to one of those than to
 anything the corpus says or answers is about something else. Each ask of a many-part question is
-judged on its own, so the answerable part of "what length is the session, and how many calories?"
+judged on its own, so the answerable part of "what length is the session, and what does it burn?"
 keeps the question. With a model the comparison is by meaning; without, by shared weighted words.
 """
 

@@ -25,7 +25,8 @@ STEP_KINDS = (
         re.compile(
             r"\b(mistakes?|wrong|faults?|errors?|avoid|mess(ing)? up|screw(ing)? up|fix|problem|issue)\b"
             # what goes wrong, told as what the body does or what the reader cannot do
-            r"|\b(peel\w*|(lifts?|lifting|comes?|coming) (off|up)|arch\w*|sag\w*|pik\w*)\b"
+            r"|\b(peel\w*|(lifts?|lifting|comes?|coming) (off|up)|arch\w*|sag\w*|pik\w*|rock\w*|swing\w*|sway\w*|wobbl\w*)\b"
+            r"|\bhow (do i |do you |can i |to )?(stop|prevent)\b"
             r"|\b(can'?t|cannot|can not|struggl\w*|unable to|hard to)\b[^.?!]{0,20}\b(keep|hold|stop|stay)\b",
             re.IGNORECASE,
         ),
@@ -87,7 +88,7 @@ SET_UP_ONLY = re.compile(r"\b(start(ing)?[ -]positions?|set-?ups?|position|get i
 
 
 # "Form faults", "form tips": "form" says which faults, it does not ask for the technique; nor does
-# "the key technique point", which asks for the one cue.
+# "the main point of technique", which asks for the one cue.
 FORM_MODIFIER = re.compile(r"\b(?:form|technique) (faults?|mistakes?|errors?|cues?|tips?)\b", re.IGNORECASE)
 KEY_POINT = re.compile(
     r"\b(key|main|most important|biggest|top|number one|#1) (technique|form)\b", re.IGNORECASE
@@ -100,6 +101,11 @@ def steps_asked(question: str) -> list[re.Pattern[str]]:
     asked = [label for asks, label in STEP_KINDS if asks.search(question)]
     # "How does a crunch differ from a dead bug?" asks how each is done, unless it names a step.
     return asked or ([PROCEDURE_STEPS] if COMPARING.search(question) else [])
+
+
+def is_labelled_step(sentence: str) -> bool:
+    """ "Set-up: …", "Common mistake: …": a sentence that is one labelled step of a move."""
+    return bool(LABELLED_STEP.match(sentence.strip()))
 
 
 def instructs_a_move(text: str) -> bool:

@@ -63,9 +63,10 @@ class Tuning:
     # A question this close in meaning to a warning sign of the corpus's list gets the notice,
     # even when no pattern of the broad net matches. Recall first: a notice costs little.
     warning_similarity: float = 0.62
-    # The same, against the questions written for the warning-sign passage (signs described in
-    # readers' words, some of them "when should I see a doctor?"-like, hence a stricter bar): the
-    # lowest value, in steps of 0.05, whose false-notice rate stays within the 5% goal on both dev sets.
+    # The same, against the questions written for the warning-sign passage that describe a sign
+    # (`Assistant.described_warnings`): signs in readers' words, matched loosely, hence a stricter
+    # bar. At 0.70 it adds 2 false notices over the 433 ordinary messages of the dev sets and
+    # evals/warning-signs.yaml; 0.66 adds 6.
     described_warning_similarity: float = 0.70
 
     # ---- follow-ups ------------------------------------------------------------------------
@@ -78,6 +79,9 @@ class Tuning:
     # A list question ("which moves…") gathers one sentence per section: it searches this many
     # times `top_k` passages.
     list_passages_factor: int = 2
+    # A question that asks several things also gets the best passages of each answerable ask: the
+    # search for the whole question favours whichever ask has the most words.
+    passages_per_ask: int = 2
 
     # ---- extractive answers ----------------------------------------------------------------
     max_sentences: int = 3
@@ -87,6 +91,9 @@ class Tuning:
     max_list_items: int = 6
     # A sentence is worth adding only if it scores this share of the best one.
     keep_ratio: float = 0.5
+    # A sentence of the shape of answer asked for ("after an easy run" beside "not right before a
+    # race" for "before or after?") is worth adding at a lower share: it answers the same ask.
+    shaped_keep_ratio: float = 0.35
     strong_ratio: float = 0.85
     # A whole bulleted list is a long quote: it should win only when the question is about it.
     list_weight: float = 0.8
