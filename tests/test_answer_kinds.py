@@ -236,3 +236,39 @@ def test_each_ask_of_a_two_part_question_is_answered_from_its_own_passage(
         request, which, "what goes wrong most often with bear walks, and how many seconds is each move?"
     )
     assert "hips pike up" in text and "30 seconds" in text
+
+
+@BOTH
+@pytest.mark.parametrize(
+    "question",
+    ["so what's inside the routine?", "what does the circuit involve?", "what do I even do in the workout?"],
+)
+def test_asking_what_the_session_is_made_of_lists_every_move(
+    request: pytest.FixtureRequest, which: str, question: str
+) -> None:
+    text = answer_text(request, which, question)
+    assert all(move in text for move in ("Dead bug", "Crunches", "Shoulder taps", "Bear walks"))
+
+
+@BOTH
+def test_an_ordinal_counts_the_moves_the_previous_answer_listed(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    assistant = request.getfixturevalue(which)
+    listing = assistant.answer("name every exercise in the circuit")
+    history = [
+        {"role": "user", "content": "name every exercise in the circuit"},
+        {"role": "assistant", "content": listing.text},
+    ]
+    assert "high plank" in answer_after(request, which, history, "and how is the third one done?")
+
+
+# Lean declines this one: by words alone, "how long each time" comes closer to an out-of-scope
+# question about run lengths (a known weakness of judging scope by words).
+@pytest.mark.parametrize("which", ["local_assistant"])
+def test_a_terse_follow_up_gets_the_quantity_it_asks_for(request: pytest.FixtureRequest, which: str) -> None:
+    history = [
+        {"role": "user", "content": "explain the crunch please"},
+        {"role": "assistant", "content": "Crunches. Set-up: lie on your back with your knees bent. [1]"},
+    ]
+    assert "30 seconds" in answer_after(request, which, history, "for how long each time?")

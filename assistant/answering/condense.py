@@ -92,12 +92,17 @@ def is_follow_up(question: str, history: Sequence[Turn], subjects: Sequence[str]
     return bool(REFERRING.search(question)) or len(content_terms(question)) <= TUNING.short_question_terms
 
 
-def resolve_reference(question: str, history: Sequence[Turn], subjects: Sequence[str]) -> str | None:
+def resolve_reference(
+    question: str, history: Sequence[Turn], subjects: Sequence[str], moves: Sequence[str] = ()
+) -> str | None:
     """ "The second one" → the second subject the previous answer listed; "the other one" → the one
-    of two listed that the reader's previous question did not name."""
+    of two listed that the reader's previous question did not name. When the answer listed moves,
+    it counts the moves only: a list of moves may open with a line of the session plan."""
     match = ORDINAL.search(question)
     previous_answer = next((t.content for t in reversed(history) if t.role == "assistant"), "")
     listed = named_subjects(previous_answer, subjects)
+    if len(listed_moves := [s for s in listed if s in moves]) >= 2:
+        listed = listed_moves
     if not match or not listed:
         return None
     word = match.group(1).lower()
@@ -110,12 +115,14 @@ def resolve_reference(question: str, history: Sequence[Turn], subjects: Sequence
     return listed[position] if -len(listed) <= position < len(listed) else None
 
 
-def condense_deterministic(question: str, history: Sequence[Turn], subjects: Sequence[str]) -> Standalone:
+def condense_deterministic(
+    question: str, history: Sequence[Turn], subjects: Sequence[str], moves: Sequence[str] = ()
+) -> Standalone:
     """Carry the previous question and the subjects of the previous answer; when the new question
     names (or points at) a subject of its own, the old subjects are not carried."""
     previous = next(turn.content for turn in reversed(history) if turn.role == "user")
     answer = next((t.content for t in reversed(history) if t.role == "assistant"), "")
-    resolved = resolve_reference(question, history, subjects)
+    resolved = resolve_reference(question, history, subjects, moves)
     if resolved:
         question = f"{question} ({resolved})"
     own = named_subjects(question, subjects)
@@ -145,7 +152,9 @@ def standalone_question(
     llm: LLM | None,
     deadline_s: float,
     subjects: Sequence[str] = (),
+    moves: Sequence[str] = (),
 ) -> Standalone:
+    """`subjects`: the corpus's short section names; `moves`: those of them that instruct a move."""
     if not is_follow_up(question, history, subjects):
         return Standalone(question)
     if llm is not None:
@@ -158,4 +167,4 @@ def standalone_question(
             rewritten = ""
         if rewritten and len(rewritten) < 500:
             return Standalone(rewritten)
-    return condense_deterministic(question, history, subjects)
+    return condense_deterministic(question, history, subjects, moves)

@@ -192,7 +192,7 @@ def compose_extractive(
             part = for_ask(query, ask)
             if asks_of_every_move(ask) or not part.weights:
                 continue
-            best = choose(candidates_for(part, passages, owned, similarities))[:1]
+            best = best_for_ask(candidates_for(part, passages, owned, similarities))
             chosen += [c for c in best if c not in chosen and not repeats(c, chosen)]
     elif subjects:
         chosen = []  # in the order the question names the subjects
@@ -208,12 +208,19 @@ def compose_extractive(
             if question_part(ask) in uncovered:  # said to be not covered; no quote stands in for it
                 continue
             part = for_ask(query, ask)
-            best = choose(candidates_for(part, passages, owned, similarities))[:1] if part.weights else []
+            best = best_for_ask(candidates_for(part, passages, owned, similarities)) if part.weights else []
             chosen += [c for c in best if c not in chosen and not repeats(c, chosen)]
     if steps_asked(query.asked or query.text)[:1] == [PROCEDURE_STEPS] and not every_move:
         chosen = with_whole_procedure(chosen, passages)
     chosen = with_paragraph_rest(with_antecedents(chosen, passages), passages)
     return [(c.passage_rank, sentence_with_list(c, passages)) for c in chosen]
+
+
+def best_for_ask(candidates: list[Candidate]) -> list[Candidate]:
+    """The sentence that answers one ask: of those worth quoting, the first of the shape the ask
+    asks for ("new to this: how do I start?" → the advice for newcomers), else the best."""
+    kept = choose(candidates)
+    return next(([c] for c in kept if c.shaped), kept[:1])
 
 
 def from_every_move(
@@ -497,6 +504,7 @@ def score_sentences(
     why = bool(WHY.search(query.text))
     # Only the reader's own question says what kind of answer it wants, not the carried context.
     shapes = answer_shapes(query.asked or query.text)
+    terse = len(query.own or query.weights) <= T.short_question_terms
     steps = steps_asked(query.asked or query.text)
     named = query.matched(set(content_terms(passage.topic)))  # the reader's words or the context's
     heading = named
@@ -534,7 +542,9 @@ def score_sentences(
             score = (1 - T.routed_share) * score + T.routed_share * signals.routed.get(sentence.index, 0.0)
         if why and CAUSAL.search(sentence.text):
             score *= T.causal_boost
-        shaped = bool(terms or named) and any(shape.search(sentence.text) for shape in shapes)
+        # A sentence of the asked shape must share something with the question, unless the question
+        # says little but its shape ("and how long do I hold it?" after a dead-bug question).
+        shaped = bool(terms or named or terse) and any(shape.search(sentence.text) for shape in shapes)
         if shaped:
             score *= T.answer_shape_boost
         # "and the next level of it?" after a dead-bug question: the section the context names counts.
@@ -588,18 +598,23 @@ def is_list_intro(candidate: Candidate) -> bool:
 def choose(candidates: list[Candidate], listing: bool = False) -> list[Candidate]:
     """Greedy: best sentence first, then those that add question words, continue a chosen sentence,
     come from the section that is all the question asks about, or are nearly as good on their own.
+    A sentence of the shape of answer asked for ("how long?" → a duration) leads when it is worth
+    quoting at all: it is the answer, the others are context.
     For a list question (`listing`), a sentence from a passage not yet quoted is useful too."""
     pool = sorted(candidates, key=lambda c: (-c.score, c.passage_rank, c.sentence.index))
     if not pool or pool[0].score <= 0:
         return []
-    chosen = [pool[0]]
-    covered = set(pool[0].terms)
-    words = len(pool[0].sentence.text.split())
+    top = pool[0].score
+    lead = next((c for c in pool if c.shaped and c.score >= T.shaped_keep_ratio * top), pool[0])
+    pool = [lead, *(c for c in pool if c is not lead)]
+    chosen = [lead]
+    covered = set(lead.terms)
+    words = len(lead.sentence.text.split())
     limit, max_words = (T.list_max_sentences, T.list_max_words) if listing else (T.max_sentences, T.max_words)
     for candidate in pool[1:]:
-        if len(chosen) >= limit or candidate.score < T.shaped_keep_ratio * pool[0].score:
+        if len(chosen) >= limit or candidate.score < T.shaped_keep_ratio * top:
             break
-        if candidate.score < T.keep_ratio * pool[0].score and not candidate.shaped:
+        if candidate.score < T.keep_ratio * top and not candidate.shaped:
             continue
         if listing and all(c.passage_rank != candidate.passage_rank for c in chosen):
             length = len(candidate.sentence.text.split())
@@ -612,7 +627,7 @@ def choose(candidates: list[Candidate], listing: bool = False) -> list[Candidate
             c.passage_rank == candidate.passage_rank and c.sentence.index + 1 == candidate.sentence.index
             for c in chosen
         )
-        strong = candidate.score >= T.strong_ratio * pool[0].score
+        strong = candidate.score >= T.strong_ratio * top
         # A second sentence of the asked shape answers too ("after an easy run", "not right before a race").
         useful = (
             bool(candidate.terms - covered)

@@ -49,6 +49,7 @@ from assistant.answering.safety import (
     without_injection,
 )
 from assistant.answering.scope import Scope
+from assistant.answering.steps import instructs_a_move
 from assistant.answering.tuning import TUNING
 from assistant.components import build_embedding, build_llm, choose_embeddings
 from assistant.corpus.documents import Corpus, load_corpus
@@ -142,6 +143,11 @@ class Assistant:
         # Subjects a follow-up can point at ("the second one"): the corpus's short section names.
         topics = dict.fromkeys(n.metadata.get("topic", "") for n in nodes)
         self.subjects = [t for t in topics if t and len(content_terms(t)) <= 2]
+        self.moves = [
+            t
+            for t in self.subjects
+            if any(instructs_a_move(n.get_content()) for n in nodes if n.metadata.get("topic") == t)
+        ]
         self.meaning = (
             Meaning(index.embed_model, index.sentence_vectors)
             if index.embed_model is not None and index.sentence_vectors is not None
@@ -263,7 +269,7 @@ class Assistant:
             asked, question_vector = rest, self.meaning.embed(rest) if self.meaning is not None else None
         llm = self.llm if use_llm else None
         standalone = standalone_question(
-            asked, turns, self.prompts, llm, self.settings.llm_deadline_s, self.subjects
+            asked, turns, self.prompts, llm, self.settings.llm_deadline_s, self.subjects, self.moves
         )
         vector = question_vector
         if self.meaning is not None and standalone.text != asked:

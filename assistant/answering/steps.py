@@ -16,6 +16,7 @@ STEP_KINDS = (
         re.compile(
             r"\bhow (do|does|should|can|would|to) (i|you|u|we|one|it|they|this|that)?\s*(even )?(do|perform|start|set|get|work)\b"
             r"|\bhow (do|does) (the |a |an |those |these )?[\w-]+( [\w-]+)? work\b"
+            r"|\bhow (is|are)\b[^?]{0,25}\b(done|performed|carried out)\b"
             r"|\bhow to\b|\b(start|begin)s? (on|in|from) (your|my|the|a)\b|\b(form|technique|set-?ups?|steps?|positions?|instructions?|execute|execution)\b|\bwhat does\b.*\blook like\b",
             re.IGNORECASE,
         ),
@@ -60,6 +61,8 @@ LABELLED_STEP = re.compile(
 # Readers call the corpus's move sections moves, exercises or movements.
 MOVES = r"(moves|exercises|movements)"
 MOVE = r"(moves?|exercises?|movements?)"
+# What readers call the whole session of moves.
+SESSION = r"(circuit|routine|session|workout)"
 # "the set-up for each exercise", "every movement": each move's own step; but "how long is each
 # move?" asks one quantity the session plan gives for all of them.
 EACH_MOVE = re.compile(rf"\b(each|every)( of the)? {MOVE}\b", re.IGNORECASE)
@@ -77,8 +80,15 @@ ALL_MOVES = re.compile(
     # "the post mentions five, which are they?", "…but what is the fifth one?"
     rf"|\b{MOVES}\b[^?]{{0,40}}\bwhat (are|r|were) (they|them)\b"
     rf"|\b{MOVES}\b[^?]{{0,60}}\b(\d(st|nd|rd|th)|first|second|third|fourth|fifth|last) (one|{MOVE})\b"
-    # "list the moves", "name the exercises", "a rundown of the moves"
-    rf"|\b(list|name|rundown|overview|bullet)\b[^?]{{0,40}}\b{MOVES}\b",
+    # "list the moves", "name the exercises", "a rundown of the moves", "gimme the exercises"
+    rf"|\b(list|name|rundown|overview|bullet|gimme|give me|show me|send me)\b[^?]{{0,40}}\b{MOVES}\b"
+    # what the session is made of: "what's in the circuit?", "what does the routine consist of?",
+    # "walk me through the workout", "what do I actually do in the session?"
+    rf"|\bwhat('?s| is| are)? (in|inside) (the |this |that |her |your )?(core )?{SESSION}\b"
+    rf"|\b{SESSION}\b[^?]{{0,30}}\b(consist|made up|compris|includ|involv|contain)\w*"
+    rf"|\b(walk|run|talk|take) (me|us) through\b[^?]{{0,25}}\b({SESSION}|{MOVES})\b|\bbreak down\b[^?]{{0,25}}\b{SESSION}\b"
+    rf"|\bwhat (do|should|would) (i|we|you) (actually |even )?do (in|during|for) (the |this |a |her )?(core )?{SESSION}\b"
+    rf"|^\W*what('?s| is) the (core )?(workout|routine|circuit)\W*$",
     re.IGNORECASE,
 )
 
