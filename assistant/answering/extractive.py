@@ -543,7 +543,7 @@ def score_sentences(
         if why and CAUSAL.search(sentence.text):
             score *= T.causal_boost
         # A sentence of the asked shape must share something with the question, unless the question
-        # says little but its shape ("and how long do I hold it?" after a dead-bug question).
+        # says little but its shape ("for how many seconds, then?" after a dead-bug question).
         shaped = bool(terms or named or terse) and any(shape.search(sentence.text) for shape in shapes)
         if shaped:
             score *= T.answer_shape_boost
