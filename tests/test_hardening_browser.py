@@ -66,7 +66,8 @@ HOSTILE_QUESTION_TYPED = (
     "&lt;b&gt; how do I do a dead bug?"
 )
 # Everything in the chat that could run code or navigate to script: handlers, script-capable
-# elements, and links that are not our own `#src-…` citation anchors.
+# elements, and links that are not our own: a `#src-…` citation anchor, or a source card's "Open in
+# the article" link to the cited document's own page (the shipped corpus's `url: /demo/`).
 INJECTED_JS = """() => {
   const chat = document.querySelector('#chat');
   const all = [...chat.querySelectorAll('*')];
@@ -78,8 +79,10 @@ INJECTED_JS = """() => {
     javascript_urls: [...document.querySelectorAll('[href], [src], [action], [formaction]')]
       .filter(el => ['href', 'src', 'action', 'formaction']
         .some(name => /^\\s*javascript:/i.test(el.getAttribute(name) || ''))).map(show),
-    foreign_links: [...chat.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))
-      .filter(href => !href.startsWith('#src-')),
+    foreign_links: [...chat.querySelectorAll('a[href]')]
+      .filter(a => !a.getAttribute('href').startsWith('#src-'))
+      .filter(a => !(a.classList.contains('source-link') && a.getAttribute('href').startsWith('/demo/#')))
+      .map(a => a.getAttribute('href')),
   };
 }"""
 
