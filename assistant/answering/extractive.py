@@ -186,14 +186,7 @@ def compose_extractive(
         ordinary = choose(candidates_for(query, passages, owned, similarities), listing=True)[:1]
         lead = [c for c in ordinary if not instructs_a_move(passages[c.passage_rank].text)]
         chosen = lead + [c for c in every_move if not repeats(c, lead)]
-        for ask in separate_asks(query.asked or query.text):
-            if question_part(ask) in uncovered:  # said to be not covered; no quote stands in for it
-                continue
-            part = for_ask(query, ask)
-            if asks_of_every_move(ask) or not part.weights:
-                continue
-            best = best_for_ask(candidates_for(part, passages, owned, similarities))
-            chosen += [c for c in best if c not in chosen and not repeats(c, chosen)]
+        chosen = with_each_ask(chosen, query, passages, owned, similarities, uncovered)
     elif subjects:
         chosen = []  # in the order the question names the subjects
         for subject in subjects:
@@ -203,24 +196,31 @@ def compose_extractive(
         listing = is_list_question(query.text)
         chosen = choose(candidates_for(query, passages, owned, similarities), listing)
         chosen = in_answer_order(chosen)
-        # "Is it timed, and is a mat needed?": each ask gets its best sentence.
-        for ask in separate_asks(query.asked or query.text):
-            if question_part(ask) in uncovered:  # said to be not covered; no quote stands in for it
-                continue
-            part = for_ask(query, ask)
-            best = best_for_ask(candidates_for(part, passages, owned, similarities)) if part.weights else []
-            chosen += [c for c in best if c not in chosen and not repeats(c, chosen)]
+        chosen = with_each_ask(chosen, query, passages, owned, similarities, uncovered)
     if steps_asked(query.asked or query.text)[:1] == [PROCEDURE_STEPS] and not every_move:
         chosen = with_whole_procedure(chosen, passages)
     chosen = with_paragraph_rest(with_antecedents(chosen, passages), passages)
     return [(c.passage_rank, sentence_with_list(c, passages)) for c in chosen]
 
 
-def best_for_ask(candidates: list[Candidate]) -> list[Candidate]:
-    """The sentence that answers one ask: of those worth quoting, the first of the shape the ask
-    asks for ("new to this: how do I start?" → the advice for newcomers), else the best."""
-    kept = choose(candidates)
-    return next(([c] for c in kept if c.shaped), kept[:1])
+def with_each_ask(
+    chosen: list[Candidate],
+    query: AnalyzedQuery,
+    passages: list[Passage],
+    owned: set[str],
+    similarities: list[Signals],
+    uncovered: tuple[str, ...],
+) -> list[Candidate]:
+    """ "Is it timed, and is a mat needed?": each ask gets the sentence that leads its own answer
+    (of the shape it asks for, see `choose`). An ask the answer says it does not cover gets none,
+    and one about every move is answered by the moves already quoted."""
+    for ask in separate_asks(query.asked or query.text):
+        part = for_ask(query, ask)
+        if question_part(ask) in uncovered or asks_of_every_move(ask) or not part.weights:
+            continue
+        best = choose(candidates_for(part, passages, owned, similarities))[:1]
+        chosen = chosen + [c for c in best if c not in chosen and not repeats(c, chosen)]
+    return chosen
 
 
 def from_every_move(
