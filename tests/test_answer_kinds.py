@@ -272,3 +272,52 @@ def test_a_terse_follow_up_gets_the_quantity_it_asks_for(request: pytest.Fixture
         {"role": "assistant", "content": "Crunches. Set-up: lie on your back with your knees bent. [1]"},
     ]
     assert "30 seconds" in answer_after(request, which, history, "for how long each time?")
+
+
+# Local only: without a model, the framing words of such requests ("step", "full", "finish") match
+# other sentences ("small steps", "the full video", "the finish line") and the wrong move leads.
+def test_a_request_for_every_step_of_a_move_gets_the_whole_move_in_order(
+    local_assistant: Assistant,
+) -> None:
+    answer = local_assistant.answer("crunches: give me everything, step by step")
+    text = answer.text
+    labels = ["Set-up:", "How to do it:", "Common mistake:"]
+    assert all(label in text for label in labels), text
+    assert [text.index(label) for label in labels] == sorted(text.index(label) for label in labels)
+
+
+@BOTH
+def test_how_to_do_a_move_with_an_adverb_gets_the_set_up_and_the_movement(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(request, which, "how do you correctly do shoulder taps? first time trying")
+    assert "high plank" in text and "tap the opposite shoulder" in text
+
+
+@BOTH
+def test_which_moves_have_something_quotes_the_step_that_says_it_from_those_moves_only(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(request, which, "which moves say at what point to breathe out?")
+    assert "Breathe out as the foot lowers" in text and "breathe out and curl" in text
+    assert "Bear walks" not in text and "Shoulder taps" not in text
+
+
+def test_a_terse_follow_up_to_an_answer_stays_on_its_subject(assistant: Assistant) -> None:
+    history = [
+        {"role": "user", "content": "what time of the week suits the core circuit?"},
+        {"role": "assistant", "content": "After an easy run or on a rest day, not right before a race."},
+    ]
+    answer = assistant.answer("how come not just before, though", history)
+    assert not answer.abstained
+    assert "easy run" in answer.text or "race" in answer.text
+
+
+def test_a_follow_up_pointing_at_what_mine_do_names_no_new_thing(assistant: Assistant) -> None:
+    history = [
+        {"role": "user", "content": "what goes wrong most often with bear walks?"},
+        {"role": "assistant", "content": "Letting your hips pike up high or your back sag."},
+    ]
+    answer = assistant.answer("yep, that is what mine do. how do I sort it out?", history)
+    assert not answer.abstained
+    assert "tabletop" in answer.text

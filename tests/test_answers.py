@@ -242,6 +242,9 @@ def test_warning_signs_get_the_see_a_professional_notice_and_guidance(
         "I've done the plan for months now, what comes after dead bug?",
         "I can't hold it for thirty seconds yet, what should I do?",
         "after bear walks it feels like I've been hit by a bus, is that normal?",
+        # "Fell" the hill run is no fall; "back into running" is a return, not a back that hurts.
+        "I do fell races most weekends, which day suits the core session?",
+        "Back into running for some months now after a long break, how many sets to start?",
     ],
 )
 def test_no_safety_notice_without_warning_signs(assistant: Assistant, question: str) -> None:

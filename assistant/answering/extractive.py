@@ -21,6 +21,7 @@ from assistant.answering.steps import (
     PROCEDURE_STEPS,
     SET_UP_ONLY,
     asks_of_every_move,
+    asks_whole_move,
     instructs_a_move,
     is_labelled_step,
     steps_asked,
@@ -128,6 +129,10 @@ ANSWER_SHAPES = (
         re.compile(r"\b(if you('re| are) new|new to|beginners?|start with)\b", re.IGNORECASE),
     ),
 )
+# What readers call the moves and the session: words every move shares, which set none apart.
+MOVE_WORDS = frozenset(
+    content_terms("move moves exercise exercises movement movements circuit routine session workout")
+)
 QUANTITY_SHAPES = 3  # the first three: how often, how long, how many
 T = TUNING
 
@@ -197,7 +202,9 @@ def compose_extractive(
         chosen = choose(candidates_for(query, passages, owned, similarities), listing)
         chosen = in_answer_order(chosen)
         chosen = with_each_ask(chosen, query, passages, owned, similarities, uncovered)
-    if steps_asked(query.asked or query.text)[:1] == [PROCEDURE_STEPS] and not every_move:
+    if asks_whole_move(query.asked or query.text) and not every_move:
+        chosen = with_whole_move(chosen, passages)
+    elif steps_asked(query.asked or query.text)[:1] == [PROCEDURE_STEPS] and not every_move:
         chosen = with_whole_procedure(chosen, passages)
     chosen = with_paragraph_rest(with_antecedents(chosen, passages), passages)
     return [(c.passage_rank, sentence_with_list(c, passages)) for c in chosen]
@@ -235,21 +242,37 @@ def from_every_move(
     if not asks_of_every_move(question):
         return []
     steps = steps_asked(question) or [PROCEDURE_STEPS]
-    quotes: dict[str, Candidate] = {}
+    quotes: dict[str, Candidate] = {}  # each move's first step of the kind asked
+    fitting: dict[str, Candidate] = {}  # ...and the one whose paragraph fits the question best
+    total = query.total_weight or 1.0
+
+    def fit_of(candidate: Candidate) -> float:
+        """How much of the question a quote covers, by words, besides the words for the moves
+        themselves ("moves", "exercises"), which every move's quote shares."""
+        return query.weight_of(set(candidate.terms) - MOVE_WORDS) / total
+
     for candidate in candidates_for(query, passages, owned, similarities):
         passage = passages[candidate.passage_rank]
-        if not instructs_a_move(passage.text) or passage.topic in quotes:
+        if not instructs_a_move(passage.text):
             continue
-        if any(step.match(tidy(candidate.sentence.text)) for step in steps):
-            quotes[passage.topic] = candidate
+        step = step_opening(candidate, passage)
+        if not any(label.match(tidy(step.sentence.text)) for label in steps):
+            continue
+        quotes.setdefault(passage.topic, step)
+        best = fitting.get(passage.topic)
+        if best is None or (fit_of(candidate), candidate.score) > (fit_of(best), best.score):
+            fitting[passage.topic] = replace(step, score=candidate.score, terms=candidate.terms)
     if len(quotes) < 2:
         return []
+    # "Which moves tell you when to breathe out?": the step that says it ("How to do it: … Breathe
+    # out as the foot lowers"), not the first step, when the question names what sets moves apart.
+    if max(fit_of(c) for c in fitting.values()) >= T.every_move_property:
+        quotes = fitting
     # "Walk me through every move" is answered by each move's whole procedure (set-up, then movement).
     whole = steps[:1] == [PROCEDURE_STEPS] and steps_asked(question) and not SET_UP_ONLY.search(question)
-    # How much of the question each move's quote covers, by words (the same for every move when the
-    # question names nothing that sets some apart: "what are the moves?").
-    total = query.total_weight or 1.0
-    fit = {topic: query.weight_of(set(c.terms)) / total for topic, c in quotes.items()}
+    # How much of the question each move's quote covers (the same for every move when the question
+    # names nothing that sets some apart: "what are the moves?").
+    fit = {topic: fit_of(c) for topic, c in quotes.items()}
     top = max(fit.values())
     # A step asked of each move ("the set-up of every exercise") is asked of all of them; a question
     # with no step asks which moves have something, if it fits some moves clearly.
@@ -259,6 +282,18 @@ def from_every_move(
         kept = [c for topic, c in quotes.items() if fit[topic] >= T.every_move_keep * top]
     kept = sorted(kept, key=lambda c: (passages[c.passage_rank].doc_id, passages[c.passage_rank].start))
     return with_whole_procedure(kept, passages) if whole else kept
+
+
+def step_opening(candidate: Candidate, passage: Passage) -> Candidate:
+    """The labelled sentence that opens the candidate's paragraph ("How to do it: …" for "Breathe
+    out as the foot lowers."), or the candidate itself when it opens it."""
+    start = passage.text.rfind("\n\n", 0, candidate.sentence.start) + 1
+    opening = [
+        s for s in split_sentences(passage.text) if s.start >= start and s.index <= candidate.sentence.index
+    ]
+    return (
+        replace(candidate, sentence=opening[0]) if opening and opening[0] != candidate.sentence else candidate
+    )
 
 
 def for_ask(query: AnalyzedQuery, ask: str) -> AnalyzedQuery:
@@ -291,6 +326,26 @@ def with_whole_procedure(chosen: list[Candidate], passages: list[Passage]) -> li
                 step = twin[0] if twin else replace(candidate, sentence=sentence)
                 if step not in result:
                     result.append(step)
+    return result
+
+
+def with_whole_move(chosen: list[Candidate], passages: list[Passage]) -> list[Candidate]:
+    """ "Walk me through the dead bug": a move quoted at all is quoted whole, every labelled step in
+    the corpus's order (set-up, movement, cue, mistake, progression), where it was first chosen."""
+    result: list[Candidate] = []
+    whole: set[int] = set()
+    for candidate in chosen:
+        rank = candidate.passage_rank
+        if rank in whole:
+            continue
+        if not instructs_a_move(passages[rank].text):
+            result.append(candidate)
+            continue
+        whole.add(rank)
+        for sentence in split_sentences(passages[rank].text):
+            if is_labelled_step(tidy(sentence.text)):
+                twin = [c for c in chosen if c.passage_rank == rank and c.sentence == sentence]
+                result.append(twin[0] if twin else replace(candidate, sentence=sentence))
     return result
 
 

@@ -29,13 +29,18 @@ LEAD_IN = {
     # How a request wants the thing, not the thing: "send me a brief outline of …", "a simple recap".
     "quick", "simple", "short", "brief", "full", "complete", "detailed", "basic", "easy", "little",
     "rough", "general", "overall", "handy", "printable", "clear", "new",
+    # Where the thing is, not the thing: "what's inside the routine?", "what about the plank?"
+    "inside", "about", "into",
 }  # fmt: skip
 # Nouns that only frame a question ("what's the story with …", "what's the deal with …").
 LIGHT = {
     "point", "deal", "thing", "things", "way", "ways", "difference", "reason", "idea", "story",
     "problem", "issue", "time", "part", "bit", "lowdown", "tip", "tips", "advice", "option",
-    "diff", "gist", "rundown", "summary", "overview", "list", "recap", "breakdown",
+    "diff", "gist", "rundown", "summary", "overview", "list", "recap", "breakdown", "everything",
+    "detail", "details",
 }  # fmt: skip
+# Pronouns that stand for a thing already named ("that's exactly what mine do"): they name none.
+POSSESSIVES = {"mine", "yours", "hers", "his", "ours", "theirs"}
 # Who does something, when a clause follows the thing asked about ("the mistake people make").
 PEOPLE = {
     "people", "ppl", "peeps", "folks", "folk", "runners", "someone", "everyone", "everybody",
@@ -139,9 +144,9 @@ def asked_things(question: str) -> list[tuple[str, bool]]:
             run.pop()
         if word in ("what", "whats") and len(run) == 1 and PARTICIPLE.match(run[0]):
             continue
-        if run and run[-1] not in LIGHT:
+        if run and run[-1] not in LIGHT and run[-1] not in POSSESSIVES:
             if word == "me":  # "write me a marathon training plan": every word says what to make
-                found.extend((w, False) for w in run[:-1] if not NUMBER.match(w))
+                found.extend((w, False) for w in run[:-1] if not NUMBER.match(w) and w not in LIGHT)
             found.append((run[-1], counted))
     return found
 

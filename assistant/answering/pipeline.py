@@ -88,6 +88,8 @@ class Evidence:
     margin: float | None = None
     # The asks of a many-part question that the corpus does not answer, when another ask it does.
     uncovered: tuple[str, ...] = ()
+    # How far `margin` may fall below zero before the question counts as about something else.
+    scope_margin: float = TUNING.scope_margin
 
     @property
     def signal(self) -> float:
@@ -106,7 +108,7 @@ class Evidence:
             return True
         if self.safety_notice is not None:
             return False
-        elsewhere = self.margin is not None and self.margin < TUNING.scope_margin
+        elsewhere = self.margin is not None and self.margin < self.scope_margin
         return elsewhere or self.unknown_focus is not None or self.signal < threshold
 
 
@@ -309,6 +311,14 @@ class Assistant:
             else:  # the passages that answer this ask, when the whole question's search missed them
                 held = {p.node_id for p in passages}
                 passages = passages + [p for p in found[: TUNING.passages_per_ask] if p.node_id not in held]
+        # "Why not right before, though?" after an answer from the corpus goes on with its subject:
+        # unless it asks for a thing only questions elsewhere name ("what shoes for that?"), it is
+        # about something else only when it comes clearly closer to one of them.
+        follows_answer = (
+            bool(standalone.carried)
+            and self.answered_last(turns)
+            and self.focus.unknown_head(self.speller.correct(standalone.question)) is None
+        )
         return Evidence(
             text,
             standalone.text,
@@ -322,6 +332,15 @@ class Assistant:
             closeness,
             margin,
             tuple(uncovered),
+            TUNING.follow_up_scope_margin if follows_answer else TUNING.scope_margin,
+        )
+
+    def answered_last(self, turns: Sequence[Turn]) -> bool:
+        """Whether the conversation's last turn is an answer, not the assistant declining."""
+        return (
+            bool(turns)
+            and turns[-1].role == "assistant"
+            and not turns[-1].content.startswith(self.prompts.abstain.strip()[:40])
         )
 
     def judge_ask(

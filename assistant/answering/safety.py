@@ -23,8 +23,9 @@ NOT_FEELING = r"(can't|cannot|can not|couldn't)( really| quite| properly| fully)
 NERVE = rf"(numb(ness|ed|ing|s)?\b|tingl\w*|pins (and|n|&) needles|needles|electric\w*|zing\w*|dead leg|{NOT_FEELING}|loss of feeling|no feeling|burning (sensation|feeling))"
 SPREAD = r"(shoot\w*|radiat\w*|travel\w*|spread\w*|extends?|extending|referr\w*|zaps?)"
 # Words that make a sentence about pain, for the signs that lie in how the pain goes (how long,
-# since when): "for months" alone is as likely a training plan as a symptom.
-PAINFUL = r"(pain\w*|hurt\w*|ach(e|es|ed|ing|y)|sore\w*|back|niggl\w*|twing\w*|grief|killing|stiff\w*|spasm\w*|symptoms?)"
+# since when): "for months" alone is as likely a training plan as a symptom, and "back into
+# running" is a return, not a back.
+PAINFUL = r"(pain\w*|hurt\w*|ach(e|es|ed|ing|y)|sore\w*|back(?! (running|to|into|in|on|from|after|at|home|out|again|with)\b)|niggl\w*|twing\w*|grief|killing|stiff\w*|spasm\w*|symptoms?)"
 WITH_PAIN = rf"^(?=[^.?!]*\b{PAINFUL}\b)[^.?!]*?"
 LONG_AGO = (
     r"(january|february|march|april|may|june|july|august|september|october|november|december|christmas"
@@ -61,7 +62,7 @@ WARNING_SIGNS = [
     r"\b(sharp|stabbing|searing|shooting|knife-?like|electric)\b[^.?!]{0,20}\b(pain|ache|twinges?|jolts?|sensation)\b",
     # an injury: a fall, a trip, a crash, a knock, something that went
     r"\b(after|since|from|in)\s+(a|an|my|the|that)?\s*(bad\s+|nasty\s+|big\s+)?(fall|crash|accident|collision|injury|tumble|wipe-?out|knock|impact)\b",
-    r"\b(fell(?! behind| asleep| off (a|the) (cliff|wagon|plan))|fallen(?! behind| asleep| off a cliff)|falling over|slipped|slipping|tripped(?! up on| me up)|tripping|stumbled|crashed(?! (on|out|in)\b)|collided|wiped out|came off|went flying|landed (hard|badly|awkwardly|on))\b",
+    r"\b(fell(?! behind| asleep| off (a|the) (cliff|wagon|plan)| (races?|racing|runs?|running|runners?|shoes?|season|club|series|routes?|tops?|paths?|walk\w*|league|events?)\b)|fallen(?! behind| asleep| off a cliff)|falling over|slipped|slipping|tripped(?! up on| me up)|tripping|stumbled|crashed(?! (on|out|in)\b)|collided|wiped out|came off|went flying|landed (hard|badly|awkwardly|on))\b",
     r"\b(a|hard|bad|nasty|big|heavy|awkward)\s+(fall|tumble|crash|wipe-?out|spill|landing)\b",
     r"\b(trail|bike|ice|icy|ski|skiing|stair|stairs|ladder|horse|running|cycling)\s+(fall|crash|accident|spill)\b",
     r"\b(ate it|ate dirt|ate pavement|took a (spill|tumble|fall|hit)|bailed|went down hard|hit the (deck|ground|pavement|floor|ice)|face-?plant\w*|wip(e|ed|ing) ?out|stacked it|arse over (tit|elbow)|ass over (tea ?kettle|elbow)|head over heels)\b",

@@ -14,7 +14,7 @@ import re
 STEP_KINDS = (
     (
         re.compile(
-            r"\bhow (do|does|should|can|would|to) (i|you|u|we|one|it|they|this|that)?\s*(even )?(do|perform|start|set|get|work)\b"
+            r"\bhow (do|does|should|can|would|to) (i|you|u|we|one|it|they|this|that)?\s*(even |just |\w+ly )?(do|perform|start|set|get|work|move)\b"
             r"|\bhow (do|does) (the |a |an |those |these )?[\w-]+( [\w-]+)? work\b"
             r"|\bhow (is|are)\b[^?]{0,25}\b(done|performed|carried out)\b"
             r"|\bhow to\b|\b(start|begin)s? (on|in|from) (your|my|the|a)\b|\b(form|technique|set-?ups?|steps?|positions?|instructions?|execute|execution)\b|\bwhat does\b.*\blook like\b",
@@ -50,6 +50,14 @@ STEP_KINDS = (
 )
 
 PROCEDURE_STEPS = STEP_KINDS[0][1]
+# "Everything about the dead bug", "walk me through it step by step", "all the cues for bear walks":
+# every labelled step of the move, not the one step a narrower question asks for.
+WHOLE_MOVE = re.compile(
+    r"\b(everything|every step|step[- ]by[- ]step|start to finish|beginning to end|from scratch|in full"
+    r"|all (the |of the )?(cues|steps|tips|pointers|details|instructions|coaching points)"
+    r"|full (rundown|breakdown|instructions|run-?through)|(walk|talk|take) (me|us) (through|thru))\b",
+    re.IGNORECASE,
+)
 COMPARING = re.compile(r"\b(differ\w*|difference|compared?|comparison|vs\.?|versus)\b", re.IGNORECASE)
 # "Set-up:", "How to do it:", "Make it harder:": a line that instructs a move.
 INSTRUCTION = re.compile(r"^[\w][\w -]{0,25}:\s")
@@ -111,6 +119,11 @@ def steps_asked(question: str) -> list[re.Pattern[str]]:
     asked = [label for asks, label in STEP_KINDS if asks.search(question)]
     # "How does a crunch differ from a dead bug?" asks how each is done, unless it names a step.
     return asked or ([PROCEDURE_STEPS] if COMPARING.search(question) else [])
+
+
+def asks_whole_move(question: str) -> bool:
+    """Whether the question asks for every step of a move ("walk me through the dead bug")."""
+    return bool(WHOLE_MOVE.search(question))
 
 
 def is_labelled_step(sentence: str) -> bool:

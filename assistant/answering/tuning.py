@@ -46,6 +46,10 @@ class Tuning:
     # (`corpus/out-of-scope.yaml`) than to anything the corpus says or answers, by this much, is
     # about something else (`scope.py`): 0, the plain "closer to the other side".
     scope_margin: float = 0.0
+    # ...but a follow-up to an answer from the corpus carries on with its subject: it is about
+    # something else only when it comes clearly closer to an out-of-scope question. Readers' terse
+    # follow-ups ("why not right before, though?") come within 0.02 of one by chance.
+    follow_up_scope_margin: float = -0.05
     # Without a model, a word the corpus never uses but out-of-scope questions do ("ibuprofen",
     # "treadmill") weighs this share of the rarest corpus word's weight, times its rarity among the
     # out-of-scope questions (`Scope.with_outside_words`). On the three dev sets (decided right,
