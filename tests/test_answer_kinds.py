@@ -321,3 +321,43 @@ def test_a_follow_up_pointing_at_what_mine_do_names_no_new_thing(assistant: Assi
     answer = assistant.answer("yep, that is what mine do. how do I sort it out?", history)
     assert not answer.abstained
     assert "tabletop" in answer.text
+
+
+@BOTH
+def test_who_are_the_people_quoted_names_each_of_them(request: pytest.FixtureRequest, which: str) -> None:
+    text = answer_text(
+        request, which, "which experts does the piece quote, and what are their qualifications?"
+    )
+    assert "Copeland" in text and "Luciani" in text
+
+
+@BOTH
+def test_the_starting_position_of_each_move_is_its_set_up_not_the_movement(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(request, which, "give me the start position for every one of the exercises")
+    assert text.count("Set-up:") >= 4 and "How to do it:" not in text
+
+
+@BOTH
+def test_what_to_watch_out_for_on_a_move_is_its_common_mistake(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(request, which, "anything I should be careful of when doing crunches?")
+    assert "Common mistake:" in first_sentence(text) or "pulling on your neck" in text.split(".")[1]
+
+
+@BOTH
+def test_how_far_is_answered_by_the_sentence_that_says_how_far(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(request, which, "on the dead bug, how low should my foot come down?")
+    assert "just above the ground" in text or "as far as you can" in text
+
+
+@BOTH
+def test_when_does_it_matter_is_answered_by_the_moment_in_a_run(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(request, which, "when does a steady trunk count the most while running?")
+    assert "late in a run" in text

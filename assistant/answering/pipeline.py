@@ -157,7 +157,7 @@ class Assistant:
         )
         asked = [f"{n.metadata.get('topic', '')}\n{n.metadata.get('questions', '')}" for n in nodes]
         self.routes = QuestionRoutes(index.stats, self.meaning)
-        self.scope = Scope(corpus.outside, index.stats, self.meaning)
+        self.scope = Scope(corpus.outside, index.stats, self.meaning, corpus.other_senses)
         self.focus = FocusCheck(index.stats, glossary, [search_text(n) for n in nodes], asked, corpus.outside)
         signs = warning_list([n.get_content() for n in nodes])
         self.warning_vectors = self.meaning.embed_many(signs) if self.meaning is not None and signs else None

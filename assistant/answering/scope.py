@@ -29,13 +29,24 @@ from assistant.text.terms import TermStats, content_terms, content_words
 
 
 class Scope:
-    def __init__(self, outside: tuple[str, ...], stats: TermStats, meaning: Meaning | None) -> None:
+    def __init__(
+        self,
+        outside: tuple[str, ...],
+        stats: TermStats,
+        meaning: Meaning | None,
+        other_senses: tuple[str, ...] = (),
+    ) -> None:
+        """`outside`: questions on runners' other topics; `other_senses`: questions on other things
+        in the corpus's words ("my dog pulls on the lead"). By words those share the corpus's very
+        words and the readers' filler, so they count only by meaning (their vectors follow
+        `outside`'s)."""
         self.stats = stats
         self.meaning = meaning
         self.outside_terms = [terms for q in outside if (terms := set(content_terms(q)))]
         self.outside_df = Counter(t for terms in self.outside_terms for t in terms)
         rows = meaning.vectors.outside if meaning is not None else None
-        self.outside_vectors = rows if rows is not None and len(rows) == len(outside) and len(rows) else None
+        expected = len(outside) + len(other_senses)
+        self.outside_vectors = rows if rows is not None and len(rows) == expected and len(rows) else None
 
     def margin_by_meaning(self, vector: np.ndarray, inside: float) -> float | None:
         """`inside` (`Meaning.closeness`) minus how close the question comes to an out-of-scope one."""

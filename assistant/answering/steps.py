@@ -25,6 +25,8 @@ STEP_KINDS = (
     (
         re.compile(
             r"\b(mistakes?|wrong|faults?|errors?|avoid|mess(ing)? up|screw(ing)? up|fix|problem|issue)\b"
+            # what to look out for: "the main thing to watch on…", "anything to be careful of?"
+            r"|\b(watch(ing)? (out|for|on)|to watch\b|look(ing)? out for|careful|beware)"
             # what goes wrong, told as what the body does or what the reader cannot do
             r"|\b(peel\w*|(lifts?|lifting|comes?|coming) (off|up)|arch\w*|sag\w*|pik\w*|rock\w*|swing\w*|sway\w*|wobbl\w*)\b"
             r"|\bhow (do i |do you |can i |to )?(stop|prevent)\b"
@@ -73,7 +75,7 @@ MOVE = r"(moves?|exercises?|movements?)"
 SESSION = r"(circuit|routine|session|workout)"
 # "the set-up for each exercise", "every movement": each move's own step; but "how long is each
 # move?" asks one quantity the session plan gives for all of them.
-EACH_MOVE = re.compile(rf"\b(each|every)( of the)? {MOVE}\b", re.IGNORECASE)
+EACH_MOVE = re.compile(rf"\b(each|every)( ?one)?( of the)? {MOVE}\b", re.IGNORECASE)
 QUANTITY = re.compile(
     r"\bhow (long|many|much|often)\b|\b(seconds?|minutes?|reps?|sets?)\b(?!-)", re.IGNORECASE
 )
@@ -103,6 +105,7 @@ ALL_MOVES = re.compile(
 
 # "Where do I start each move?" asks for the set-up alone, not the whole procedure.
 SET_UP_ONLY = re.compile(r"\b(start(ing)?[ -]positions?|set-?ups?|position|get into)\b", re.IGNORECASE)
+SET_UP_STEP = re.compile(r"^(set-?up|starting position|position)\b", re.IGNORECASE)
 
 
 # "Form faults", "form tips": "form" says which faults, it does not ask for the technique; nor does

@@ -14,7 +14,7 @@ from typing import ClassVar
 
 import yaml
 
-from assistant.corpus.questions import QuestionUnit, load_outside_questions, load_questions
+from assistant.corpus.questions import SENSES_FILE, QuestionUnit, load_outside_questions, load_questions
 from assistant.errors import CorpusError
 
 SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm")
@@ -58,6 +58,9 @@ class Corpus:
     questions: tuple[QuestionUnit, ...] = ()
     # Questions readers ask that the corpus does not answer (`out-of-scope.yaml`): never quoted.
     outside: tuple[str, ...] = ()
+    # Questions on other things that use the corpus's words in another sense (`other-senses.yaml`):
+    # told apart by meaning only, since by words they look like the corpus's own questions.
+    other_senses: tuple[str, ...] = ()
 
     def by_id(self, doc_id: str) -> CorpusDocument | None:
         return next((d for d in self.documents if d.doc_id == doc_id), None)
@@ -72,6 +75,8 @@ class Corpus:
             digest.update(f"{unit.doc_id}\0{unit.section}\0{unit.starts}\0{unit.questions}".encode())
         for question in self.outside:
             digest.update(f"outside\0{question}".encode())
+        for question in self.other_senses:
+            digest.update(f"senses\0{question}".encode())
         return digest.hexdigest()
 
 
@@ -102,7 +107,13 @@ def load_corpus(folder: Path) -> Corpus:
     if not documents:
         found = "; ".join(str(p) for p in problems) or "no .md, .txt or .html files"
         raise CorpusError(f"No usable documents in {folder}: {found}")
-    return Corpus(tuple(documents), tuple(problems), load_questions(folder), load_outside_questions(folder))
+    return Corpus(
+        tuple(documents),
+        tuple(problems),
+        load_questions(folder),
+        load_outside_questions(folder),
+        load_outside_questions(folder, SENSES_FILE),
+    )
 
 
 class CorpusFileError(ValueError):

@@ -127,7 +127,9 @@ def build_index(
     bm25 = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=len(nodes))
     vectors = VectorStoreIndex(nodes, embed_model=embed_model) if embed_model is not None else None
     sentence_vectors = (
-        embed_sentences(nodes, embed_model, corpus.outside) if embed_model is not None else None
+        embed_sentences(nodes, embed_model, corpus.outside + corpus.other_senses)
+        if embed_model is not None
+        else None
     )
     stats = TermStats(search_text(node) for node in nodes)
     seconds = time.perf_counter() - started

@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 QUESTIONS_FILE = "questions.yaml"
 # Questions readers ask that the corpus does not answer, by topic: what "about something else" means.
 OUTSIDE_FILE = "out-of-scope.yaml"
+# Questions that use the corpus's words in another sense ("my dog pulls on the lead", "sets in tennis").
+SENSES_FILE = "other-senses.yaml"
 
 
 @dataclass(frozen=True)
@@ -75,10 +77,10 @@ def unit_span(unit: QuestionUnit, text: str, section_spans: dict[str, tuple[int,
     return section_spans.get(unit.section, (0, 0))
 
 
-def load_outside_questions(folder: Path) -> tuple[str, ...]:
+def load_outside_questions(folder: Path, name: str = OUTSIDE_FILE) -> tuple[str, ...]:
     """The owner's out-of-scope questions (a mapping of topic to questions); a broken file is
     reported and ignored: without it, off-topic questions are judged by the abstain signal alone."""
-    path = folder / OUTSIDE_FILE
+    path = folder / name
     if not path.is_file():
         return ()
     try:
