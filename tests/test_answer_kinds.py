@@ -361,3 +361,27 @@ def test_when_does_it_matter_is_answered_by_the_moment_in_a_run(
 ) -> None:
     text = answer_text(request, which, "when does a steady trunk count the most while running?")
     assert "late in a run" in text
+
+
+@BOTH
+def test_a_list_of_every_exercise_quotes_each_move_even_when_the_search_finds_none(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    """The glossary widens "routine" with "sets"; that must not turn a list question into a
+    question about a quantity."""
+    text = answer_text(request, which, "please could you list every exercise in the routine for my notebook")
+    assert all(move in text for move in ("Dead bug", "Crunches", "Shoulder taps", "Bear walks")), text
+
+
+def test_a_follow_up_asking_for_a_cue_stays_with_the_move_in_context(local_assistant: Assistant) -> None:
+    """Shoulder taps have no "Cue:" line; the dead bug's cue is no answer about shoulder taps."""
+    history = [
+        {"role": "user", "content": "my hips swing about on shoulder taps, what's going wrong?"},
+        {
+            "role": "assistant",
+            "content": "Shoulder taps. Common mistake: letting your hips rock from side to side.",
+        },
+    ]
+    answer = local_assistant.answer("and how do I put that to my group as one quick cue?", history)
+    assert not answer.abstained
+    assert "Widen your feet" in answer.text and "Dead bug" not in answer.text

@@ -435,10 +435,15 @@ class Signals:
 def candidates_for(
     query: AnalyzedQuery, passages: list[Passage], owned: set[str], similarities: list[Signals]
 ) -> list[Candidate]:
+    # "How would I cue that?" after a question on shoulder taps: the step asked for is that move's,
+    # not another move's that happens to have a step of that label.
+    move_named = any(
+        instructs_a_move(p.text) and query.matched(set(content_terms(p.topic))) for p in passages
+    )
     return [
         c
         for rank, p in enumerate(passages)
-        for c in fold_lists(score_sentences(query, rank, p, owned, similarities[rank]))
+        for c in fold_lists(score_sentences(query, rank, p, owned, similarities[rank], move_named))
     ]
 
 
@@ -596,7 +601,12 @@ def asked_steps_of(
 
 
 def score_sentences(
-    query: AnalyzedQuery, rank: int, passage: Passage, owned: set[str], signals: Signals
+    query: AnalyzedQuery,
+    rank: int,
+    passage: Passage,
+    owned: set[str],
+    signals: Signals,
+    move_named: bool = False,
 ) -> list[Candidate]:
     """`owned`: question words that some retrieved section is headed by. Where the corpus has a
     section on bear walks, a passing mention of bear walks elsewhere is weaker evidence.
@@ -649,7 +659,11 @@ def score_sentences(
         if shaped:
             score *= T.answer_shape_boost
         # "and the next level of it?" after a dead-bug question: the section the context names counts.
-        if steps and (named or terms) and any(step.match(tidy(sentence.text)) for step in steps):
+        if (
+            steps
+            and (named or (terms and not move_named))
+            and any(step.match(tidy(sentence.text)) for step in steps)
+        ):
             score *= T.step_boost
             shaped = True  # the step asked for is the shape of answer asked for
         elif steps and is_labelled_step(sentence.text):  # another step of the move than the one asked

@@ -49,7 +49,7 @@ from assistant.answering.safety import (
     without_injection,
 )
 from assistant.answering.scope import Scope
-from assistant.answering.steps import instructs_a_move
+from assistant.answering.steps import asks_of_every_move, instructs_a_move
 from assistant.answering.tuning import TUNING
 from assistant.components import build_embedding, build_llm, choose_embeddings
 from assistant.corpus.documents import Corpus, load_corpus
@@ -280,7 +280,11 @@ class Assistant:
         query = analyze_query(
             question_text, self.glossary, self.index.stats, standalone.carried, self.speller
         )
-        passages = self.retriever.retrieve(query.search_text, wide=is_list_question(standalone.question))
+        passages = self.retriever.retrieve(
+            query.search_text,
+            wide=is_list_question(standalone.question),
+            every_move=asks_of_every_move(standalone.question),
+        )
         score, closeness, margin = self.judge_ask(query, passages, vector)
         # The reader's own words say what is asked about; context carried from earlier turns does not.
         # With a model, meaning and the out-of-scope questions tell what is asked about (`scope.py`).

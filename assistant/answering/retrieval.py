@@ -46,16 +46,20 @@ class PassageRetriever:
             if instructs_a_move(node.get_content())
         ]
 
-    def retrieve(self, query: str, wide: bool = False) -> list[Passage]:
+    def retrieve(self, query: str, wide: bool = False, every_move: bool | None = None) -> list[Passage]:
         """The top passages for `query`, best first (more when `wide`); none when it has no
-        searchable words."""
+        searchable words. `every_move`: whether the reader asks something of every move (judged on
+        the reader's own words, not on a search text widened with the glossary's "sets" for
+        "routine"); by default, judged on `query`."""
         if not content_terms(query):
             return []
         results = self.retriever.retrieve(query)
         passages = [to_passage(result) for result in results if (result.score or 0) > 0]
         passages = passages[: self.wide_k if wide else self.top_k]
         found = {p.node_id for p in passages}
-        if wide and asks_of_every_move(query):
+        if every_move is None:
+            every_move = wide and asks_of_every_move(query)
+        if every_move:
             passages += [to_passage(s) for s in self.move_sections if s.node.node_id not in found]
         named = self.named_sections(query)
         if len(named) >= 2:  # "dead bugs vs crunches": each thing compared has its section
