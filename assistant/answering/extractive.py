@@ -66,7 +66,7 @@ AMOUNT = rf"({NUMBER}|a few|a couple of|about a|an?(?=\s+(?:seconds?|minutes?|ho
 ROLE = r"(?i:trainers?|coach(?:es|ing team)?|instructors?|founder|physiotherapists?|physios?|doctors?|experts?|authors?|models?|team)"
 PERSON = r"(?<![.!?:]\s)(?<!^)\b[A-Z][a-z]+\b"
 PERSON_WITH_ROLE = rf"{PERSON}[^.;]{{0,40}}\b{ROLE}\b|\b{ROLE}\b[^.;]{{0,40}}{PERSON}|\b(MS|CSCS|PhD|MD)\b"
-# "Who are the experts quoted?": the question asks after several people, not the one named first.
+# "Which specialists does the piece cite?": the question asks after several people, not the one named first.
 SEVERAL_PEOPLE = re.compile(
     r"\b(experts|people|trainers|coaches|authors|everyone|each of them|both of them)\b", re.IGNORECASE
 )
@@ -90,7 +90,7 @@ ANSWER_SHAPES = (
         re.compile(r"\bhow many\b", re.IGNORECASE),
         re.compile(rf"\b{NUMBER}\b(?!\s+of\b)(?![\s-]+{BODY_PART})", re.IGNORECASE),
     ),
-    # "How far down does the foot go?", "how low should I lower it?": a sentence that says how far.
+    # "How low should the heel come?", "how far do I lower it?": a sentence that says how far.
     (
         re.compile(r"\bhow (far|low|high|deep|close)\b", re.IGNORECASE),
         re.compile(
@@ -241,7 +241,7 @@ def people_named(text: str) -> set[str]:
 
 
 def with_everyone_named(chosen: list[Candidate], passages: list[Passage]) -> list[Candidate]:
-    """ "Who are the experts in the piece?": besides the chosen sentences, one sentence for each other
+    """ "Which specialists does the piece cite?": besides the chosen sentences, one sentence for each other
     person the retrieved passages name with a role, in the order the passages come."""
     named = set().union(*(people_named(c.sentence.text) for c in chosen)) if chosen else set()
     result = list(chosen)
@@ -310,7 +310,7 @@ def from_every_move(
             fitting[passage.topic] = replace(step, score=candidate.score, terms=candidate.terms)
     if len(quotes) < 2:
         return []
-    # "Which moves tell you when to breathe out?": the step that says it ("How to do it: … Breathe
+    # "In which moves am I told to exhale?": the step that says it ("How to do it: … Breathe
     # out as the foot lowers"), not the first step, when the question names what sets moves apart.
     if max(fit_of(c) for c in fitting.values()) >= T.every_move_property:
         quotes = fitting
@@ -435,7 +435,7 @@ class Signals:
 def candidates_for(
     query: AnalyzedQuery, passages: list[Passage], owned: set[str], similarities: list[Signals]
 ) -> list[Candidate]:
-    # "How would I cue that?" after a question on shoulder taps: the step asked for is that move's,
+    # "Give me that as one cue" after a question on shoulder taps: the step asked for is that move's,
     # not another move's that happens to have a step of that label.
     move_named = any(
         instructs_a_move(p.text) and query.matched(set(content_terms(p.topic))) for p in passages

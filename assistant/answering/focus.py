@@ -29,7 +29,7 @@ LEAD_IN = {
     # How a request wants the thing, not the thing: "send me a brief outline of …", "a simple recap".
     "quick", "simple", "short", "brief", "full", "complete", "detailed", "basic", "easy", "little",
     "rough", "general", "overall", "handy", "printable", "clear", "new",
-    # Where the thing is, not the thing: "what's inside the routine?", "what about the plank?"
+    # Where the thing is, not the thing: "what's inside the routine?", "what about crunches?"
     "inside", "about", "into",
 }  # fmt: skip
 # Nouns that only frame a question ("what's the story with …", "what's the deal with …").
@@ -39,7 +39,7 @@ LIGHT = {
     "diff", "gist", "rundown", "summary", "overview", "list", "recap", "breakdown", "everything",
     "detail", "details",
 }  # fmt: skip
-# Pronouns that stand for a thing already named ("that's exactly what mine do"): they name none.
+# Pronouns that stand for a thing already named ("yes, mine do that too"): they name none.
 POSSESSIVES = {"mine", "yours", "hers", "his", "ours", "theirs"}
 # Who does something, when a clause follows the thing asked about ("the mistake people make").
 PEOPLE = {

@@ -315,7 +315,7 @@ class Assistant:
             else:  # the passages that answer this ask, when the whole question's search missed them
                 held = {p.node_id for p in passages}
                 passages = passages + [p for p in found[: TUNING.passages_per_ask] if p.node_id not in held]
-        # "Why not right before, though?" after an answer from the corpus goes on with its subject:
+        # "How come not just before, then?" after an answer from the corpus goes on with its subject:
         # unless it asks for a thing only questions elsewhere name ("what shoes for that?"), it is
         # about something else only when it comes clearly closer to one of them.
         follows_answer = (

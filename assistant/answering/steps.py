@@ -25,7 +25,7 @@ STEP_KINDS = (
     (
         re.compile(
             r"\b(mistakes?|wrong|faults?|errors?|avoid|mess(ing)? up|screw(ing)? up|fix|problem|issue)\b"
-            # what to look out for: "the main thing to watch on…", "anything to be careful of?"
+            # what to look out for: "what should I watch for on…", "anything to be careful of?"
             r"|\b(watch(ing)? (out|for|on)|to watch\b|look(ing)? out for|careful|beware)"
             # what goes wrong, told as what the body does or what the reader cannot do
             r"|\b(peel\w*|(lifts?|lifting|comes?|coming) (off|up)|arch\w*|sag\w*|pik\w*|rock\w*|swing\w*|sway\w*|wobbl\w*)\b"
@@ -52,7 +52,7 @@ STEP_KINDS = (
 )
 
 PROCEDURE_STEPS = STEP_KINDS[0][1]
-# "Everything about the dead bug", "walk me through it step by step", "all the cues for bear walks":
+# "Everything on crunches", "talk me through it step by step", "each cue of the plank taps":
 # every labelled step of the move, not the one step a narrower question asks for.
 WHOLE_MOVE = re.compile(
     r"\b(everything|every step|step[- ]by[- ]step|start to finish|beginning to end|from scratch|in full"
@@ -93,7 +93,7 @@ ALL_MOVES = re.compile(
     # "list the moves", "name the exercises", "a rundown of the moves", "gimme the exercises"
     rf"|\b(list|name|rundown|overview|bullet|gimme|give me|show me|send me)\b[^?]{{0,40}}\b{MOVES}\b"
     # what the session is made of: "what's in the circuit?", "what does the routine consist of?",
-    # "walk me through the workout", "what do I actually do in the session?"
+    # "walk me through the workout", "what goes into the session?"
     rf"|\bwhat('?s| is| are)? (in|inside) (the |this |that |her |your )?(core )?{SESSION}\b"
     rf"|\b{SESSION}\b[^?]{{0,30}}\b(consist|made up|compris|includ|involv|contain)\w*"
     rf"|\b(walk|run|talk|take) (me|us) through\b[^?]{{0,25}}\b({SESSION}|{MOVES})\b|\bbreak down\b[^?]{{0,25}}\b{SESSION}\b"

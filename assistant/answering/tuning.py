@@ -48,7 +48,7 @@ class Tuning:
     scope_margin: float = 0.0
     # ...but a follow-up to an answer from the corpus carries on with its subject: it is about
     # something else only when it comes clearly closer to an out-of-scope question. Readers' terse
-    # follow-ups ("why not right before, though?") come within 0.02 of one by chance.
+    # follow-ups ("how come not just before, then?") come within 0.02 of one by chance.
     follow_up_scope_margin: float = -0.05
     # Without a model, a word the corpus never uses but out-of-scope questions do ("ibuprofen",
     # "treadmill") weighs this share of the rarest corpus word's weight, times its rarity among the
