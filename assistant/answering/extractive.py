@@ -72,6 +72,19 @@ SEVERAL_PEOPLE = re.compile(
 )
 # A person's name: two capitalised words, both rare in English ("Jo Bloggs", not "United States").
 FULL_NAME = re.compile(r"\b([A-Z][a-z]+)\s+([A-Z][a-z]+)\b")
+# "Who leads the workout?", "what is his training?", "which team does she work with?": a sentence
+# that names someone with a role, or the team that wrote the words.
+WHO = (
+    re.compile(
+        # "who" that asks, not "a runner who trains twice a week"
+        r"(?:^|[.?!,;:\u2014-]\s*|\b(?:and|but|so|me|know)\s+)who(se)?\b|\bwho(\s+is|\s+was|'s|\s+wrote)\b"
+        r"|\b(background|qualifi\w*|credentials?|certifi\w*|bio|career|expertise)\b"
+        r"|\b(she|he|her|his)\b[^?.]{0,30}\b(trainer|coach|instructor)\b"
+        r"|\b(trainer|coach|instructor)\b[^?.]{0,30}\b(she|he|her|his)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(rf"{PERSON_WITH_ROLE}|\b(?i:coaching team|written by)\b"),
+)
 ANSWER_SHAPES = (
     (
         re.compile(r"\bhow (often|frequently)\b|\bhow many (times?|days?|sessions?)\b", re.IGNORECASE),
@@ -98,19 +111,7 @@ ANSWER_SHAPES = (
             re.IGNORECASE,
         ),
     ),
-    # "Who leads the workout?", "what is his training?", "which team does she work
-    # with?": a sentence that names someone with a role, or the team that wrote the words.
-    (
-        re.compile(
-            # "who" that asks, not "a runner who trains twice a week"
-            r"(?:^|[.?!,;:\u2014-]\s*|\b(?:and|but|so|me|know)\s+)who(se)?\b|\bwho(\s+is|\s+was|'s|\s+wrote)\b"
-            r"|\b(background|qualifi\w*|credentials?|certifi\w*|bio|career|expertise)\b"
-            r"|\b(she|he|her|his)\b[^?.]{0,30}\b(trainer|coach|instructor)\b"
-            r"|\b(trainer|coach|instructor)\b[^?.]{0,30}\b(she|he|her|his)\b",
-            re.IGNORECASE,
-        ),
-        re.compile(rf"{PERSON_WITH_ROLE}|\b(?i:coaching team|written by)\b"),
-    ),
+    WHO,
     # "What day suits it best?", "may I fit it in just ahead of a race?": a sentence that places it in the
     # week or next to another run.
     (
@@ -151,7 +152,6 @@ MOVE_WORDS = frozenset(
     content_terms("move moves exercise exercises movement movements circuit routine session workout")
 )
 QUANTITY_SHAPES = 3  # the first three: how often, how long, how many
-WHO = 4  # the shape of "who…?"
 NAME_RARITY = 0.7  # how rare in English both words of a name are (`text/rarity.py`)
 T = TUNING
 
@@ -225,7 +225,7 @@ def compose_extractive(
         chosen = with_whole_move(chosen, passages)
     elif steps_asked(query.asked or query.text)[:1] == [PROCEDURE_STEPS] and not every_move:
         chosen = with_whole_procedure(chosen, passages)
-    if ANSWER_SHAPES[WHO][0].search(query.asked or query.text) and SEVERAL_PEOPLE.search(query.text):
+    if WHO[0].search(query.asked or query.text) and SEVERAL_PEOPLE.search(query.text):
         chosen = with_everyone_named(chosen, passages)
     chosen = with_paragraph_rest(with_antecedents(chosen, passages), passages)
     return [(c.passage_rank, sentence_with_list(c, passages)) for c in chosen]
@@ -248,7 +248,7 @@ def with_everyone_named(chosen: list[Candidate], passages: list[Passage]) -> lis
     for rank, passage in enumerate(passages):
         for sentence in split_sentences(passage.text):
             new = people_named(sentence.text) - named
-            if new and re.search(ANSWER_SHAPES[WHO][1], sentence.text):
+            if new and WHO[1].search(sentence.text):
                 result.append(Candidate(rank, sentence, 0.0, frozenset(), False, True))
                 named |= new
     return result
