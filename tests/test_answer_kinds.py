@@ -385,3 +385,77 @@ def test_a_follow_up_asking_for_a_cue_stays_with_the_move_in_context(local_assis
     answer = local_assistant.answer("and how do I put that to my group as one quick cue?", history)
     assert not answer.abstained
     assert "Widen your feet" in answer.text and "Dead bug" not in answer.text
+
+
+def test_a_follow_up_that_moves_on_to_another_topic_is_declined(local_assistant: Assistant) -> None:
+    """Its own words are about something else: the conversation's subject does not carry it."""
+    history = [
+        {"role": "user", "content": "which trainer takes the session in the clip?"},
+        {"role": "assistant", "content": "Traci Copeland, a Nike Master Trainer and yoga instructor."},
+    ]
+    for moved_on in (
+        "Cheers. Should I take iron tablets for the tiredness I get on my long runs?",
+        "Nice one. Does she have a recipe book with meals for marathon training?",
+    ):
+        assert local_assistant.answer(moved_on, history).abstained, moved_on
+    # A short follow-up that needs the subject to make sense still goes on with it.
+    assert not local_assistant.answer("and her background?", history).abstained
+
+
+@BOTH
+def test_when_not_to_do_it_gets_the_sentence_that_says_what_to_avoid(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    history = [
+        {"role": "user", "content": "what is a good slot in my week for the circuit?"},
+        {"role": "assistant", "content": "After an easy run or on a rest day."},
+    ]
+    for question in (
+        "so not the night before a long run then?",
+        "so never on the evening before a race, right?",
+    ):
+        answer = request.getfixturevalue(which).answer(question, history)
+        assert not answer.abstained, question
+        assert first_sentence(answer.text.split(": ", 1)[-1]).startswith("Avoid doing it right before"), (
+            question
+        )
+
+
+@BOTH
+def test_where_a_body_part_goes_is_answered_by_the_set_up(request: pytest.FixtureRequest, which: str) -> None:
+    history = [
+        {"role": "user", "content": "how do I do a crunch?"},
+        {
+            "role": "assistant",
+            "content": "Breathe out and curl your ribs toward your hips, then lower slowly.",
+        },
+    ]
+    answer = request.getfixturevalue(which).answer("right, and where should my hands be?", history)
+    assert "behind your head" in answer.text
+
+
+@BOTH
+def test_is_it_fine_to_asks_leave_not_whether_something_is_normal(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(
+        request, which, "how long does the circuit last, and is it fine to do it on a rest day?"
+    )
+    assert "rest day" in text and "soreness" not in text
+
+
+@BOTH
+def test_a_pause_after_every_move_is_about_rest_not_a_list_of_moves(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(
+        request, which, "do I rest after every exercise or only once I have done the whole round?"
+    )
+    assert "between sets" in text or "one after another" in text
+    assert "Set-up" not in text
+
+
+@BOTH
+def test_exhale_is_the_corpus_s_breathe_out(request: pytest.FixtureRequest, which: str) -> None:
+    text = answer_text(request, which, "on the dead bug do I exhale as the leg goes down or as it comes up?")
+    assert "Breathe out as the foot lowers" in text

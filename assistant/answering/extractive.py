@@ -85,6 +85,34 @@ WHO = (
     ),
     re.compile(rf"{PERSON_WITH_ROLE}|\b(?i:coaching team|written by)\b"),
 )
+# "What day suits it best?", "may I fit it in just ahead of a race?": a sentence that places it in the
+# week or next to another run.
+WHEN = (
+    re.compile(
+        r"\bwhen (should|do|does|did|can|is|are|would|will)\b|\bwhen\b[^?.]{0,20}\b(should|do|can|would) (i|we|you)\b"
+        r"|\bwhat time\b|\bbefore or after\b"
+        r"|\b(right|just|straight|day|night|evening|morning) (before|after)\b"
+        r"|\b(can|could|should|is it \w+ to|ok to|okay to|fine to)\b[^?.]{0,40}\b(before|after) (a|an|my|the|your)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(good time|best time|after an?|before an?|right before|on an? \w+ day|rest day|in the morning"
+        r"|(late|early) in (a|the|your) (run|race|session))\b",
+        re.IGNORECASE,
+    ),
+)
+# "When shouldn't I do it?", "so not the evening before a race, then?": the sentence that says
+# when to keep off it. Asked alone, it replaces the when-shape (`answer_shapes`): "a good time…" says
+# the opposite.
+AVOID = (
+    re.compile(
+        r"\bwhen\b[^?.]{0,30}\b(not|never|avoid|skip|shouldn'?t|should ?n'?t|wouldn'?t|don'?t)\b"
+        r"|\b(not|never|avoid|skip)\b[^?.]{0,30}\b(before|after|morning of|night before|day before|evening before)\b"
+        r"|\bwhy not\b[^?.]{0,30}",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\b(avoid|don'?t|do not|never|not right before|instead of|rather than)\b", re.IGNORECASE),
+)
 ANSWER_SHAPES = (
     (
         re.compile(r"\bhow (often|frequently)\b|\bhow many (times?|days?|sessions?)\b", re.IGNORECASE),
@@ -112,27 +140,22 @@ ANSWER_SHAPES = (
         ),
     ),
     WHO,
-    # "What day suits it best?", "may I fit it in just ahead of a race?": a sentence that places it in the
-    # week or next to another run.
+    # "Where do my hands go?": the sentence that places a body part ("hands under your shoulders").
     (
+        re.compile(r"\bwhere (do|does|should|is|are|would|can)\b", re.IGNORECASE),
         re.compile(
-            r"\bwhen (should|do|does|did|can|is|are|would|will)\b|\bwhen\b[^?.]{0,20}\b(should|do|can|would) (i|we|you)\b"
-            r"|\bwhat time\b|\bbefore or after\b"
-            r"|\b(right|just|straight|day|night|evening|morning) (before|after)\b"
-            r"|\b(can|could|should|is it \w+ to|ok to|okay to|fine to)\b[^?.]{0,40}\b(before|after) (a|an|my|the|your)\b",
-            re.IGNORECASE,
-        ),
-        re.compile(
-            r"\b(good time|best time|after an?|before an?|right before|on an? \w+ day|rest day|in the morning"
-            r"|(late|early) in (a|the|your) (run|race|session))\b",
+            r"\b(behind|under|underneath|above|below|between|across|crossed on|in line with|apart)\b",
             re.IGNORECASE,
         ),
     ),
+    AVOID,
+    WHEN,
     # "Is that normal?", "did I wreck something?", "should I be worried?": the sentence that says
-    # what is normal and what is not.
+    # what is normal and what is not. "Is it fine to do it on a Sunday?" asks leave, not whether
+    # something is normal.
     (
         re.compile(
-            r"\b(is|are) (that|this|it|these|they|that's) (normal|bad|ok|okay|fine|expected|a problem|a bad sign)\b"
+            r"\b(is|are) (that|this|it|these|they|that's) (normal|bad|ok|okay|fine|expected|a problem|a bad sign)\b(?!\s+(to|if|for)\b)"
             r"|\bnormal\?|\b(should|do) i (be )?worr\w*|\bdid i (break|hurt|injure|damage|pull|tear|wreck|do) (something|anything|myself)\b",
             re.IGNORECASE,
         ),
@@ -164,6 +187,8 @@ def answer_shapes(question: str) -> list[re.Pattern[str]]:
     """The patterns of sentences that have the kind of answer the question asks for (none when it
     asks for no particular kind)."""
     asked = [(i, shape) for i, (asks, shape) in enumerate(ANSWER_SHAPES) if asks.search(question)]
+    if AVOID[0].search(question) and not WHEN[0].search(AVOID[0].sub(" ", question)):
+        asked = [(i, shape) for i, shape in asked if shape is not WHEN[1]]  # when not to, only
     quantity = [shape for i, shape in asked if i < QUANTITY_SHAPES][:1]
     return quantity + [shape for i, shape in asked if i >= QUANTITY_SHAPES]
 
@@ -653,9 +678,12 @@ def score_sentences(
             score = (1 - T.routed_share) * score + T.routed_share * signals.routed.get(sentence.index, 0.0)
         if why and CAUSAL.search(sentence.text):
             score *= T.causal_boost
-        # A sentence of the asked shape must share something with the question, unless the question
+        # A sentence of the asked shape must share something with the question (itself or through its
+        # paragraph: "Avoid doing it…" after "…after an easy run"), unless the question
         # says little but its shape ("for how many seconds, then?" after a dead-bug question).
-        shaped = bool(terms or named or terse) and any(shape.search(sentence.text) for shape in shapes)
+        shaped = bool(terms or carried or named or terse) and any(
+            shape.search(sentence.text) for shape in shapes
+        )
         if shaped:
             score *= T.answer_shape_boost
         # "and the next level of it?" after a dead-bug question: the section the context names counts.

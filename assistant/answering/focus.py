@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 
 from assistant.answering.query import Glossary
+from assistant.answering.tuning import TUNING
 from assistant.text.terms import TermStats, content_terms
 
 WORD = re.compile(r"[a-z0-9]+")
@@ -90,6 +91,11 @@ ASKING = re.compile(
 def asks_something(text: str) -> bool:
     """Whether the text asks anything: an asking word and at least two meaningful words."""
     return bool(ASKING.search(text)) and len(content_terms(text)) >= MIN_ASK_TERMS
+
+
+def says_enough(text: str) -> bool:
+    """Whether a follow-up says enough to be judged on its own words (`Tuning.own_words_terms`)."""
+    return len(content_terms(text)) >= TUNING.own_words_terms
 
 
 def separate_asks(question: str) -> list[str]:

@@ -26,7 +26,13 @@ from assistant.answering.extractive import (
     professional_lead,
     with_subject_labels,
 )
-from assistant.answering.focus import FocusCheck, asks_something, question_part, separate_asks
+from assistant.answering.focus import (
+    FocusCheck,
+    asks_something,
+    question_part,
+    says_enough,
+    separate_asks,
+)
 from assistant.answering.generation import (
     NOT_COVERED,
     GenerationFailed,
@@ -323,6 +329,16 @@ class Assistant:
             and self.answered_last(turns)
             and self.focus.unknown_head(self.speller.correct(standalone.question)) is None
         )
+        scope_margin = TUNING.follow_up_scope_margin if follows_answer else TUNING.scope_margin
+        # "Thanks! Does she sell a plan for my marathon, then?": a follow-up that says enough on its
+        # own is judged on its own words too; when those come closer to a question the corpus does not
+        # answer, it has moved on to something else, whatever subject the conversation had.
+        if standalone.carried and question_vector is not None and says_enough(standalone.question):
+            own_margin = self.scope.margin_by_meaning(
+                question_vector, self.meaning.closeness(question_vector)
+            )
+            if own_margin is not None and own_margin < TUNING.scope_margin:
+                margin, scope_margin = own_margin, TUNING.scope_margin
         return Evidence(
             text,
             standalone.text,
@@ -336,7 +352,7 @@ class Assistant:
             closeness,
             margin,
             tuple(uncovered),
-            TUNING.follow_up_scope_margin if follows_answer else TUNING.scope_margin,
+            scope_margin,
         )
 
     def answered_last(self, turns: Sequence[Turn]) -> bool:

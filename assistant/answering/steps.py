@@ -74,8 +74,12 @@ MOVE = r"(moves?|exercises?|movements?)"
 # What readers call the whole session of moves.
 SESSION = r"(circuit|routine|session|workout)"
 # "the set-up for each exercise", "every movement": each move's own step; but "how long is each
-# move?" asks one quantity the session plan gives for all of them.
-EACH_MOVE = re.compile(rf"\b(each|every)( ?one)?( of the)? {MOVE}\b", re.IGNORECASE)
+# move?" asks one quantity the session plan gives for all of them, and "a pause after every
+# exercise?" asks when, not something of each move.
+EACH_MOVE = re.compile(
+    rf"(?<!\bafter )(?<!\bbefore )(?<!\bbetween )(?<!\bper )\b(each|every)( ?one)?( of the)? {MOVE}\b",
+    re.IGNORECASE,
+)
 QUANTITY = re.compile(
     r"\bhow (long|many|much|often)\b|\b(seconds?|minutes?|reps?|sets?)\b(?!-)", re.IGNORECASE
 )

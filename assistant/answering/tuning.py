@@ -50,6 +50,11 @@ class Tuning:
     # something else only when it comes clearly closer to an out-of-scope question. Readers' terse
     # follow-ups ("how come not just before, then?") come within 0.02 of one by chance.
     follow_up_scope_margin: float = -0.05
+    # ...unless its own words say enough (this many meaningful words) and, judged alone, come closer to
+    # such a question: then it has moved on ("does she sell a plan for my marathon too?"). Measured on
+    # the five dev sets' follow-ups with a model: answerable ones that come closer alone have at most
+    # three such words; those that move on have four to eight.
+    own_words_terms: int = 5
     # Without a model, a word the corpus never uses but out-of-scope questions do ("ibuprofen",
     # "treadmill") weighs this share of the rarest corpus word's weight, times its rarity among the
     # out-of-scope questions (`Scope.with_outside_words`). On the three dev sets (decided right,
