@@ -85,14 +85,15 @@ WHO = (
     ),
     re.compile(rf"{PERSON_WITH_ROLE}|\b(?i:coaching team|written by)\b"),
 )
-# "What day suits it best?", "may I fit it in just ahead of a race?": a sentence that places it in the
-# week or next to another run.
+# "What day suits it best?", "may I fit it in just ahead of a race?", "where in my week does it go?":
+# a sentence that places it in the week or next to another run.
 WHEN = (
     re.compile(
         r"\bwhen (should|do|does|did|can|is|are|would|will)\b|\bwhen\b[^?.]{0,20}\b(should|do|can|would) (i|we|you)\b"
         r"|\bwhat time\b|\bbefore or after\b"
         r"|\b(right|just|straight|day|night|evening|morning) (before|after)\b"
-        r"|\b(can|could|should|is it \w+ to|ok to|okay to|fine to)\b[^?.]{0,40}\b(before|after) (a|an|my|the|your)\b",
+        r"|\b(can|could|should|is it \w+ to|ok to|okay to|fine to)\b[^?.]{0,40}\b(before|after) ((a|an|my|the|your) )?\w+"
+        r"|\bwhere in (my|the|your|a) (\w+ )?(week|schedule|plan)\b",
         re.IGNORECASE,
     ),
     re.compile(
@@ -133,7 +134,7 @@ ANSWER_SHAPES = (
     ),
     # "How low should the heel come?", "how far do I lower it?": a sentence that says how far.
     (
-        re.compile(r"\bhow (far|low|high|deep|close)\b", re.IGNORECASE),
+        re.compile(r"\bhow (far|low|high|deep|close)\b|\b(until|up to|down to) where\b", re.IGNORECASE),
         re.compile(
             r"\b(just above|as far as|until|an inch|inches|off the floor|toward the|towards the)\b",
             re.IGNORECASE,
@@ -681,7 +682,7 @@ def score_sentences(
         # A sentence of the asked shape must share something with the question (itself or through its
         # paragraph: "Avoid doing it…" after "…after an easy run"), unless the question
         # says little but its shape ("for how many seconds, then?" after a dead-bug question).
-        shaped = bool(terms or carried or named or terse) and any(
+        shaped = bool(terms or carried or named or terse or rank == 0) and any(
             shape.search(sentence.text) for shape in shapes
         )
         if shaped:

@@ -84,7 +84,7 @@ TREAT = {"treat", "cure", "heal", "diagnose"}
 GIVE = {"give", "write", "make", "send", "create", "draft"}
 MIN_ASK_TERMS = 2
 ASKING = re.compile(
-    r"\b(what|which|how|why|when|where|who|should|can|could|do|does|is|are|tips?)\b", re.IGNORECASE
+    r"\b(what|whats|wat|which|how|why|when|where|who|should|can|could|do|does|is|are|tips?)\b", re.IGNORECASE
 )
 
 
