@@ -459,3 +459,27 @@ def test_a_pause_after_every_move_is_about_rest_not_a_list_of_moves(
 def test_exhale_is_the_corpus_s_breathe_out(request: pytest.FixtureRequest, which: str) -> None:
     text = answer_text(request, which, "on the dead bug do I exhale as the leg goes down or as it comes up?")
     assert "Breathe out as the foot lowers" in text
+
+
+@BOTH
+def test_a_move_that_feels_easy_now_gets_its_progression(request: pytest.FixtureRequest, which: str) -> None:
+    text = answer_text(
+        request, which, "dead bugs feel really easy these days, how can they get more difficult?"
+    )
+    assert "Make it harder" in text
+
+
+@BOTH
+def test_what_matters_most_on_a_move_is_its_cue(request: pytest.FixtureRequest, which: str) -> None:
+    text = answer_text(request, which, "on the dead bug, what is the one thing that matters most?")
+    assert text.startswith("Dead bug. Cue: keep every part of your back connected")
+
+
+@BOTH
+def test_where_in_the_week_it_goes_is_the_timing_advice(request: pytest.FixtureRequest, which: str) -> None:
+    text = answer_text(
+        request,
+        which,
+        "I run on Wednesdays, Fridays and Sundays. Which day of the week suits the circuit?",
+    )
+    assert "easy run" in text or "rest day" in text

@@ -93,7 +93,7 @@ WHEN = (
         r"|\bwhat time\b|\bbefore or after\b"
         r"|\b(right|just|straight|day|night|evening|morning) (before|after)\b"
         r"|\b(can|could|should|is it \w+ to|ok to|okay to|fine to)\b[^?.]{0,40}\b(before|after) ((a|an|my|the|your) )?\w+"
-        r"|\bwhere in (my|the|your|a) (\w+ )?(week|schedule|plan)\b",
+        r"|\b(where|which day|what day)\b[^?.]{0,25}\b(week|schedule|plan)\b",
         re.IGNORECASE,
     ),
     re.compile(

@@ -37,14 +37,17 @@ STEP_KINDS = (
     ),
     (
         re.compile(
-            r"\b(harder|progress\w*|too easy|advanc\w*|level up|challeng\w*|tougher|add (weight|load|resistance)|next step)\b",
+            r"\b(harder|progress\w*|too easy|advanc\w*|level up|challeng\w*|tougher|add (weight|load|resistance)|next step)\b"
+            # "how do I make it more difficult? it's easy now"
+            r"|\b(more difficult|(is|it'?s|getting|gets|got|feels?) (too |really |so |very )?easy|easy now|step (it )?up)\b",
             re.IGNORECASE,
         ),
         re.compile(r"^(make it harder|progression|harder|advanced|level up)\b", re.IGNORECASE),
     ),
     (
         re.compile(
-            r"\b(most important|key|#1|number one|main thing|cue|focus on|remember|get right)\b",
+            r"\b(most important|key|#1|number one|main thing|cue|focus on|remember|get right|matters? most|one thing)\b"
+            r"|\b(she|he|they|trainer|coach)('s| is| are)? (really )?after\b",  # "what is she after in it?"
             re.IGNORECASE,
         ),
         re.compile(r"^(cue|key|tip|focus|remember)\b", re.IGNORECASE),
