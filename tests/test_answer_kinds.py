@@ -483,3 +483,12 @@ def test_where_in_the_week_it_goes_is_the_timing_advice(request: pytest.FixtureR
         "I run on Wednesdays, Fridays and Sundays. Which day of the week suits the circuit?",
     )
     assert "easy run" in text or "rest day" in text
+
+
+def test_a_frequency_put_up_for_a_yes_or_no_gets_how_often(local_assistant: Assistant) -> None:
+    history = [
+        {"role": "user", "content": "how long is one round of the circuit?"},
+        {"role": "assistant", "content": "About 30 seconds a move; the whole session is 15 to 20 minutes."},
+    ]
+    answer = local_assistant.answer("right, and I must do it daily?", history)
+    assert re.search(r"(once|twice) a week", first_sentence(answer.text)), answer.text

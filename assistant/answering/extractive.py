@@ -116,7 +116,12 @@ AVOID = (
 )
 ANSWER_SHAPES = (
     (
-        re.compile(r"\bhow (often|frequently)\b|\bhow many (times?|days?|sessions?)\b", re.IGNORECASE),
+        re.compile(
+            r"\bhow (often|frequently)\b|\bhow many (times?|days?|sessions?)\b"
+            # "so not every day, then?", "is daily too much?": a frequency put up for a yes or no
+            r"|\b(do|does|need|needs|have|has|should|must|is|it|not) (to )?(do (it |this |that )?)?(every (single )?day|daily)\b",
+            re.IGNORECASE,
+        ),
         re.compile(
             r"\b(once|twice|times?|days?)\b[^.]{0,25}\b(a|per|each|every)\s+(day|week|month)\b"
             r"|\bevery\s+(day|week|other day)\b|\b(daily|weekly)\b",
