@@ -492,3 +492,15 @@ def test_a_frequency_put_up_for_a_yes_or_no_gets_how_often(local_assistant: Assi
     ]
     answer = local_assistant.answer("right, and I must do it daily?", history)
     assert re.search(r"(once|twice) a week", first_sentence(answer.text)), answer.text
+
+
+def test_a_request_beside_a_question_is_an_ask_of_its_own(local_assistant: Assistant) -> None:
+    """ "I'd love a…" asks for something: the part the corpus answers is answered, the request is named
+    as not covered, and neither sinks the other. (Without a model, words alone take a "plan" for the
+    session plan.)"""
+    answer = local_assistant.answer(
+        "Could you explain how to set up for bear walks? Also I'd love a 12-week plan for my first 10k."
+    )
+    text = answer.text
+    assert "hands and knees" in text
+    assert "don't cover this part" in text and "12-week plan" in text.split("don't cover this part")[-1]

@@ -88,9 +88,18 @@ ASKING = re.compile(
 )
 
 
+# A request asks too: "I'd love a plan for…", "recommend me a…". So does a question that opens with
+# the verb ("Will it make me faster?", "Would a foam roller help?").
+REQUEST = re.compile(
+    r"\b(i'?d (love|like)|i (want|need)|give me|recommend|suggest|tell me)\b"
+    r"|^\W*(will|would|did|has|have|am|was|were|may|might|must)\b",
+    re.IGNORECASE,
+)
+
+
 def asks_something(text: str) -> bool:
-    """Whether the text asks anything: an asking word and at least two meaningful words."""
-    return bool(ASKING.search(text)) and len(content_terms(text)) >= MIN_ASK_TERMS
+    """Whether the text asks anything: an asking word or a request, and at least two meaningful words."""
+    return bool(ASKING.search(text) or REQUEST.search(text)) and len(content_terms(text)) >= MIN_ASK_TERMS
 
 
 def says_enough(text: str) -> bool:
@@ -115,9 +124,10 @@ QUESTION_START = re.compile(
 
 def question_part(ask: str) -> str | None:
     """The question an ask puts, as the reader wrote it, without a greeting or story before it
-    ("Hello, two questions. What's the best…" → "What's the best…"); None for a remark."""
+    ("Hello, two questions. What's the best…" → "What's the best…"; "I'd love a plan for…" asks
+    too); None for a remark."""
     last = re.split(r"(?<=[.!?])\s+", ask.strip())[-1].strip(" ,;:-")
-    if not QUESTION_START.search(last) and not last.endswith("?"):
+    if not QUESTION_START.search(last) and not last.endswith("?") and not REQUEST.search(last):
         return None
     return last.rstrip(" ,;:.?!")
 
