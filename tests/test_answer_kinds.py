@@ -504,3 +504,15 @@ def test_a_request_beside_a_question_is_an_ask_of_its_own(local_assistant: Assis
     text = answer.text
     assert "hands and knees" in text
     assert "don't cover this part" in text and "12-week plan" in text.split("don't cover this part")[-1]
+
+
+@BOTH
+def test_a_question_on_the_routine_that_asks_what_it_lacks_is_answered_in_part(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    """Not declined as a question on stretching: what the routine is, and a line on what is not covered."""
+    text = answer_text(request, which, "Does this routine include any cool-down stretches for the calves?")
+    assert "three sets of five core moves" in text
+    assert (
+        "don't cover this part" in text and "cool-down stretches" in text.split("don't cover this part")[-1]
+    )

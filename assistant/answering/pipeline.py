@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -72,6 +73,16 @@ from assistant.text.terms import content_terms
 from assistant.text.tokens import fit_passages, usage_for, use_tiktoken_cache
 
 log = logging.getLogger(__name__)
+# A question on what the corpus's own routine holds: "in this routine", "through the whole core
+# circuit", "does the session include…" (not "on days I do the core session").
+ROUTINE = re.compile(
+    r"\b(in|into|of|from|during|through|throughout|for|within|to)\s+(the\s+whole\s+|this\s+|the\s+|these\s+|those\s+|your\s+|her\s+)?(core\s+|ab\s+)?"
+    r"(routine|session|circuit|workout|moves|exercises)\b"
+    # "does this routine include…?", "do the moves need…?"
+    r"|\b(this|the|these)\s+(core\s+)?(routine|session|circuit|workout|moves|exercises)\s+"
+    r"(include|includes|have|has|contain|contains|involve|involves|use|uses|need|needs)\b",
+    re.IGNORECASE,
+)
 GLOSSARY_FILE = "glossary.yaml"
 
 
@@ -339,6 +350,13 @@ class Assistant:
             )
             if own_margin is not None and own_margin < TUNING.scope_margin:
                 margin, scope_margin = own_margin, TUNING.scope_margin
+        # "Which warm-up before the core moves?": a question on the routine itself asks something of it
+        # the corpus does not give. It is answered with what the corpus says of the routine, and a
+        # line saying which part is not covered, rather than declined as a question on another topic.
+        elsewhere = (margin is not None and margin < scope_margin) or focus is not None
+        if elsewhere and not uncovered and self.about_the_routine(standalone.question, question_vector):
+            uncovered = [question_part(standalone.question) or standalone.question.strip()]
+            margin, focus = None, None
         return Evidence(
             text,
             standalone.text,
@@ -354,6 +372,15 @@ class Assistant:
             tuple(uncovered),
             scope_margin,
         )
+
+    def about_the_routine(self, question: str, vector: object) -> bool:
+        """Whether the sentence that asks names the core routine ("…in this routine?", not "…diet?
+        the core moves alone don't do it"), in its sense here: with a model, a question closest to one
+        on another thing in those words is not."""
+        asking = [s for s in re.split(r"(?<=[.?!])\s+", question) if question_part(s)]
+        if not any(ROUTINE.search(sentence) for sentence in asking):
+            return False
+        return vector is None or not self.scope.in_another_sense(vector)
 
     def answered_last(self, turns: Sequence[Turn]) -> bool:
         """Whether the conversation's last turn is an answer, not the assistant declining."""

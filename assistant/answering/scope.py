@@ -47,6 +47,14 @@ class Scope:
         rows = meaning.vectors.outside if meaning is not None else None
         expected = len(outside) + len(other_senses)
         self.outside_vectors = rows if rows is not None and len(rows) == expected and len(rows) else None
+        self.first_other_sense = len(outside)  # the rows after `outside`'s are `other_senses`'
+
+    def in_another_sense(self, vector: np.ndarray) -> bool:
+        """Whether the question comes closest to a question on another thing in the corpus's words
+        (a dead bug on the windowsill) rather than to one on runners' other topics."""
+        if self.outside_vectors is None:
+            return False
+        return int(np.argmax(self.outside_vectors @ vector)) >= self.first_other_sense
 
     def margin_by_meaning(self, vector: np.ndarray, inside: float) -> float | None:
         """`inside` (`Meaning.closeness`) minus how close the question comes to an out-of-scope one."""

@@ -30,7 +30,7 @@ from assistant.text.sentences import split_sentences
 from assistant.text.terms import TermStats
 
 log = logging.getLogger(__name__)
-INDEX_FORMAT = 4  # bump when the layout or chunking logic changes, to retire old caches
+INDEX_FORMAT = 5  # bump when the layout or chunking logic changes, to retire old caches
 MANIFEST = "manifest.json"
 
 

@@ -63,14 +63,21 @@ QUESTION_FILLER = {
     "good",
     "right",
     "make",
+    "even",
+    "idk",
+    "tho",
 }
 STOPWORDS = frozenset(STOPWORDS_EN_PLUS) | QUESTION_FILLER
 _stemmer = Stemmer.Stemmer("english")
 
 
+# Words the stemmer folds into another word: "evening" is no form of "even".
+STEM_EXCEPTIONS = {"evening": "evening", "evenings": "evening"}
+
+
 @lru_cache(maxsize=4096)
 def _stem(word: str) -> str:
-    return _stemmer.stemWord(word)
+    return STEM_EXCEPTIONS.get(word) or _stemmer.stemWord(word)
 
 
 def content_words(text: str) -> list[tuple[str, str]]:
