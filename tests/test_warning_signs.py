@@ -30,3 +30,20 @@ def test_every_warning_sign_gets_the_notice_and_few_ordinary_messages_do(
     ordinary = sum(not m["expect"]["safety_notice"] for m in MESSAGES)
     assert not missed, f"no notice for {missed}"
     assert len(false) / ordinary <= MAX_FALSE_NOTICES, f"false notices for {false}"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "which of the listed red flags for back pain mean cauda equina?",
+        "what are the red flags with back pain?",
+    ],
+)
+def test_asking_after_the_red_flags_gets_the_notice(assistant: Assistant, message: str) -> None:
+    assert assistant.answer(message).safety_notice
+
+
+def test_a_red_flag_outside_the_body_is_no_warning_sign(assistant: Assistant) -> None:
+    assert not assistant.answer(
+        "the forecast has a red flag warning for my trail race, can I still do the circuit?"
+    ).safety_notice

@@ -36,6 +36,9 @@ LONG_AGO = (
 WARNING_SIGNS = [
     rf"\b{NERVE}",
     r"\bsciatic\w*|\bslipped dis[ck]\b|\btrapped nerve\b|\bpinched nerve\b|\bnerve pain\b|\bnervy\b",
+    # the serious condition behind some signs, and the signs by their clinical name
+    r"\bcauda equina\b|\bred[- ]flags?\b(?=[^.?!]{0,60}\b(back|pain|symptoms?|cauda|doctor|physio|spine|spinal)\b)"
+    r"|\b(back|pain|symptoms?|listed|doctor|physio|spine|spinal)\b[^.?!]{0,60}\bred[- ]flags?\b",
     # sensation that is off: "my foot feels fizzy / like cotton wool", "toes kind of fuzzy", "numb down there"
     r"\b(legs?|foot|feet|toes?|calf|calves|thighs?|buttocks?|bum|butt)\b[^.?!]{0,35}\b(fizz\w*|fuzz\w*|prickl\w*|buzz\w*|cotton wool|cling ?film|(feels?|feeling|felt) (weird|funny|odd|strange))\b",
     r"\bnumb\w*\b[^.?!]{0,20}\bdown there\b",
