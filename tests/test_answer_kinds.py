@@ -516,3 +516,13 @@ def test_a_question_on_the_routine_that_asks_what_it_lacks_is_answered_in_part(
     assert (
         "don't cover this part" in text and "cool-down stretches" in text.split("don't cover this part")[-1]
     )
+
+
+@BOTH
+def test_fitting_the_session_into_the_week_gets_the_timing_advice(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(request, which, "how do I slot the circuit into a busy week of runs?")
+    assert first_sentence(text.split(": ", 1)[-1]).startswith(
+        ("A good time for the session", "Avoid doing it")
+    )

@@ -93,7 +93,8 @@ WHEN = (
         r"|\bwhat time\b|\bbefore or after\b"
         r"|\b(right|just|straight|day|night|evening|morning) (before|after)\b"
         r"|\b(can|could|should|is it \w+ to|ok to|okay to|fine to)\b[^?.]{0,40}\b(before|after) ((a|an|my|the|your) )?\w+"
-        r"|\b(where|which day|what day)\b[^?.]{0,25}\b(week|schedule|plan)\b",
+        r"|\b(where|which day|what day)\b[^?.]{0,25}\b(week|schedule|plan)\b"
+        r"|\b(schedul\w*|slot\w*|fit (it|this|that|them|the \w+) in(to)?)\b",
         re.IGNORECASE,
     ),
     re.compile(
