@@ -526,3 +526,12 @@ def test_fitting_the_session_into_the_week_gets_the_timing_advice(
     assert first_sentence(text.split(": ", 1)[-1]).startswith(
         ("A good time for the session", "Avoid doing it")
     )
+
+
+@BOTH
+def test_a_count_of_reps_is_answered_by_the_time_on_each_move(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    """The notes give no count of reps; they give the time on each move, which is the answer."""
+    text = answer_text(request, which, "how many reps of each move am I meant to do? the video never says")
+    assert "30 seconds on each move" in text
