@@ -360,7 +360,7 @@ def test_when_does_it_matter_is_answered_by_the_moment_in_a_run(
     request: pytest.FixtureRequest, which: str
 ) -> None:
     text = answer_text(request, which, "when does a steady trunk count the most while running?")
-    assert "late in a run" in text
+    assert "late in a run" in first_sentence(text)
 
 
 @BOTH
@@ -535,3 +535,15 @@ def test_a_count_of_reps_is_answered_by_the_time_on_each_move(
     """The notes give no count of reps; they give the time on each move, which is the answer."""
     text = answer_text(request, which, "how many reps of each move am I meant to do? the video never says")
     assert "30 seconds on each move" in text
+
+
+@BOTH
+def test_form_that_falls_apart_when_tired_gets_late_in_a_run(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(
+        request,
+        which,
+        "my legs are fatigued by the last few miles and my form goes to pot, is core work any help?",
+    )
+    assert "late in a run" in first_sentence(text)
