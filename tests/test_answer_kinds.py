@@ -547,3 +547,11 @@ def test_form_that_falls_apart_when_tired_gets_late_in_a_run(
         "my legs are fatigued by the last few miles and my form goes to pot, is core work any help?",
     )
     assert "late in a run" in first_sentence(text)
+
+
+def test_what_something_is_not_comes_with_what_it_is(local_assistant: Assistant) -> None:
+    """ "Your core is not only the muscles around your belly button." needs the sentence after it."""
+    answer = local_assistant.answer("is the core only the belly muscles at the front?")
+    text = answer.text
+    assert "not only the muscles around your belly button" in text
+    assert "wraps all the way around your torso" in text

@@ -259,7 +259,7 @@ def compose_extractive(
         chosen = with_whole_procedure(chosen, passages)
     if WHO[0].search(query.asked or query.text) and SEVERAL_PEOPLE.search(query.text):
         chosen = with_everyone_named(chosen, passages)
-    chosen = with_paragraph_rest(with_antecedents(chosen, passages), passages)
+    chosen = with_paragraph_rest(with_the_point(with_antecedents(chosen, passages), passages), passages)
     return [(c.passage_rank, sentence_with_list(c, passages)) for c in chosen]
 
 
@@ -424,6 +424,32 @@ def with_whole_move(chosen: list[Candidate], passages: list[Passage]) -> list[Ca
             if is_labelled_step(tidy(sentence.text)):
                 twin = [c for c in chosen if c.passage_rank == rank and c.sentence == sentence]
                 result.append(twin[0] if twin else replace(candidate, sentence=sentence))
+    return result
+
+
+# "Your core is not only the muscles around your belly button." says what it is not; the point is
+# made by the sentence after it, which points back ("It wraps all the way around…").
+SAYS_WHAT_IT_IS_NOT = re.compile(r"\b(not|isn't|aren't|doesn't|don't)\b", re.IGNORECASE)
+
+
+def with_the_point(chosen: list[Candidate], passages: list[Passage]) -> list[Candidate]:
+    """A sentence that says what something is not is followed by the one that says what it is."""
+    result: list[Candidate] = []
+    for candidate in chosen:
+        if candidate in result:
+            continue
+        result.append(candidate)
+        if not SAYS_WHAT_IT_IS_NOT.search(candidate.sentence.text):
+            continue
+        text = passages[candidate.passage_rank].text
+        following = split_sentences(text)[candidate.sentence.index + 1 : candidate.sentence.index + 2]
+        for later in following:
+            if "\n\n" in text[candidate.sentence.start : later.start] or not POINTS_BACK.match(later.text):
+                continue
+            if not any(
+                c.passage_rank == candidate.passage_rank and c.sentence.index == later.index for c in chosen
+            ):
+                result.append(Candidate(candidate.passage_rank, later, candidate.score, frozenset(), False))
     return result
 
 
