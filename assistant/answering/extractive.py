@@ -103,7 +103,7 @@ WHEN = (
         re.IGNORECASE,
     ),
 )
-# "When shouldn't I do it?", "so not the evening before a race, then?": the sentence that says
+# "When shouldn't I do it?", "not on the eve of a big effort, then?": the sentence that says
 # when to keep off it. Asked alone, it replaces the when-shape (`answer_shapes`): "a good time…" says
 # the opposite.
 AVOID = (
@@ -147,7 +147,7 @@ ANSWER_SHAPES = (
         ),
     ),
     WHO,
-    # "Where do my hands go?": the sentence that places a body part ("hands under your shoulders").
+    # "Where should the feet sit?": the sentence that places a body part ("hands under your shoulders").
     (
         re.compile(r"\bwhere (do|does|should|is|are|would|can)\b", re.IGNORECASE),
         re.compile(
@@ -158,7 +158,7 @@ ANSWER_SHAPES = (
     AVOID,
     WHEN,
     # "Is that normal?", "did I wreck something?", "should I be worried?": the sentence that says
-    # what is normal and what is not. "Is it fine to do it on a Sunday?" asks leave, not whether
+    # what is normal and what is not. "May I train it on Sundays?" asks leave, not whether
     # something is normal.
     (
         re.compile(

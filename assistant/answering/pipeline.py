@@ -73,8 +73,8 @@ from assistant.text.terms import content_terms
 from assistant.text.tokens import fit_passages, usage_for, use_tiktoken_cache
 
 log = logging.getLogger(__name__)
-# A question on what the corpus's own routine holds: "in this routine", "through the whole core
-# circuit", "does the session include…" (not "on days I do the core session").
+# A question on what the corpus's own routine holds: "in this routine", "throughout the circuit",
+# "does the session include…" (not "on days with a session").
 ROUTINE = re.compile(
     r"\b(in|into|of|from|during|through|throughout|for|within|to)\s+(the\s+whole\s+|this\s+|the\s+|these\s+|those\s+|your\s+|her\s+)?(core\s+|ab\s+)?"
     r"(routine|session|circuit|workout|moves|exercises)\b"
@@ -341,7 +341,7 @@ class Assistant:
             and self.focus.unknown_head(self.speller.correct(standalone.question)) is None
         )
         scope_margin = TUNING.follow_up_scope_margin if follows_answer else TUNING.scope_margin
-        # "Thanks! Does she sell a plan for my marathon, then?": a follow-up that says enough on its
+        # "Thanks! Is her book worth buying for my marathon, then?": a follow-up that says enough on its
         # own is judged on its own words too; when those come closer to a question the corpus does not
         # answer, it has moved on to something else, whatever subject the conversation had.
         if standalone.carried and question_vector is not None and says_enough(standalone.question):
@@ -374,8 +374,8 @@ class Assistant:
         )
 
     def about_the_routine(self, question: str, vector: object) -> bool:
-        """Whether the sentence that asks names the core routine ("…in this routine?", not "…diet?
-        the core moves alone don't do it"), in its sense here: with a model, a question closest to one
+        """Whether the sentence that asks names the routine ("…in this routine?", not "what diet,
+        since the moves alone don't work?"), in its sense here: with a model, a question closest to one
         on another thing in those words is not."""
         asking = [s for s in re.split(r"(?<=[.?!])\s+", question) if question_part(s)]
         if not any(ROUTINE.search(sentence) for sentence in asking):

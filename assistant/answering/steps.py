@@ -38,7 +38,7 @@ STEP_KINDS = (
     (
         re.compile(
             r"\b(harder|progress\w*|too easy|advanc\w*|level up|challeng\w*|tougher|add (weight|load|resistance)|next step)\b"
-            # "how do I make it more difficult? it's easy now"
+            # "can it get more difficult? it feels easy now"
             r"|\b(more difficult|(is|it'?s|getting|gets|got|feels?) (too |really |so |very )?easy|easy now|step (it )?up)\b",
             re.IGNORECASE,
         ),

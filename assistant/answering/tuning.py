@@ -51,7 +51,7 @@ class Tuning:
     # follow-ups ("how come not just before, then?") come within 0.02 of one by chance.
     follow_up_scope_margin: float = -0.05
     # ...unless its own words say enough (this many meaningful words) and, judged alone, come closer to
-    # such a question: then it has moved on ("does she sell a plan for my marathon too?"). Measured on
+    # such a question: then it has moved on ("is her book worth buying for my marathon too?"). Measured on
     # the five dev sets' follow-ups with a model: answerable ones that come closer alone have at most
     # three such words; those that move on have four to eight.
     own_words_terms: int = 5
