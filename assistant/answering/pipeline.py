@@ -10,7 +10,7 @@ import logging
 import re
 import time
 from collections.abc import AsyncIterator, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from anyio import CapacityLimiter, to_thread
@@ -56,7 +56,7 @@ from assistant.answering.safety import (
     without_injection,
 )
 from assistant.answering.scope import Scope
-from assistant.answering.steps import asks_of_every_move, instructs_a_move
+from assistant.answering.steps import asks_of_every_move, asks_of_the_routine, instructs_a_move
 from assistant.answering.tuning import TUNING
 from assistant.components import build_embedding, build_llm, choose_embeddings
 from assistant.corpus.documents import Corpus, load_corpus
@@ -73,16 +73,6 @@ from assistant.text.terms import content_terms
 from assistant.text.tokens import fit_passages, usage_for, use_tiktoken_cache
 
 log = logging.getLogger(__name__)
-# A question on what the corpus's own routine holds: "in this routine", "throughout the circuit",
-# "does the session include…" (not "on days with a session").
-ROUTINE = re.compile(
-    r"\b(in|into|of|from|during|through|throughout|for|within|to)\s+(the\s+whole\s+|this\s+|the\s+|these\s+|those\s+|your\s+|her\s+)?(core\s+|ab\s+)?"
-    r"(routine|session|circuit|workout|moves|exercises)\b"
-    # "does this routine include…?", "do the moves need…?"
-    r"|\b(this|the|these)\s+(core\s+)?(routine|session|circuit|workout|moves|exercises)\s+"
-    r"(include|includes|have|has|contain|contains|involve|involves|use|uses|need|needs)\b",
-    re.IGNORECASE,
-)
 GLOSSARY_FILE = "glossary.yaml"
 
 
@@ -125,8 +115,14 @@ class Evidence:
             return True
         if self.safety_notice is not None:
             return False
+        return self.about_something_else or self.signal < threshold
+
+    @property
+    def about_something_else(self) -> bool:
+        """Closer to a question the corpus does not answer (`scope.py`), or, without a model, about a
+        thing the corpus never speaks of (`focus.py`)."""
         elsewhere = self.margin is not None and self.margin < self.scope_margin
-        return elsewhere or self.unknown_focus is not None or self.signal < threshold
+        return elsewhere or self.unknown_focus is not None
 
 
 @dataclass
@@ -353,11 +349,7 @@ class Assistant:
         # "Which warm-up before the core moves?": a question on the routine itself asks something of it
         # the corpus does not give. It is answered with what the corpus says of the routine, and a
         # line saying which part is not covered, rather than declined as a question on another topic.
-        elsewhere = (margin is not None and margin < scope_margin) or focus is not None
-        if elsewhere and not uncovered and self.about_the_routine(standalone.question, question_vector):
-            uncovered = [question_part(standalone.question) or standalone.question.strip()]
-            margin, focus = None, None
-        return Evidence(
+        evidence = Evidence(
             text,
             standalone.text,
             query,
@@ -372,13 +364,18 @@ class Assistant:
             tuple(uncovered),
             scope_margin,
         )
+        routine = evidence.about_something_else and not uncovered
+        if routine and self.about_the_routine(standalone.question, question_vector):
+            asked_part = question_part(standalone.question) or standalone.question.strip()
+            return replace(evidence, margin=None, unknown_focus=None, uncovered=(asked_part,))
+        return evidence
 
     def about_the_routine(self, question: str, vector: object) -> bool:
         """Whether the sentence that asks names the routine ("…in this routine?", not "what diet,
         since the moves alone don't work?"), in its sense here: with a model, a question closest to one
         on another thing in those words is not."""
         asking = [s for s in re.split(r"(?<=[.?!])\s+", question) if question_part(s)]
-        if not any(ROUTINE.search(sentence) for sentence in asking):
+        if not any(asks_of_the_routine(sentence) for sentence in asking):
             return False
         return vector is None or not self.scope.in_another_sense(vector)
 

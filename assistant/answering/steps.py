@@ -146,6 +146,22 @@ def instructs_a_move(text: str) -> bool:
     return len(LABELLED_STEP.findall(text)) >= 2
 
 
+# What the routine holds: "in this routine", "throughout the circuit", "does the session include…"
+# (not "on days with a session").
+OF_THE_ROUTINE = re.compile(
+    r"\b(in|into|of|from|during|through|throughout|for|within|to)\s+"
+    rf"(the\s+whole\s+|this\s+|the\s+|these\s+|those\s+|your\s+|her\s+)?(core\s+|ab\s+)?({SESSION}|{MOVES})\b"
+    rf"|\b(this|the|these)\s+(core\s+)?({SESSION}|{MOVES})\s+"
+    r"(include|includes|have|has|contain|contains|involve|involves|use|uses|need|needs)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_of_the_routine(sentence: str) -> bool:
+    """ "Any stretches in this routine?": the sentence asks what the routine itself holds."""
+    return bool(OF_THE_ROUTINE.search(sentence))
+
+
 def asks_of_every_move(question: str) -> bool:
     """ "Which moves…?", "the common mistake in each exercise": answered from every move's section."""
     if ALL_MOVES.search(question):
