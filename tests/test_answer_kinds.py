@@ -555,3 +555,47 @@ def test_what_something_is_not_comes_with_what_it_is(local_assistant: Assistant)
     text = answer.text
     assert "not only the muscles around your belly button" in text
     assert "wraps all the way around your torso" in text
+
+
+def test_a_story_before_a_question_on_the_moves_does_not_make_it_about_something_else(
+    local_assistant: Assistant,
+) -> None:
+    """The story is about a dog on the lead; the sentence that asks names the moves, so the question
+    is on the corpus's subject and gets the moves that put weight on the hands."""
+    answer = local_assistant.answer(
+        "My terrier yanks on the lead every morning and my shoulders feel it. "
+        "Which of the moves puts weight on my hands?"
+    )
+    assert not answer.abstained, answer.text
+    text = answer.text
+    assert "Shoulder taps" in text and "Bear walks" in text
+
+
+def test_moves_named_in_the_story_are_the_ones_a_later_question_asks_about(
+    local_assistant: Assistant,
+) -> None:
+    """ "The moves" after a story about dance moves are those dance moves: declined."""
+    answer = local_assistant.answer(
+        "We're learning new dance moves for a wedding. Which of the moves is easiest for a beginner?"
+    )
+    assert answer.abstained, answer.text
+
+
+@BOTH
+def test_asking_what_to_do_before_the_moves_is_answered_with_the_timing_and_what_is_not_covered(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    """Not declined as a question on stretching: when the session goes, and a line naming the part
+    the corpus does not cover."""
+    text = answer_text(request, which, "Which stretches should I do before the core exercises?")
+    assert "after an easy run" in text
+    assert "don't cover this part" in text and "stretches" in text.split("don't cover this part")[-1]
+
+
+def test_a_move_called_by_a_reader_s_name_for_it_is_the_routine_s_move(local_assistant: Assistant) -> None:
+    """ "Situps" are the routine's crunches: a question on making them harder with a ball gets the
+    crunches and a line on the part not covered, not a refusal."""
+    answer = local_assistant.answer("Would holding a medicine ball make my situps tougher?")
+    assert not answer.abstained, answer.text
+    assert "Crunches" in answer.text
+    assert "medicine ball" in answer.text.split("don't cover this part")[-1]

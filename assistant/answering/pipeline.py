@@ -56,7 +56,13 @@ from assistant.answering.safety import (
     without_injection,
 )
 from assistant.answering.scope import Scope
-from assistant.answering.steps import asks_of_every_move, asks_of_the_routine, instructs_a_move
+from assistant.answering.steps import (
+    asks_of_every_move,
+    asks_of_the_routine,
+    instructs_a_move,
+    names_a_routine,
+    names_the_routine,
+)
 from assistant.answering.tuning import TUNING
 from assistant.components import build_embedding, build_llm, choose_embeddings
 from assistant.corpus.documents import Corpus, load_corpus
@@ -162,6 +168,15 @@ class Assistant:
             t
             for t in self.subjects
             if any(instructs_a_move(n.get_content()) for n in nodes if n.metadata.get("topic") == t)
+        ]
+        # A move in readers' words too: the glossary's phrases for one that the corpus never writes
+        # ("sit-ups" for crunches; not "plank", a move of its own that the taps start from).
+        named = {move.lower() for move in self.moves}
+        written = " ".join(search_text(n) for n in nodes).lower()
+        self.move_names = self.moves + [
+            phrase
+            for phrase, words in glossary.items()
+            if named & {w.lower() for w in words} and not re.search(rf"\b{re.escape(phrase)}", written)
         ]
         self.meaning = (
             Meaning(index.embed_model, index.sentence_vectors)
@@ -328,6 +343,15 @@ class Assistant:
             else:  # the passages that answer this ask, when the whole question's search missed them
                 held = {p.node_id for p in passages}
                 passages = passages + [p for p in found[: TUNING.passages_per_ask] if p.node_id not in held]
+        # A story before the question sets the scene ("My collie pulls hard and my back takes it."):
+        # when the sentence that asks names the routine or a move, that sentence alone may show the
+        # question is on the corpus's subject, whatever the story comes closer to.
+        if (asking := self.asking_after_story(standalone.question)) is not None:
+            part = analyze_query(asking, self.glossary, self.index.stats, standalone.carried, self.speller)
+            ask_vector = self.meaning.embed(asking) if self.meaning is not None else None
+            found = self.retriever.retrieve(part.search_text)
+            _, _, ask_margin = self.judge_ask(part, found, ask_vector, words_only=True)
+            margin = higher(margin, ask_margin)
         # "How come not just before, then?" after an answer from the corpus goes on with its subject:
         # unless it asks for a thing only questions elsewhere name ("what shoes for that?"), it is
         # about something else only when it comes clearly closer to one of them.
@@ -364,18 +388,30 @@ class Assistant:
             tuple(uncovered),
             scope_margin,
         )
-        routine = evidence.about_something_else and not uncovered
-        if routine and self.about_the_routine(standalone.question, question_vector):
+        if evidence.about_something_else and self.about_the_routine(standalone.question, question_vector):
             asked_part = question_part(standalone.question) or standalone.question.strip()
-            return replace(evidence, margin=None, unknown_focus=None, uncovered=(asked_part,))
+            unanswered = tuple(uncovered) or (asked_part,)
+            return replace(evidence, margin=None, unknown_focus=None, uncovered=unanswered)
         return evidence
 
+    def asking_after_story(self, question: str) -> str | None:
+        """The sentence that asks, when sentences before it tell a story and it names the routine or a
+        move and asks something of its own; else None. When the story speaks of routines or moves of
+        its own ("we learnt new dance moves"), the question's "the moves" are those."""
+        asking = question_part(question)
+        if asking is None or asking == question.strip().rstrip(" ,;:.?!"):
+            return None
+        if names_a_routine(question[: question.rfind(asking)]):
+            return None
+        return asking if names_the_routine(asking, self.move_names) and asks_something(asking) else None
+
     def about_the_routine(self, question: str, vector: object) -> bool:
-        """Whether the sentence that asks names the routine ("…in this routine?", not "what diet,
-        since the moves alone don't work?"), in its sense here: with a model, a question closest to one
+        """Whether the sentence that asks is on the routine or one of its moves ("…in this routine?",
+        "…before the core moves?", "harder sit-ups?"; not "what diet, since the moves alone don't
+        work?"), in its sense here: with a model, a question closest to one
         on another thing in those words is not."""
         asking = [s for s in re.split(r"(?<=[.?!])\s+", question) if question_part(s)]
-        if not any(asks_of_the_routine(sentence) for sentence in asking):
+        if not any(asks_of_the_routine(sentence, self.move_names) for sentence in asking):
             return False
         return vector is None or not self.scope.in_another_sense(vector)
 

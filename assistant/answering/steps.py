@@ -6,6 +6,7 @@ asks for, and whether it asks something of every move at once ("the set-up of ea
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 # Exercise instructions come as labelled steps ("Set-up:", "How to do it:", "Common mistake:",
 # "Cue:", "Make it harder:"). What a question asks for decides which step answers it: "what's the
@@ -146,10 +147,10 @@ def instructs_a_move(text: str) -> bool:
     return len(LABELLED_STEP.findall(text)) >= 2
 
 
-# What the routine holds: "in this routine", "throughout the circuit", "does the session include…"
-# (not "on days with a session").
+# What the routine holds or needs: "in this routine", "throughout the circuit", "before the core
+# moves", "does the session include…" (not "on days with a session", "on days I do the session").
 OF_THE_ROUTINE = re.compile(
-    r"\b(in|into|of|from|during|through|throughout|for|within|to)\s+"
+    r"\b(in|into|of|from|during|through|throughout|for|within|to|before|after)\s+(doing\s+)?"
     rf"(the\s+whole\s+|this\s+|the\s+|these\s+|those\s+|your\s+|her\s+)?(core\s+|ab\s+)?({SESSION}|{MOVES})\b"
     rf"|\b(this|the|these)\s+(core\s+)?({SESSION}|{MOVES})\s+"
     r"(include|includes|have|has|contain|contains|involve|involves|use|uses|need|needs)\b",
@@ -157,9 +158,37 @@ OF_THE_ROUTINE = re.compile(
 )
 
 
-def asks_of_the_routine(sentence: str) -> bool:
-    """ "Any stretches in this routine?": the sentence asks what the routine itself holds."""
-    return bool(OF_THE_ROUTINE.search(sentence))
+# "Will this routine help…?", "which of the moves…?", "is the dead bug…?": a sentence that names the
+# routine, its moves, or one move.
+NAMES_THE_ROUTINE = re.compile(
+    rf"\b(this|the|these|those|your|her|of)\s+(whole\s+)?(core\s+|ab\s+)?({SESSION}|{MOVE})\b",
+    re.IGNORECASE,
+)
+
+
+# Any routine or moves at all: "we learnt new dance moves", "the kitchen circuit".
+ROUTINE_NOUN = re.compile(rf"\b({SESSION}s?|{MOVE})\b", re.IGNORECASE)
+
+
+def names_a_routine(text: str) -> bool:
+    """Whether the text speaks of some routine or moves, the corpus's or any other."""
+    return bool(ROUTINE_NOUN.search(text))
+
+
+def names_the_routine(sentence: str, moves: Sequence[str]) -> bool:
+    """Whether the sentence names the routine, its moves, or a move by name (`moves`: "Dead bug")."""
+    return bool(NAMES_THE_ROUTINE.search(sentence)) or names_a_move(sentence, moves)
+
+
+def asks_of_the_routine(sentence: str, moves: Sequence[str]) -> bool:
+    """ "Any stretches in this routine?", "harder sit-ups?": the sentence asks what the routine or one
+    of its moves holds or needs."""
+    return bool(OF_THE_ROUTINE.search(sentence)) or names_a_move(sentence, moves)
+
+
+def names_a_move(sentence: str, moves: Sequence[str]) -> bool:
+    """Whether the sentence names one of `moves` ("Dead bug", or a reader's "sit-ups")."""
+    return any(re.search(rf"\b{re.escape(move.lower().rstrip('s'))}", sentence.lower()) for move in moves)
 
 
 def asks_of_every_move(question: str) -> bool:
