@@ -47,3 +47,18 @@ def test_a_red_flag_outside_the_body_is_no_warning_sign(assistant: Assistant) ->
     assert not assistant.answer(
         "the forecast has a red flag warning for my trail race, can I still do the circuit?"
     ).safety_notice
+
+
+@pytest.mark.parametrize(
+    ("message", "sign"),
+    [
+        ("my rowing machine seat keeps slipping back, should I still do the crunches after?", False),
+        ("my form started slipping in the last 5k of the race, is that a core thing?", False),
+        ("I slipped on wet leaves last week and my lower back still aches, can I do the circuit?", True),
+        ("my foot slipped off the step and I've had a sore back since, ok to train?", True),
+    ],
+)
+def test_a_person_who_slips_gets_the_notice_a_thing_that_slips_does_not(
+    assistant: Assistant, message: str, sign: bool
+) -> None:
+    assert bool(assistant.answer(message).safety_notice) is sign, message
