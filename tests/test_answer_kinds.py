@@ -599,3 +599,22 @@ def test_a_move_called_by_a_reader_s_name_for_it_is_the_routine_s_move(local_ass
     assert not answer.abstained, answer.text
     assert "Crunches" in answer.text
     assert "medicine ball" in answer.text.split("don't cover this part")[-1]
+
+
+@BOTH
+def test_when_to_and_when_not_to_in_one_question_gets_both(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    """Two kinds of answer asked at once: the words favour "a good time…", yet "avoid…" answers too."""
+    text = answer_text(request, which, "What day is best for the circuit, and when would you never do it?")
+    assert "after an easy run" in text and "Avoid doing it" in text
+
+
+@BOTH
+def test_never_having_done_it_before_asks_for_no_time_to_avoid(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    """ "Never tried it before" tells experience, not a time to keep off: the advice for newcomers,
+    without the sentence on when to avoid the session."""
+    text = answer_text(request, which, "Never tried core training before, is a single set enough to begin?")
+    assert "If you are new to core work" in text and "Avoid doing it" not in text

@@ -93,7 +93,7 @@ WHEN = (
         r"|\bwhat time\b|\bbefore or after\b"
         r"|\b(right|just|straight|day|night|evening|morning) (before|after)\b"
         r"|\b(can|could|should|is it \w+ to|ok to|okay to|fine to)\b[^?.]{0,40}\b(before|after) ((a|an|my|the|your) )?\w+"
-        r"|\b(where|which day|what day)\b[^?.]{0,25}\b(week|schedule|plan)\b"
+        r"|\b(where|which day|what day)\b[^?.]{0,25}\b(week|schedule|plan)\b|\b(which|what) days?\b(?! (of|after|before)\b)"
         r"|\b(schedul\w*|slot\w*|fit (it|this|that|them|the \w+) in(to)?)\b",
         re.IGNORECASE,
     ),
@@ -109,7 +109,9 @@ WHEN = (
 AVOID = (
     re.compile(
         r"\bwhen\b[^?.]{0,30}\b(not|never|avoid|skip|shouldn'?t|should ?n'?t|wouldn'?t|don'?t)\b"
+        # (not "never done it before, …": that is experience, not a time to keep off)
         r"|\b(not|never|avoid|skip)\b[^?.]{0,30}\b(before|after|morning of|night before|day before|evening before)\b"
+        r"(?!\s*([,.?!;]|$|(and|but|so|now|though|either|too)\b))"
         r"|\bwhy not\b[^?.]{0,30}",
         re.IGNORECASE,
     ),
@@ -208,6 +210,7 @@ class Candidate:
     terms: frozenset[str]  # question terms it covers
     on_topic_section: bool  # its section heading names all the question asks about
     shaped: bool = False  # it has the shape of answer the question asks for (`ANSWER_SHAPES`)
+    kinds: frozenset[int] = frozenset()  # which of the asked shapes (`answer_shapes`' order) it has
 
 
 def compose_extractive(
@@ -714,9 +717,9 @@ def score_sentences(
         # A sentence of the asked shape must share something with the question (itself or through its
         # paragraph: "Avoid doing it…" after "…after an easy run"), unless the question
         # says little but its shape ("for how many seconds, then?" after a dead-bug question).
-        shaped = bool(terms or carried or named or terse or rank == 0) and any(
-            shape.search(sentence.text) for shape in shapes
-        )
+        relevant = bool(terms or carried or named or terse or rank == 0)
+        kinds = frozenset(i for i, shape in enumerate(shapes) if relevant and shape.search(sentence.text))
+        shaped = bool(kinds)
         if shaped:
             score *= T.answer_shape_boost
         # "and the next level of it?" after a dead-bug question: the section the context names counts.
@@ -737,7 +740,9 @@ def score_sentences(
             score *= 0.3
         elif words > 70:
             score *= 0.85
-        found.append(Candidate(rank, sentence, score, terms | inherited | carried, answers_all, shaped))
+        found.append(
+            Candidate(rank, sentence, score, terms | inherited | carried, answers_all, shaped, kinds)
+        )
     return found
 
 
@@ -817,7 +822,23 @@ def choose(candidates: list[Candidate], listing: bool = False) -> list[Candidate
             chosen.append(candidate)
             covered |= candidate.terms
             words += length
-    return chosen
+    return chosen + other_kinds_of_answer(pool, chosen, top)
+
+
+def other_kinds_of_answer(pool: list[Candidate], chosen: list[Candidate], top: float) -> list[Candidate]:
+    """ "When is good, and when is it not?" asks two kinds of answer: once one is quoted, the best
+    sentence of each other kind asked for is quoted too, though the question's words favour the
+    first ("a good time…" over "avoid doing it…")."""
+    answered = frozenset().union(*(c.kinds for c in chosen))
+    if not answered:
+        return []
+    added: list[Candidate] = []
+    for candidate in pool:  # best first
+        other = candidate.kinds - answered and candidate.score >= T.other_kind_ratio * top
+        if other and candidate not in chosen and not repeats(candidate, chosen + added):
+            added.append(candidate)
+            answered |= candidate.kinds
+    return added
 
 
 def repeats(candidate: Candidate, chosen: list[Candidate]) -> bool:

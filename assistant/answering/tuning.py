@@ -103,6 +103,9 @@ class Tuning:
     # A sentence of the shape of answer asked for ("after an easy run" beside "not right before a
     # race" for "before or after?") is worth adding at a lower share: it answers the same ask.
     shaped_keep_ratio: float = 0.35
+    # A question that asks two kinds of answer ("when, and when not?") gets a sentence of each: one of
+    # a kind not yet quoted is worth adding at this share of the best sentence.
+    other_kind_ratio: float = 0.1
     strong_ratio: float = 0.85
     # A whole bulleted list is a long quote: it should win only when the question is about it.
     list_weight: float = 0.8
