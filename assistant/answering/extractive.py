@@ -717,7 +717,11 @@ def score_sentences(
         # A sentence of the asked shape must share something with the question (itself or through its
         # paragraph: "Avoid doing it…" after "…after an easy run"), unless the question
         # says little but its shape ("for how many seconds, then?" after a dead-bug question).
-        relevant = bool(terms or carried or named or terse or rank == 0)
+        # "Who is the lady in the video?": the sentence naming a person with a role answers it, though
+        # it shares no word with the question.
+        relevant = bool(terms or carried or named or terse or rank == 0) or (
+            WHO[1] in shapes and bool(WHO[1].search(sentence.text))
+        )
         kinds = frozenset(i for i, shape in enumerate(shapes) if relevant and shape.search(sentence.text))
         shaped = bool(kinds)
         if shaped:
