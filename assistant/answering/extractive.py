@@ -717,7 +717,7 @@ def score_sentences(
         # A sentence of the asked shape must share something with the question (itself or through its
         # paragraph: "Avoid doing it…" after "…after an easy run"), unless the question
         # says little but its shape ("for how many seconds, then?" after a dead-bug question).
-        # "Who is the lady in the video?": the sentence naming a person with a role answers it, though
+        # "Who leads the video?": the sentence naming a person with a role answers it, though
         # it shares no word with the question.
         relevant = bool(terms or carried or named or terse or rank == 0) or (
             WHO[1] in shapes and bool(WHO[1].search(sentence.text))
@@ -830,7 +830,7 @@ def choose(candidates: list[Candidate], listing: bool = False) -> list[Candidate
 
 
 def other_kinds_of_answer(pool: list[Candidate], chosen: list[Candidate], top: float) -> list[Candidate]:
-    """ "When is good, and when is it not?" asks two kinds of answer: once one is quoted, the best
+    """ "When is good, and when not?" asks two kinds of answer: once one is quoted, the best
     sentence of each other kind asked for is quoted too, though the question's words favour the
     first ("a good time…" over "avoid doing it…")."""
     answered = frozenset().union(*(c.kinds for c in chosen))

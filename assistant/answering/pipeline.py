@@ -343,7 +343,7 @@ class Assistant:
             else:  # the passages that answer this ask, when the whole question's search missed them
                 held = {p.node_id for p in passages}
                 passages = passages + [p for p in found[: TUNING.passages_per_ask] if p.node_id not in held]
-        # A story before the question sets the scene ("My collie pulls hard and my back takes it."):
+        # A story before the question sets the scene ("My terrier tugs hard on the lead."):
         # when the sentence that asks names the routine or a move, that sentence alone may show the
         # question is on the corpus's subject, whatever the story comes closer to.
         if (asking := self.asking_after_story(standalone.question)) is not None:

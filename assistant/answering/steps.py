@@ -148,7 +148,7 @@ def instructs_a_move(text: str) -> bool:
 
 
 # What the routine holds or needs: "in this routine", "throughout the circuit", "before the core
-# moves", "does the session include…" (not "on days with a session", "on days I do the session").
+# moves", "does the session include…" (not "on days with a session", "lunch on session days").
 OF_THE_ROUTINE = re.compile(
     r"\b(in|into|of|from|during|through|throughout|for|within|to|before|after)\s+(doing\s+)?"
     rf"(the\s+whole\s+|this\s+|the\s+|these\s+|those\s+|your\s+|her\s+)?(core\s+|ab\s+)?({SESSION}|{MOVES})\b"
@@ -158,7 +158,7 @@ OF_THE_ROUTINE = re.compile(
 )
 
 
-# "Will this routine help…?", "which of the moves…?", "is the dead bug…?": a sentence that names the
+# "Could this circuit help…?", "which move…?", "does a dead bug…?": a sentence that names the
 # routine, its moves, or one move.
 NAMES_THE_ROUTINE = re.compile(
     rf"\b(this|the|these|those|your|her|of)\s+(whole\s+)?(core\s+|ab\s+)?({SESSION}|{MOVE})\b",
@@ -181,7 +181,7 @@ def names_the_routine(sentence: str, moves: Sequence[str]) -> bool:
 
 
 def asks_of_the_routine(sentence: str, moves: Sequence[str]) -> bool:
-    """ "Any stretches in this routine?", "harder sit-ups?": the sentence asks what the routine or one
+    """ "Any cool-down in the circuit?", "harder sit-ups?": the sentence asks what the routine or one
     of its moves holds or needs."""
     return bool(OF_THE_ROUTINE.search(sentence)) or names_a_move(sentence, moves)
 
