@@ -618,3 +618,22 @@ def test_never_having_done_it_before_asks_for_no_time_to_avoid(
     without the sentence on when to avoid the session."""
     text = answer_text(request, which, "Never tried core training before, is a single set enough to begin?")
     assert "If you are new to core work" in text and "Avoid doing it" not in text
+
+
+@BOTH
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Are there breathing instructions in any of the exercises? Please give me every one.",
+        "which of the exercises have a breathing cue, and what does it say for each? as a swimmer, "
+        "breath control is everything to me so I want the full set",
+    ],
+)
+def test_breathing_cues_across_the_moves_are_the_steps_that_say_when_to_breathe(
+    request: pytest.FixtureRequest, which: str, question: str
+) -> None:
+    """ "Breathing tips" ask about breathing, not for each move's "Cue:" or its set-up: the two moves
+    whose steps say when to breathe out, and not the two whose steps say nothing of it."""
+    text = answer_text(request, which, question)
+    assert "Breathe out as the foot lowers" in text and "breathe out and curl" in text
+    assert "Shoulder taps" not in text and "Bear walks" not in text

@@ -25,6 +25,7 @@ from assistant.answering.steps import (
     asks_whole_move,
     instructs_a_move,
     is_labelled_step,
+    names_a_property,
     steps_asked,
 )
 from assistant.answering.tuning import TUNING
@@ -347,7 +348,12 @@ def from_every_move(
         return []
     # "In which moves am I told to exhale?": the step that says it ("How to do it: … Breathe
     # out as the foot lowers"), not the first step, when the question names what sets moves apart.
-    if max(fit_of(c) for c in fitting.values()) >= T.every_move_property:
+    # A long question that names it outright ("…a breathing cue…, in yoga the breath leads
+    # everything…") still does when the best-fitting steps cover it and the first steps none of it.
+    best_fit, first_fit = max(fit_of(c) for c in fitting.values()), max(fit_of(c) for c in quotes.values())
+    named = names_a_property(question) and best_fit > 0 and first_fit == 0
+    names_property = best_fit >= T.every_move_property or named
+    if names_property:
         quotes = fitting
     # "Walk me through every move" is answered by each move's whole procedure (set-up, then movement).
     whole = steps[:1] == [PROCEDURE_STEPS] and steps_asked(question) and not SET_UP_ONLY.search(question)
@@ -357,7 +363,7 @@ def from_every_move(
     top = max(fit.values())
     # A step asked of each move ("the set-up of every exercise") is asked of all of them; a question
     # with no step asks which moves have something, if it fits some moves clearly.
-    if steps_asked(question) or top < T.every_move_property:
+    if steps_asked(question) or not names_property:
         kept = list(quotes.values())
     else:
         kept = [c for topic, c in quotes.items() if fit[topic] >= T.every_move_keep * top]

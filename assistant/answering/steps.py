@@ -119,13 +119,26 @@ SET_UP_STEP = re.compile(r"^(set-?up|starting position|position)\b", re.IGNORECA
 # "Form faults", "form tips": "form" says which faults, it does not ask for the technique; nor does
 # "the main point of technique", which asks for the one cue.
 FORM_MODIFIER = re.compile(r"\b(?:form|technique) (faults?|mistakes?|errors?|cues?|tips?)\b", re.IGNORECASE)
+# "Breathing cues", "hip tips", "neck instructions": the word before says what is asked about; it
+# does not ask for a move's "Cue:" or its instructions.
+PROPERTY_MODIFIER = re.compile(
+    r"\b(?!starting\b)(\w+ing|breath|hips?|back|neck|shoulders?|feet|foot|knees?|arms?|hands?|chin|head)"
+    r" (cues?|instructions?|tips?|pointers?)\b",
+    re.IGNORECASE,
+)
 KEY_POINT = re.compile(
     r"\b(key|main|most important|biggest|top|number one|#1) (technique|form)\b", re.IGNORECASE
 )
 
 
+def names_a_property(question: str) -> bool:
+    """Whether the question names what it asks about in a move's steps ("breathing cues")."""
+    return bool(PROPERTY_MODIFIER.search(question))
+
+
 def steps_asked(question: str) -> list[re.Pattern[str]]:
     """The labels of the instruction steps the question asks for (see `STEP_KINDS`)."""
+    question = PROPERTY_MODIFIER.sub(r"\1", question)
     question = KEY_POINT.sub("key", FORM_MODIFIER.sub(r"\1", question))
     asked = [label for asks, label in STEP_KINDS if asks.search(question)]
     # "How does a crunch differ from a dead bug?" asks how each is done, unless it names a step.
