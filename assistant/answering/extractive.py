@@ -348,8 +348,8 @@ def from_every_move(
         return []
     # "In which moves am I told to exhale?": the step that says it ("How to do it: … Breathe
     # out as the foot lowers"), not the first step, when the question names what sets moves apart.
-    # A long question that names it outright ("…a breathing cue…, in yoga the breath leads
-    # everything…") still does when the best-fitting steps cover it and the first steps none of it.
+    # A long question that names it outright ("…any breathing cue? …and more about my swimming…")
+    # still does when the best-fitting steps cover it and the first steps none of it.
     best_fit, first_fit = max(fit_of(c) for c in fitting.values()), max(fit_of(c) for c in quotes.values())
     named = names_a_property(question) and best_fit > 0 and first_fit == 0
     names_property = best_fit >= T.every_move_property or named
