@@ -34,7 +34,9 @@ import pytest
 
 JSON = dict[str, Any]
 Reply = Callable[[JSON], str]
-FaultKind = Literal["status", "delay", "malformed_json", "stream_cut", "stream_stall", "stream_error"]
+FaultKind = Literal[
+    "status", "delay", "malformed_json", "stream_cut", "stream_stall", "stream_together", "stream_error"
+]
 
 NOT_COVERED = "NOT_COVERED"
 EMBEDDING_DIM = 64
@@ -69,6 +71,7 @@ class Fault:
     seconds: float = 0.0
     after_chunks: int = 0
     retry_after_ms: float | None = None
+    streams: int = 0
 
     @classmethod
     def status(cls, code: int, body: JSON | None = None, retry_after_ms: float | None = 1) -> Fault:
@@ -100,6 +103,16 @@ class Fault:
     def stream_stall(cls, after_chunks: int = 1, seconds: float = 1.0) -> Fault:
         """Streaming only: send ``after_chunks`` SSE events, pause, then finish normally."""
         return cls("stream_stall", after_chunks=after_chunks, seconds=seconds)
+
+    @classmethod
+    def stream_together(cls, streams: int, seconds: float, after_chunks: int = 1) -> Fault:
+        """Streaming only: send ``after_chunks`` SSE events, then wait until ``streams`` streams
+        wait at once (or ``seconds`` pass: counted in ``server.apart``), then finish normally.
+
+        It shows concurrency without timing: a client that holds fewer streams open at once
+        leaves them waiting for the full ``seconds``.
+        """
+        return cls("stream_together", after_chunks=after_chunks, seconds=seconds, streams=streams)
 
     @classmethod
     def stream_error(cls, after_chunks: int = 1, message: str = "Scripted fault: model overloaded") -> Fault:
@@ -211,9 +224,11 @@ class FakeOpenAI:
         self.fault: Fault | None = None
         self.requests: list[JSON] = []
         self.hangups = 0  # responses the client hung up on before they were fully written
+        self.apart = 0  # `stream_together` streams that gave up waiting for the others
         self._queue: deque[str | Fault] = deque()
         self._lock = threading.Lock()
         self._closing = threading.Event()
+        self._gatherings: dict[int, threading.Barrier] = {}
         self._ids = count(1)
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -244,6 +259,9 @@ class FakeOpenAI:
     def close(self) -> None:
         """Stop serving; wakes handlers sleeping in delay/stall faults so this returns at once."""
         self._closing.set()
+        with self._lock:
+            for gathering in self._gatherings.values():
+                gathering.abort()
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()
@@ -258,6 +276,17 @@ class FakeOpenAI:
     def _sleep(self, seconds: float) -> bool:
         """Interruptible sleep for faults; True when the server is closing meanwhile."""
         return self._closing.wait(seconds)
+
+    def _wait_together(self, fault: Fault) -> bool:
+        """Wait for ``fault.streams`` streams at once; True when the server is closing meanwhile."""
+        with self._lock:
+            gathering = self._gatherings.setdefault(fault.streams, threading.Barrier(fault.streams))
+        try:
+            gathering.wait(fault.seconds)
+        except threading.BrokenBarrierError:
+            with self._lock:
+                self.apart += 1
+        return self._closing.is_set()
 
     def _record(self, method: str, path: str, headers: dict[str, str], body: JSON | None) -> None:
         """Keep a request for assertions (``server.requests``)."""
@@ -431,6 +460,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._write_chunk(f"data: {json.dumps({'error': fault.body})}\n\n".encode())
             self.wfile.write(b"0\r\n\r\n")
             return True
+        if fault.kind == "stream_together":
+            return self.app._wait_together(fault)
         return fault.kind == "stream_stall" and self.app._sleep(fault.seconds)
 
     def _write_chunk(self, data: bytes) -> None:

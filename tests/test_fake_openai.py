@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import openai
@@ -219,6 +220,19 @@ def test_stream_stall_completes_late(server: FakeOpenAI) -> None:
     chunks = list(make_client(server).chat.completions.create(model="m", messages=MESSAGES, stream=True))
     assert time.monotonic() - started >= 0.3
     assert "".join(c.choices[0].delta.content or "" for c in chunks) == EXPECTED
+
+
+def test_streams_together_finish_once_all_wait_and_a_lone_one_is_counted_apart(server: FakeOpenAI) -> None:
+    def text() -> str:
+        stream = make_client(server).chat.completions.create(model="m", messages=MESSAGES, stream=True)
+        return "".join(c.choices[0].delta.content or "" for c in stream)
+
+    server.fault = Fault.stream_together(streams=2, seconds=5.0)
+    with ThreadPoolExecutor(2) as pool:
+        assert list(pool.map(lambda _: text(), range(2))) == [EXPECTED, EXPECTED]
+    assert server.apart == 0
+    server.fault = Fault.stream_together(streams=3, seconds=0.3)
+    assert text() == EXPECTED and server.apart == 1
 
 
 def test_stream_stall_beyond_read_timeout_raises_raw_httpx_timeout(server: FakeOpenAI) -> None:
