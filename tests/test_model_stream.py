@@ -173,14 +173,15 @@ def test_past_the_deadline_the_http_stream_is_closed_not_left_running(
     settings = model_settings(
         tmp_path, fake_openai, llm_timeout_s=10.0, llm_deadline_s=0.5, llm_max_retries=0
     )
-    fake_openai.queue(Fault.stream_stall(after_chunks=2, seconds=1.5))
+    assistant = Assistant.from_settings(settings)
+    fake_openai.queue(Fault.stream_stall(after_chunks=2, seconds=4.0))
     started = time.monotonic()
-    events = collect(Assistant.from_settings(settings).astream(QUESTION))
-    assert time.monotonic() - started < 1.4  # answered at the deadline, not when the stall ends
+    events = collect(assistant.astream(QUESTION))
+    assert time.monotonic() - started < 3.0  # answered at the deadline, not when the stall ends
     assert events[-1].mode == "extractive" and events[-1].fallback_reason == "no complete answer within 0.5 s"
     # When the stall ends the server finds the connection gone: the client hung up at the deadline.
     waited = time.monotonic()
-    while fake_openai.hangups == 0 and time.monotonic() - waited < 5.0:
+    while fake_openai.hangups == 0 and time.monotonic() - waited < 10.0:
         time.sleep(0.05)
     assert fake_openai.hangups == 1
 
