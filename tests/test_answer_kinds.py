@@ -637,3 +637,21 @@ def test_breathing_cues_across_the_moves_are_the_steps_that_say_when_to_breathe(
     text = answer_text(request, which, question)
     assert "Breathe out as the foot lowers" in text and "breathe out and curl" in text
     assert "Shoulder taps" not in text and "Bear walks" not in text
+
+
+@BOTH
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Do any of the moves tell you when to breathe out? Give me every single one of them.",
+        "Do the exercises come with breathing instructions? I'd like all of them.",
+    ],
+)
+def test_a_request_that_only_points_back_is_no_part_left_uncovered(
+    request: pytest.FixtureRequest, which: str, question: str
+) -> None:
+    """ "…? Give me every one." asks for all of what the question before it asked: it is answered by
+    that answer, and is not named as a part the corpus does not cover."""
+    text = answer_text(request, which, question)
+    assert "Breathe out as the foot lowers" in text and "breathe out and curl" in text
+    assert "don't cover" not in text

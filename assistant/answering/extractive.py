@@ -12,7 +12,7 @@ from itertools import pairwise
 import numpy as np
 
 from assistant.answer import Passage
-from assistant.answering.focus import question_part, separate_asks
+from assistant.answering.focus import points_back, question_part, separate_asks
 from assistant.answering.meaning import Meaning, scaled
 from assistant.answering.query import AnalyzedQuery
 from assistant.answering.routing import QuestionRoutes
@@ -303,7 +303,7 @@ def with_each_ask(
     and one about every move is answered by the moves already quoted."""
     for ask in separate_asks(query.asked or query.text):
         part = for_ask(query, ask)
-        if question_part(ask) in uncovered or asks_of_every_move(ask) or not part.weights:
+        if question_part(ask) in uncovered or asks_of_every_move(ask) or points_back(ask) or not part.weights:
             continue
         best = choose(candidates_for(part, passages, owned, similarities))[:1]
         chosen = chosen + [c for c in best if c not in chosen and not repeats(c, chosen)]

@@ -107,6 +107,20 @@ def says_enough(text: str) -> bool:
     return len(content_terms(text)) >= TUNING.own_words_terms
 
 
+# Words of a request that only points back at what the question before it asked ("Please give me
+# every one.", "List them all."): such a request asks nothing new, so it is no part left uncovered.
+POINTING = frozenset(
+    content_terms(
+        "please give me tell show send list name every each all one ones them those these again too"
+    )
+)
+
+
+def points_back(ask: str) -> bool:
+    """Whether an ask only points back at the question before it (`POINTING`)."""
+    return set(content_terms(ask)) <= POINTING
+
+
 def separate_asks(question: str) -> list[str]:
     """The asks of a question that asks several things ("what pace suits bear walks, and
     are push-ups better?"), each with an asking word and at least two meaningful words; [] for one

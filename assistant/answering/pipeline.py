@@ -30,6 +30,7 @@ from assistant.answering.extractive import (
 from assistant.answering.focus import (
     FocusCheck,
     asks_something,
+    points_back,
     question_part,
     says_enough,
     separate_asks,
@@ -325,6 +326,8 @@ class Assistant:
         # the others ("…and is yoga better?") must not sink the part the corpus answers.
         uncovered = []
         for ask in separate_asks(standalone.question):
+            if points_back(ask):  # "…? Please list them all." asks nothing of its own
+                continue
             part = analyze_query(ask, self.glossary, self.index.stats, standalone.carried, self.speller)
             ask_vector = self.meaning.embed(ask) if self.meaning is not None else None
             found = self.retriever.retrieve(part.search_text)

@@ -106,7 +106,11 @@ ALL_MOVES = re.compile(
     rf"|\b{SESSION}\b[^?]{{0,30}}\b(consist|made up|compris|includ|involv|contain)\w*"
     rf"|\b(walk|run|talk|take) (me|us) through\b[^?]{{0,25}}\b({SESSION}|{MOVES})\b|\bbreak down\b[^?]{{0,25}}\b{SESSION}\b"
     rf"|\bwhat (do|should|would) (i|we|you) (actually |even )?do (in|during|for) (the |this |a |her )?(core )?{SESSION}\b"
-    rf"|^\W*what('?s| is) the (core )?(workout|routine|circuit)\W*$",
+    rf"|^\W*what('?s| is) the (core )?(workout|routine|circuit)\W*$"
+    # a question on the moves, then a request that points back to all of them: "Do the exercises
+    # say how to breathe? I'd like all of them." / "…? Please give me every one."
+    rf"|\b{MOVES}\b[^?]*\?[^?.!]{{0,30}}\b(all|every|each)( single)?( one| ones)?( of (them|those|these))?"
+    r"(,? (for me|please|thanks|too))*\W*$",
     re.IGNORECASE,
 )
 
