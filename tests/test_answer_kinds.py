@@ -655,3 +655,45 @@ def test_a_request_that_only_points_back_is_no_part_left_uncovered(
     text = answer_text(request, which, question)
     assert "Breathe out as the foot lowers" in text and "breathe out and curl" in text
     assert "don't cover" not in text
+
+
+@BOTH
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Where in my week does the core circuit belong? I train five days.",
+        "Marathon in 10 weeks - how should I fit the core routine into my plan?",
+    ],
+)
+def test_where_the_session_goes_in_a_week_gets_when_to_do_it_and_when_not_to(
+    request: pytest.FixtureRequest, which: str, question: str
+) -> None:
+    """Asking where the session goes is answered by the time that suits it and the time to keep off,
+    whichever of the two the question's words favour."""
+    text = answer_text(request, which, question)
+    assert "after an easy run or on a rest day" in text and "Avoid doing it right before" in text
+
+
+@pytest.mark.parametrize("which", ["assistant"])  # local: see the note below
+def test_an_easier_version_is_the_sentence_that_scales_the_move_back(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    """ "A gentler version?" is answered by the sentence that scales the move back, not by its
+    progression. Lean only: with the local model, that sentence is far in meaning from the question
+    and is not quoted (a known gap; letting the asked shape outweigh meaning cost three dev cases)."""
+    text = answer_text(
+        request, which, "Is there a gentler version of the dead bug for someone just starting?"
+    )
+    assert "only as far as you can" in text and "Make it harder" not in text
+
+
+@pytest.mark.parametrize("which", ["assistant"])  # local: see the note below
+def test_too_hard_after_asking_for_harder_asks_for_the_easier_way(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    history = [
+        {"role": "user", "content": "How can I make the dead bug more challenging?"},
+        {"role": "assistant", "content": "Dead bug. Make it harder: lower the opposite arm overhead. [1]"},
+    ]
+    text = answer_after(request, which, history, "what if that's too tough for my mum, she's 70?")
+    assert "only as far as you can" in text and "Make it harder" not in text

@@ -95,7 +95,7 @@ WHEN = (
         r"|\b(right|just|straight|day|night|evening|morning) (before|after)\b"
         r"|\b(can|could|should|is it \w+ to|ok to|okay to|fine to)\b[^?.]{0,40}\b(before|after) ((a|an|my|the|your) )?\w+"
         r"|\b(where|which day|what day)\b[^?.]{0,25}\b(week|schedule|plan)\b|\b(which|what) days?\b(?! (of|after|before)\b)"
-        r"|\b(schedul\w*|slot\w*|fit (it|this|that|them|the \w+) in(to)?)\b",
+        r"|\b(schedul\w*|slot\w*|(fit|squeeze) (it|this|that|them|(the|this|these|my|your|her)( \w+){1,3}) in(to)?)\b",
         re.IGNORECASE,
     ),
     re.compile(
@@ -171,6 +171,16 @@ ANSWER_SHAPES = (
         ),
         re.compile(r"\b(is|are) (normal|not normal|not)\b[;.]", re.IGNORECASE),
     ),
+    # "Too hard for a beginner?", "an easier version?": the sentence that says how to scale a move
+    # or the session back.
+    (
+        re.compile(
+            r"\b(easier|simpler|gentler|too (hard|difficult|tough|much)|regress\w*|scale[sd]? (it |this |that )?(back|down)"
+            r"|tone (it |this |that )?down|(can'?t|cannot|unable to) (do|manage|finish)|struggl\w*)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(r"\b(only as far as|as far as you can|start with one|if you are new)\b", re.IGNORECASE),
+    ),
     # "Brand new to this: is the full circuit too much at first?": the sentence for people new to it.
     (
         re.compile(
@@ -193,12 +203,22 @@ def is_list_question(question: str) -> bool:
     return bool(LIST_QUESTION.search(question)) or asks_of_every_move(question)
 
 
+# "When is a good time?" is answered both by when to do it and by when not to, and each is a kind
+# of its own: the one the question's words favour leads, the other follows (`other_kinds_of_answer`).
+WHEN_TO = re.compile(rf"^(?![\s\S]*{AVOID[1].pattern})[\s\S]*?{WHEN[1].pattern}", re.IGNORECASE)
+WHEN_NOT = re.compile(rf"^(?=[\s\S]*{AVOID[1].pattern})[\s\S]*?{WHEN[1].pattern}", re.IGNORECASE)
+
+
 def answer_shapes(question: str) -> list[re.Pattern[str]]:
     """The patterns of sentences that have the kind of answer the question asks for (none when it
     asks for no particular kind)."""
     asked = [(i, shape) for i, (asks, shape) in enumerate(ANSWER_SHAPES) if asks.search(question)]
     if AVOID[0].search(question) and not WHEN[0].search(AVOID[0].sub(" ", question)):
         asked = [(i, shape) for i, shape in asked if shape is not WHEN[1]]  # when not to, only
+    elif any(shape is WHEN[1] for _, shape in asked):
+        when = next(i for i, shape in asked if shape is WHEN[1])
+        asked = [(i, shape) for i, shape in asked if shape is not WHEN[1]]
+        asked += [(when, WHEN_TO), (when, WHEN_NOT)]
     quantity = [shape for i, shape in asked if i < QUANTITY_SHAPES][:1]
     return quantity + [shape for i, shape in asked if i >= QUANTITY_SHAPES]
 

@@ -170,7 +170,10 @@ OF_THE_ROUTINE = re.compile(
     r"\b(in|into|of|from|during|through|throughout|for|within|to|before|after)\s+(doing\s+)?"
     rf"(the\s+whole\s+|this\s+|the\s+|these\s+|those\s+|your\s+|her\s+)?(core\s+|ab\s+)?({SESSION}|{MOVES})\b"
     rf"|\b(this|the|these)\s+(core\s+)?({SESSION}|{MOVES})\s+"
-    r"(include|includes|have|has|contain|contains|involve|involves|use|uses|need|needs)\b",
+    r"(include|includes|have|has|contain|contains|involve|involves|use|uses|need|needs)\b"
+    # where it goes in a week: "fit the core routine into my plan", "slot these moves in"
+    rf"|\b(fit|fitting|slot|slotting|schedule|scheduling|squeeze|squeezing|work|working)\s+(in\s+)?"
+    rf"(the|this|these|those|my|her)\s+(core\s+|ab\s+)?({SESSION}|{MOVES})\b",
     re.IGNORECASE,
 )
 
