@@ -697,3 +697,18 @@ def test_too_hard_after_asking_for_harder_asks_for_the_easier_way(
     ]
     text = answer_after(request, which, history, "what if that's too tough for my mum, she's 70?")
     assert "only as far as you can" in text and "Make it harder" not in text
+
+
+@BOTH
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I cycle to work every day and run four times a week. Is one core workout enough, or should I be doing more?",
+        "My legs feel fine but I only do the ab routine on Sundays. Is a single session enough?",
+    ],
+)
+def test_whether_one_session_is_enough_is_answered_by_how_often(
+    request: pytest.FixtureRequest, which: str, question: str
+) -> None:
+    """ "Is one enough, or more?" asks how often: the sentence that gives the frequency leads."""
+    assert "twice a week" in first_sentence(answer_text(request, which, question))

@@ -123,7 +123,10 @@ ANSWER_SHAPES = (
         re.compile(
             r"\bhow (often|frequently)\b|\bhow many (times?|days?|sessions?)\b"
             # "so not every day, then?", "is daily too much?": a frequency put up for a yes or no
-            r"|\b(do|does|need|needs|have|has|should|must|is|it|not) (to )?(do (it |this |that )?)?(every (single )?day|daily)\b",
+            r"|\b(do|does|need|needs|have|has|should|must|is|it|not) (to )?(do (it |this |that )?)?(every (single )?day|daily)\b"
+            # "is one session a week enough?", "should I do more?": how often, put as enough or more
+            r"|\b(one|1|a single) (session|time|day|workout)s?\b[^.?]{0,25}\benough\b|\bonce( a week)? (is |be )?enough\b"
+            r"|\b(should|could|can|do) (i|we) (do|be doing) (it |them |this |these |the \w+ )?more\b|\bmore (often|sessions|times)\b",
             re.IGNORECASE,
         ),
         re.compile(
