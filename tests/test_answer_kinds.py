@@ -662,7 +662,7 @@ def test_a_request_that_only_points_back_is_no_part_left_uncovered(
     "question",
     [
         "Where in my week does the core circuit belong? I train five days.",
-        "Marathon in 10 weeks - how should I fit the core routine into my plan?",
+        "Marathon in 10 weeks - how do I fit this routine into my training?",
     ],
 )
 def test_where_the_session_goes_in_a_week_gets_when_to_do_it_and_when_not_to(

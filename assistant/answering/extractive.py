@@ -124,7 +124,7 @@ ANSWER_SHAPES = (
             r"\bhow (often|frequently)\b|\bhow many (times?|days?|sessions?)\b"
             # "so not every day, then?", "is daily too much?": a frequency put up for a yes or no
             r"|\b(do|does|need|needs|have|has|should|must|is|it|not) (to )?(do (it |this |that )?)?(every (single )?day|daily)\b"
-            # "is one session a week enough?", "should I do more?": how often, put as enough or more
+            # "is a single workout enough?", "can we do them more?": how often, put as enough or more
             r"|\b(one|1|a single) (session|time|day|workout)s?\b[^.?]{0,25}\benough\b|\bonce( a week)? (is |be )?enough\b"
             r"|\b(should|could|can|do) (i|we) (do|be doing) (it |them |this |these |the \w+ )?more\b|\bmore (often|sessions|times)\b",
             re.IGNORECASE,
@@ -174,7 +174,7 @@ ANSWER_SHAPES = (
         ),
         re.compile(r"\b(is|are) (normal|not normal|not)\b[;.]", re.IGNORECASE),
     ),
-    # "Too hard for a beginner?", "an easier version?": the sentence that says how to scale a move
+    # "this is too tough for me", "a simpler way to do it?": the sentence that says how to scale a move
     # or the session back.
     (
         re.compile(
@@ -206,7 +206,7 @@ def is_list_question(question: str) -> bool:
     return bool(LIST_QUESTION.search(question)) or asks_of_every_move(question)
 
 
-# "When is a good time?" is answered both by when to do it and by when not to, and each is a kind
+# "Which part of my week suits it?" is answered both by when to do it and by when not to, and each is a kind
 # of its own: the one the question's words favour leads, the other follows (`other_kinds_of_answer`).
 WHEN_TO = re.compile(rf"^(?![\s\S]*{AVOID[1].pattern})[\s\S]*?{WHEN[1].pattern}", re.IGNORECASE)
 WHEN_NOT = re.compile(rf"^(?=[\s\S]*{AVOID[1].pattern})[\s\S]*?{WHEN[1].pattern}", re.IGNORECASE)

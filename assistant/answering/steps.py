@@ -106,11 +106,11 @@ ALL_MOVES = re.compile(
     rf"|\b{SESSION}\b[^?]{{0,30}}\b(consist|made up|compris|includ|involv|contain)\w*"
     rf"|\b(walk|run|talk|take) (me|us) through\b[^?]{{0,25}}\b({SESSION}|{MOVES})\b|\bbreak down\b[^?]{{0,25}}\b{SESSION}\b"
     rf"|\bwhat (do|should|would) (i|we|you) (actually |even )?do (in|during|for) (the |this |a |her )?(core )?{SESSION}\b"
-    rf"|^\W*what('?s| is) the (core )?(workout|routine|circuit)\W*$"
     # a question on the moves, then a request that points back to all of them: "Do the exercises
     # say how to breathe? I'd like all of them." / "…? Please give me every one."
     rf"|\b{MOVES}\b[^?]*\?[^?.!]{{0,30}}\b(all|every|each)( single)?( one| ones)?( of (them|those|these))?"
-    r"(,? (for me|please|thanks|too))*\W*$",
+    r"(,? (for me|please|thanks|too))*\W*$"
+    rf"|^\W*what('?s| is) the (core )?(workout|routine|circuit)\W*$",
     re.IGNORECASE,
 )
 
@@ -171,7 +171,7 @@ OF_THE_ROUTINE = re.compile(
     rf"(the\s+whole\s+|this\s+|the\s+|these\s+|those\s+|your\s+|her\s+)?(core\s+|ab\s+)?({SESSION}|{MOVES})\b"
     rf"|\b(this|the|these)\s+(core\s+)?({SESSION}|{MOVES})\s+"
     r"(include|includes|have|has|contain|contains|involve|involves|use|uses|need|needs)\b"
-    # where it goes in a week: "fit the core routine into my plan", "slot these moves in"
+    # where it goes in a week: "fit this session into my schedule", "slot these moves in"
     rf"|\b(fit|fitting|slot|slotting|schedule|scheduling|squeeze|squeezing|work|working)\s+(in\s+)?"
     rf"(the|this|these|those|my|her)\s+(core\s+|ab\s+)?({SESSION}|{MOVES})\b",
     re.IGNORECASE,
