@@ -15,7 +15,7 @@ from assistant.web.limits import Limits
 from assistant.web.service import ChatService, Reply
 from testkit.aio import collect, finish
 from testkit.fake_openai import FakeOpenAI, Fault
-from testkit.isolated import make_settings
+from tests.test_model_stream import model_settings
 from tests.test_web import RecordingLog
 
 QUESTION = "How do I do a dead bug?"
@@ -75,13 +75,8 @@ def test_async_model_failures_fall_back_to_a_cited_extractive_answer(
 def test_the_deadline_cancels_a_slow_stream_the_client_would_still_wait_for(
     tmp_path: Path, fake_openai: FakeOpenAI
 ) -> None:
-    settings = make_settings(
-        tmp_path,
-        llm="auto",
-        openai_base_url=fake_openai.base_url,
-        llm_timeout_s=10.0,
-        llm_deadline_s=1.0,
-        llm_max_retries=0,
+    settings = model_settings(
+        tmp_path, fake_openai, llm_timeout_s=10.0, llm_deadline_s=1.0, llm_max_retries=0
     )
     assistant = Assistant.from_settings(settings)
     fake_openai.queue(Fault.stream_stall(after_chunks=2, seconds=6.0))
@@ -105,10 +100,9 @@ def test_one_process_holds_sixty_model_streams_open_at_once(tmp_path: Path, fake
     """Each reply pauses mid-stream until sixty streams are paused together: a service that held
     fewer at once (one at a time, or eight slots) leaves them waiting, and the server counts them."""
     fake_openai.fault = Fault.stream_together(streams=60, seconds=8.0)
-    settings = make_settings(
+    settings = model_settings(
         tmp_path,
-        llm="auto",
-        openai_base_url=fake_openai.base_url,
+        fake_openai,
         llm_timeout_s=15.0,
         llm_deadline_s=30.0,
         llm_max_retries=0,
