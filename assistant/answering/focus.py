@@ -138,9 +138,9 @@ QUESTION_START = re.compile(
 
 def question_part(ask: str) -> str | None:
     """The question an ask puts, as the reader wrote it, without a greeting or story before it
-    ("Hello, two questions. What's the best…" → "What's the best…"; "I'd love a plan for…" asks
-    too); None for a remark."""
-    last = re.split(r"(?<=[.!?])\s+", ask.strip())[-1].strip(" ,;:-")
+    ("Hello, two questions. What's the best…" → "What's the best…"; a dash between two spaces ends
+    a sentence too; "I'd love a plan for…" asks too); None for a remark."""
+    last = re.split(r"(?<=[.!?])\s+|\s+[-–—]+\s+", ask.strip())[-1].strip(" ,;:-")
     if not QUESTION_START.search(last) and not last.endswith("?") and not REQUEST.search(last):
         return None
     return last.rstrip(" ,;:.?!")
