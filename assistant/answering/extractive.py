@@ -218,10 +218,11 @@ def answer_shapes(question: str) -> list[re.Pattern[str]]:
     asked = [(i, shape) for i, (asks, shape) in enumerate(ANSWER_SHAPES) if asks.search(question)]
     if AVOID[0].search(question) and not WHEN[0].search(AVOID[0].sub(" ", question)):
         asked = [(i, shape) for i, shape in asked if shape is not WHEN[1]]  # when not to, only
-    elif any(shape is WHEN[1] for _, shape in asked):
-        when = next(i for i, shape in asked if shape is WHEN[1])
-        asked = [(i, shape) for i, shape in asked if shape is not WHEN[1]]
-        asked += [(when, WHEN_TO), (when, WHEN_NOT)]
+    elif (when := next((i for i, shape in asked if shape is WHEN[1]), None)) is not None:
+        asked = [(i, shape) for i, shape in asked if shape is not WHEN[1]] + [
+            (when, WHEN_TO),
+            (when, WHEN_NOT),
+        ]
     quantity = [shape for i, shape in asked if i < QUANTITY_SHAPES][:1]
     return quantity + [shape for i, shape in asked if i >= QUANTITY_SHAPES]
 
