@@ -52,6 +52,19 @@ def test_a_question_from_a_newcomer_gets_the_advice_for_people_new_to_core_work(
     assert "start with one set" in text
 
 
+@BOTH
+def test_a_beginner_in_the_readers_words_gets_the_advice_for_people_new_to_core_work(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    # The corpus says "new to core work"; readers say beginner, novice, newbie (corpus/glossary.yaml).
+    text = answer_text(
+        request,
+        which,
+        "Just turned 63 and took up parkrun last spring. What's the right way for a beginner to start on this?",
+    )
+    assert "start with one set" in first_sentence(text)
+
+
 # Local only: without a model, "…before my tempo run?" shares more weighted words with an
 # out-of-scope question about tempo runs than with the written questions on timing, so lean declines
 # it (a known limit of judging scope by words, see answering/scope.py).
