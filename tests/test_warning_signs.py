@@ -62,3 +62,25 @@ def test_a_person_who_slips_gets_the_notice_a_thing_that_slips_does_not(
     assistant: Assistant, message: str, sign: bool
 ) -> None:
     assert bool(assistant.answer(message).safety_notice) is sign, message
+
+
+LISTED_SIGNS = [
+    {"role": "user", "content": "which symptoms should make me stop the exercises?"},
+    {
+        "role": "assistant",
+        "content": "Stop and get checked if the pain comes with numbness or tingling in the legs, pain that "
+        "shoots down a leg, or pain after a fall.",
+    },
+]
+
+
+@pytest.mark.parametrize("which", ["assistant", "local_assistant"])
+def test_asking_whom_to_see_after_the_signs_were_listed_gets_the_notice(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    assistant: Assistant = request.getfixturevalue(which)
+    follow_up = "ok, is an osteopath the one to book or should it be my GP?"
+    assert assistant.answer(follow_up, LISTED_SIGNS).safety_notice
+    # Naming a professional is no warning sign of its own: without the signs before it, no notice.
+    assert not assistant.answer(follow_up).safety_notice
+    assert not assistant.answer("is the trainer in the video a physio?").safety_notice

@@ -51,6 +51,7 @@ from assistant.answering.retrieval import PassageRetriever
 from assistant.answering.routing import QuestionRoutes
 from assistant.answering.safety import (
     PROFESSIONAL_HELP_QUERY,
+    asks_about_a_professional,
     has_warning_signs,
     looks_like_injection,
     warning_list,
@@ -287,9 +288,12 @@ class Assistant:
         text = clean_question(question, self.settings.max_question_chars)
         turns = clean_history(history, self.settings.max_history_turns)
         question_vector = self.meaning.embed(text) if self.meaning is not None else None
-        # A warning sign told earlier in the conversation still stands: "is the plank fine for me then?"
-        warned = self.warning_signs(text, question_vector) or any(
-            has_warning_signs(turn.content) for turn in turns if turn.role == "user"
+        # A warning sign told earlier in the conversation still stands: "is the plank fine for me then?";
+        # after the warning signs were listed, "who should I see, a physio?" asks for the notice itself.
+        warned = (
+            self.warning_signs(text, question_vector)
+            or any(has_warning_signs(turn.content) for turn in turns if turn.role == "user")
+            or (asks_about_a_professional(text) and any(has_warning_signs(turn.content) for turn in turns))
         )
         notice = self.prompts.safety_notice if warned else None
         asked = text

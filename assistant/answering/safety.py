@@ -170,6 +170,21 @@ PROFESSIONAL_HELP_QUERY = "warning signs stop and see a doctor or a physiotherap
 WARNING_LIST_INTRO = re.compile(r"warning signs?", re.IGNORECASE)
 
 
+# Who sees a back in person: asked of after the warning signs, the answer is the notice itself.
+PROFESSIONAL = re.compile(
+    r"\b(physio\w*|doctors?|gps?|specialists?|consultants?|chiropract\w*|chiros?|osteopath\w*|osteos?|surgeons?"
+    r"|sports (medicine|clinic)|a ?& ?e|urgent care|the er|someone in person|get (it|this|that|myself) (checked|looked at|seen))\b",
+    re.IGNORECASE,
+)
+
+
+def asks_about_a_professional(question: str) -> bool:
+    """Whether the question names someone who checks a back in person ("would a sports physio or a
+    GP be the one to see?"). On its own that is no warning sign: it counts after the warning signs
+    were told or listed in the conversation."""
+    return bool(PROFESSIONAL.search(question))
+
+
 def has_warning_signs(question: str) -> bool:
     """The broad net: any everyday wording of a warning sign (see the module docstring), spelt as
     written or with a misspelt symptom word put right."""
