@@ -65,6 +65,18 @@ def test_a_beginner_in_the_readers_words_gets_the_advice_for_people_new_to_core_
     assert "start with one set" in first_sentence(text)
 
 
+@BOTH
+def test_weighing_how_many_reps_against_how_they_are_done_gets_the_sentence_on_reps(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    # The corpus weighs slow, controlled reps against a high number of them: that sentence leads,
+    # not a move's set-up that merely shares the word "control".
+    text = answer_text(request, which, "Quantity versus control on these core moves, which wins?")
+    assert re.search(
+        r"Slow, controlled reps|form matters even more than the number of reps", first_sentence(text)
+    )
+
+
 # Local only: without a model, "…before my tempo run?" shares more weighted words with an
 # out-of-scope question about tempo runs than with the written questions on timing, so lean declines
 # it (a known limit of judging scope by words, see answering/scope.py).

@@ -184,6 +184,18 @@ ANSWER_SHAPES = (
         ),
         re.compile(r"\b(only as far as|as far as you can|start with one|if you are new)\b", re.IGNORECASE),
     ),
+    # "Does doing loads of reps matter?", "can I rush through them?": the sentence that weighs the
+    # pace of the reps against their number.
+    (
+        re.compile(
+            r"\b(as many|most|lots of|loads of|more|number of|high number of|hundreds of)\b[^.?!]*\breps?\b"
+            r"|\breps?\b[^.?!]*\b(fast|faster|quick\w*|rush\w*|speed\w*)\b"
+            r"|\bquantity\b|\bquality (over|or|vs\.?|versus|not) \w+"
+            r"|\b(blast|bang|speed|rush|race|fly|zip|hurry)\w* (through|out)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(r"\b(slow|controlled)\b[^.]*\breps\b|\bnumber of reps\b", re.IGNORECASE),
+    ),
     # "Brand new to this: is the full circuit too much at first?": the sentence for people new to it.
     (
         re.compile(
