@@ -288,6 +288,20 @@ def test_an_ordinal_counts_the_moves_the_previous_answer_listed(
     assert "high plank" in answer_after(request, which, history, "and how is the third one done?")
 
 
+@BOTH
+def test_a_follow_up_asking_how_much_of_it_without_naming_it_stays_on_the_routine(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    # "How much is enough…?" leaves out what it counts: the move just discussed, whose session plan
+    # gives the amounts. Judged alone, its few words would decline it.
+    history = [
+        {"role": "user", "content": "Show me how bear walks are done"},
+        {"role": "assistant", "content": "Bear walks. How to do it: crawl forward with small steps. [1]"},
+    ]
+    text = answer_after(request, which, history, "how much is enough per session, roughly?")
+    assert re.search(r"three sets|30 seconds", text)
+
+
 # Lean declines this one: by words alone, "how long each time" comes closer to an out-of-scope
 # question about run lengths (a known weakness of judging scope by words).
 @pytest.mark.parametrize("which", ["local_assistant"])
