@@ -302,6 +302,23 @@ def test_a_follow_up_asking_how_much_of_it_without_naming_it_stays_on_the_routin
     assert re.search(r"three sets|30 seconds", text)
 
 
+@BOTH
+def test_a_how_many_follow_up_is_not_answered_by_a_measure_of_height(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    # "Lift your knees an inch or two" measures a height; it is no count of reps or sets.
+    history = [
+        {"role": "user", "content": "What's the right way to do shoulder taps?"},
+        {
+            "role": "assistant",
+            "content": "Shoulder taps. How to do it: lift one hand and tap the opposite shoulder. [1]",
+        },
+    ]
+    text = answer_after(request, which, history, "how many should I aim for in each set?")
+    assert "inch or two" not in first_sentence(text)
+    assert re.search(r"three sets|30 seconds", first_sentence(text))
+
+
 # Lean declines this one: by words alone, "how long each time" comes closer to an out-of-scope
 # question about run lengths (a known weakness of judging scope by words).
 @pytest.mark.parametrize("which", ["local_assistant"])

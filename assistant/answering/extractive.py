@@ -139,10 +139,13 @@ ANSWER_SHAPES = (
         re.compile(r"\bhow long\b|\bhow much time\b", re.IGNORECASE),
         re.compile(rf"\b{AMOUNT}(\s+to\s+\d+)?\s+(seconds?|minutes?|hours?|days?|weeks?)\b", re.IGNORECASE),
     ),
-    # A count, not "lower one foot" or "a 90-degree angle".
+    # A count, not "lower one foot", "a 90-degree angle" or "an inch or two" (a measure).
     (
         re.compile(r"\bhow many\b", re.IGNORECASE),
-        re.compile(rf"\b{NUMBER}\b(?!\s+of\b)(?![\s-]+{BODY_PART})", re.IGNORECASE),
+        re.compile(
+            rf"(?<!\binch or )(?<!\binches or )(?<!\bfoot or )(?<!\bfeet or )\b{NUMBER}\b(?!\s+of\b)(?![\s-]+{BODY_PART})",
+            re.IGNORECASE,
+        ),
     ),
     # "How low should the heel come?", "how far do I lower it?": a sentence that says how far.
     (
