@@ -1,5 +1,5 @@
-"""The see-a-professional notice over a whole set of readers' messages (`evals/warning-signs.yaml`):
-recall first, with few false notices."""
+"""The see-a-professional notice over whole sets of readers' messages (`evals/warning-signs.yaml`,
+`evals/warning-signs-described.yaml`): recall first, with few false notices."""
 
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ import yaml
 from assistant.answering.pipeline import Assistant
 from assistant.settings import PROJECT_ROOT
 
-MESSAGES = yaml.safe_load((PROJECT_ROOT / "evals" / "warning-signs.yaml").read_text(encoding="utf-8"))
+MESSAGES = [
+    message
+    for name in ("warning-signs.yaml", "warning-signs-described.yaml")
+    for message in yaml.safe_load((PROJECT_ROOT / "evals" / name).read_text(encoding="utf-8"))
+]
 MAX_FALSE_NOTICES = 0.05  # the goal: a notice costs a sentence, a miss can cost much more
 
 

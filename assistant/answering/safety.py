@@ -6,8 +6,10 @@ left beside them is answered.
 Warning signs are caught recall-first, because a notice costs the reader a sentence and a miss can
 cost much more: a broad net of everyday wording (a nerve symptom; pain that travels into a limb;
 an injury or fall; body-wide signs; bladder or bowel changes; pain that is severe, worsening or
-lasting), and, with an embedding model, closeness in meaning to the corpus's own list of warning
-signs. Ordinary soreness ("sore two days after my first session") is none of these.
+lasting), each also as readers tell it by its effect ("my foot slaps the pavement", "the
+thermometer says 38.7", "painkillers don't touch it"), and, with an embedding model, closeness in
+meaning to the corpus's own list of warning signs. Ordinary soreness ("sore two days after my first
+session") is none of these, nor a fall the reader says did no harm.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import re
 
 from assistant.text.rarity import english_rarity
 
-LIMB = r"(legs?|foot|feet|toes?|buttocks?|butt|bum|glutes?|calf|calves|thighs?|hips?|knees?|shins?|ankles?|hamstrings?|groin)"
+LIMB = r"(legs?|foot|feet|toes?|heels?|buttocks?|butt|bum|glutes?|calf|calves|thighs?|hips?|knees?|shins?|ankles?|hamstrings?|groin)"
 # "I can't feel my abs working" is exercise talk; not feeling a limb or the skin is a nerve sign.
 NOT_FEELING = r"(can't|cannot|can not|couldn't)( really| quite| properly| fully)? feel (my |the |anything|a thing)\s*(legs?|foot|feet|toes?|thighs?|calf|calves|hands?|bum|butt|bottom|groin|skin|side|it when|\b)"
 NERVE = rf"(numb(ness|ed|ing|s)?\b|tingl\w*|pins (and|n|&) needles|needles|electric\w*|zing\w*|dead leg|{NOT_FEELING}|loss of feeling|no feeling|burning (sensation|feeling))"
@@ -27,6 +29,9 @@ SPREAD = r"(shoot\w*|radiat\w*|travel\w*|spread\w*|extends?|extending|referr\w*|
 # running" is a return, not a back.
 PAINFUL = r"(pain\w*|hurt\w*|ach(e|es|ed|ing|y)|sore\w*|back(?! (running|to|into|in|on|from|after|at|home|out|again|with)\b)|niggl\w*|twing\w*|grief|killing|stiff\w*|spasm\w*|symptoms?)"
 WITH_PAIN = rf"^(?=[^.?!]*\b{PAINFUL}\b)[^.?!]*?"
+# The same, with a word that names the pain itself: "my back feels stronger 6 weeks in" is no symptom.
+HURTING = r"(pain\w*|hurt\w*|ach(e|es|ed|ing|y)|sore\w*|niggl\w*|twing\w*|throb\w*|agony|spasm\w*|symptoms?)"
+WITH_HURT = rf"^(?=[^.?!]*\b{HURTING}\b)[^.?!]*?"
 LONG_AGO = (
     r"(january|february|march|april|may|june|july|august|september|october|november|december|christmas"
     r"|new year|easter|spring|summer|autumn|winter|the fall|last (month|year|season|spring|summer|autumn|winter)"
@@ -63,16 +68,29 @@ WARNING_SIGNS = [
     r"\b(left|right|one) (leg|foot)\b[^.?!]{0,20}\bheavy\b|\bheavy (left|right) (leg|foot)\b",
     # pain of a kind that is not soreness
     r"\b(sharp|stabbing|searing|shooting|knife-?like|electric)\b[^.?!]{0,20}\b(pain|ache|twinges?|jolts?|sensation)\b",
-    # an injury: a fall, a trip, a crash, a knock, something that went; a person slips ("I slipped on
-    # the ice"), a thing that slips does not ("the belt keeps slipping", "my form started slipping")
-    r"\b(after|since|from|in)\s+(a|an|my|the|that)?\s*(bad\s+|nasty\s+|big\s+)?(fall|crash|accident|collision|injury|tumble|wipe-?out|knock|impact)\b",
-    r"\b(fell(?! behind| asleep| off (a|the) (cliff|wagon|plan)| (races?|racing|runs?|running|runners?|shoes?|season|club|series|routes?|tops?|paths?|walk\w*|league|events?)\b)|fallen(?! behind| asleep| off a cliff)|falling over|(?<!\bbelt )(?<!\bchain )(?<!\bform )(?<!\bpace )(?<!\bkeeps )(?<!\bkept )(?<!\bstarts )(?<!\bstarted )slipp(ed|ing)|\b(keeps|kept|starts|started) slipping (on|over|down|off)\b|tripped(?! up on| me up)|tripping|stumbled|crashed(?! (on|out|in)\b)|collided|wiped out|came off|went flying|landed (hard|badly|awkwardly|on))\b",
-    r"\b(a|hard|bad|nasty|big|heavy|awkward)\s+(fall|tumble|crash|wipe-?out|spill|landing)\b",
-    r"\b(trail|bike|ice|icy|ski|skiing|stair|stairs|ladder|horse|running|cycling)\s+(fall|crash|accident|spill)\b",
-    r"\b(ate it|ate dirt|ate pavement|took a (spill|tumble|fall|hit)|bailed|went down hard|hit the (deck|ground|pavement|floor|ice)|face-?plant\w*|wip(e|ed|ing) ?out|stacked it|arse over (tit|elbow)|ass over (tea ?kettle|elbow)|head over heels)\b",
-    r"^(?![^.?!]*\blike (i'?ve |i have |i )?(been|got)\b)[^.?!]*?\b(was|got|been|being) (hit|knocked|struck|tackled|rear-ended|kicked|elbowed|kneed|punched)\b|\binjured\b|\baccident(?!al)\b(?<!by accident)|\b(jumped|landed|fell) on (my|me)\b",
-    r"\b(banged|bashed|smacked|whacked|hit|jarred|wrenched|twisted)\s+my\s+(lower\s+)?(back|spine|tailbone|coccyx)\b|\blanded on my (back|bum|butt|tailbone|coccyx|spine)\b|\bwhiplash\b",
-    r"\b(something|it|my back)\s+(twang\w*|popped|snapped|went|gave|clicked|tore)\b(?! (on|for|to|up|well|fine|okay|ok)\b)|\b(felt|heard)\s+(a|something)\s+(pop|snap|twang|tear|click|crack|go|give)\b|\btwang\w*\b",
+    # described rather than named, as readers tell them
+    # a limb that is not one's own, sleeps, crawls or will not push
+    rf"\b{LIMB}\b[^.?!]{{0,40}}\b(belongs? to (somebody|someone) else|(is|isn'?t|not) (mine|my own)|sleeping|ants (walking|crawling)|unreliable|flops?|flopping|smacks?|slapp\w*)\b",
+    rf"\b(can'?t|cannot|can not|unable to)\s+push off\b|\b{LIMB}\b[^.?!]{{0,60}}\bbuckl\w*",
+    # pain that travels, told by where it goes: "from my back down to my foot", "along my leg"
+    rf"\bfrom (my|the) (lower |low )?(back|spine|buttocks?|bum)\b[^.?!]{{0,40}}\b(down|all the way)\b[^.?!]{{0,30}}\b{LIMB}\b",
+    rf"\b({SPREAD}|pain|ache|burn\w*|fire|zaps?)\b[^.?!]{{0,30}}\balong\b[^.?!]{{0,25}}\b{LIMB}\b",
+    # severity and course in other words
+    rf"{WITH_HURT}\b(severe|excruciating|unbearable|agony|agoni[sz]ing|horrendous|crippling|persistent)\b",
+    r"\b(severe|excruciating|unbearable|agony|agoni[sz]ing|horrendous|crippling)\b[^.?!]{0,40}\b(pain|ache|back)\b",
+    r"\b(can'?t|cannot|can not|couldn'?t|barely|hardly)\s+(get|put|pull)\s+(my\s+)?(socks|shoes|trainers|trousers|pants|clothes)\s+on\b|\b(can'?t|cannot|barely|hardly)\s+(get dressed|tie my (shoes|laces)|stand up( straight)?)\b",
+    r"\bpain ?killers?\b[^.?!]{0,30}\b(don'?t|do not|doesn'?t|does not|not|no longer|barely|hardly|aren'?t)\b|\b(ibuprofen|paracetamol|tylenol|advil|codeine)\b[^.?!]{0,30}\b(don'?t|doesn'?t|not|no longer)\b( really)? (touch|help|work)",
+    rf"{WITH_HURT}(\bno better\b|\bnot (any )?better\b|\b(hasn'?t|has not|haven'?t|have not|not) been right\b|\b(hasn'?t|has not|doesn'?t|does not|didn'?t) let up\b|\banother notch\b)",
+    rf"{WITH_HURT}(\b(\d+|two|three|four|five|six|seven|eight|nine|ten|twelve)\s*(weeks|wks|months)\b(?! (plan|programme|program|block|build|training|of training)\b)|\b(for|over) the (past|last) (month|few weeks|couple of months)\b|\b(started|began|begun)\b[^.?!]{{0,30}}\b{LONG_AGO}\b)",
+    r"\b(in|at|during) the night\b[^.?!]{0,60}\b(pain\w*|hurts?|hurting|aches?|aching|throb\w*|sore)\b",
+    # body-wide: a temperature told as a reading, or how it feels
+    r"\bthermometer\b|\b(my|a|with a) temp(erature)? (of|was|is|reading|reads|says|hit)\b|\btemp(erature)? (of |at |is |was )?(3[89]|40|10[0-4])\b|\b(3[89]|40)[.,]\d\b(?!\s*(k|km|kms|mi|miles|kg|kilos)\b)|\b10[0-4]([.,]\d)?\s*(°|degrees)?\s*f\b|\b(like (the )?flu|flu-?like|fluey|(have|got|with|feel\w*|coming down with) (the )?flu)\b|\bboiling (then|and) freezing\b"
+    r"|\b(sheets|pillow|bed|pyjamas|pajamas)\b[^.?!]{0,20}\b(soaked|drenched|wet)\b|\b(woke|wake|waking) up (drenched|soaked)\b",
+    r"^(?![^.?!]*\b(on purpose|diet\w*|trying to lose|want(ed)? to lose|goal|deliberately|intentional\w*|cutting)\b)[^.?!]*?\b(reduction|drop|fall|loss|decrease) in (my )?(body )?weight\b",
+    # bladder and bowel in everyday words
+    r"\b(peed|pees|weed myself|wee'?d|poop|poops|pooed|(go|do|doing|going) (a )?number (two|2)|bowel movements?)\b"
+    r"|\bwip(e|ed|ing)\b[^.?!]{0,50}\b((can'?t|cannot|barely|hardly|don'?t|not)\b[^.?!]{0,15}\bfeel|numb\w*|asleep)",
+    r"\b(area|down there|privates|bum cheeks|buttocks|bottom)\b[^.?!]{0,20}\b(asleep|numb\w*|no feeling)\b|\bdidn'?t (even )?(realise|realize|notice|feel)\b[^.?!]{0,30}\b(peed|wet myself|leak\w*)\b",
     # body-wide signs
     r"\bfever\w*\b|\bhigh temperature\b|\b(a|running a) temperature\b|\bchills\b|\bnight sweats?\b|\bsweat\w* at night\b",
     # weight that goes without being lost on purpose
@@ -102,6 +120,35 @@ WARNING_SIGNS = [
     r"\b(can't|cannot|can not|couldn't|barely|hardly)\s+(walk|stand|move|bend|sit|straighten|get out of bed|get up|lift my)\b",
 ]
 _WARNING = re.compile("|".join(f"(?:{p})" for p in WARNING_SIGNS), re.IGNORECASE)
+# An injury: a fall, a trip, a crash. It counts unless the reader says no harm came of it
+# ("tripped on the kerb, zero pain, just felt daft").
+INJURY_SIGNS = [
+    # an injury: a fall, a trip, a crash, a knock, something that went; a person slips ("I slipped on
+    # the ice"), a thing that slips does not ("the belt keeps slipping", "my form started slipping")
+    r"\b(after|since|from|in)\s+(a|an|my|the|that)?\s*(bad\s+|nasty\s+|big\s+)?(fall|crash|accident|collision|injury|tumble|wipe-?out|knock|impact)\b",
+    r"\b(fell(?! behind| asleep| off (a|the) (cliff|wagon|plan)| (races?|racing|runs?|running|runners?|shoes?|season|club|series|routes?|tops?|paths?|walk\w*|league|events?)\b)|fallen(?! behind| asleep| off a cliff)|falling over|(?<!\bbelt )(?<!\bchain )(?<!\bform )(?<!\bpace )(?<!\bkeeps )(?<!\bkept )(?<!\bstarts )(?<!\bstarted )slipp(ed|ing)|\b(keeps|kept|starts|started) slipping (on|over|down|off)\b|tripped(?! up on| me up)|tripping|stumbled|crashed(?! (on|out|in)\b)|collided|wiped out|came off|went flying|landed (hard|badly|awkwardly|on))\b",
+    r"\b(a|hard|bad|nasty|big|heavy|awkward)\s+(fall|tumble|crash|wipe-?out|spill|landing)\b",
+    r"\b(trail|bike|ice|icy|ski|skiing|stair|stairs|ladder|horse|running|cycling)\s+(fall|crash|accident|spill)\b",
+    r"\b(ate it|ate dirt|ate pavement|took a (spill|tumble|fall|hit)|bailed|went down hard|hit the (deck|ground|pavement|floor|ice)|face-?plant\w*|wip(e|ed|ing) ?out|stacked it|arse over (tit|elbow)|ass over (tea ?kettle|elbow)|head over heels)\b",
+    r"^(?![^.?!]*\blike (i'?ve |i have |i )?(been|got)\b)[^.?!]*?\b(was|got|been|being) (hit|knocked|struck|tackled|rear-ended|kicked|elbowed|kneed|punched)\b|\binjured\b|\baccident(?!al)\b(?<!by accident)|\b(jumped|landed|fell) on (my|me)\b",
+    r"\b(banged|bashed|smacked|whacked|hit|jarred|wrenched|twisted)\s+my\s+(lower\s+)?(back|spine|tailbone|coccyx)\b|\blanded on my (back|bum|butt|tailbone|coccyx|spine)\b|\bwhiplash\b",
+    r"\b(something|it|my back)\s+(twang\w*|popped|snapped|went|gave|clicked|tore)\b(?! (on|for|to|up|well|fine|okay|ok)\b)|\b(felt|heard)\s+(a|something)\s+(pop|snap|twang|tear|click|crack|go|give)\b|\btwang\w*\b",
+    # more ways a reader is hurt: on the road, off a horse, down the stairs, by the sea
+    r"\b(rear[- ]ended|hit by (a|the) (car|bike|van|truck|lorry|bus|cyclist)|(car|van|bike|cyclist)\b[^.?!]{0,20}\b(hit|touched|clipped|knocked|struck) me|knocked me (off|down|over)|knocked off my (bike|bicycle)|thrown (off|from) (a|my|the) (horse|pony|bike|bicycle|scooter|motorbike)|went down (the|a) whole (flight|stairs)|missed a step|(fell|tumbled|slid) down the (whole )?(stairs|steps|flight)|dumped by a wave|slammed (into|onto|against)|(fell|went down|landed) (on|to|onto) the (ground|floor)|car (crash|accident))\b",
+]
+_INJURY = re.compile("|".join(f"(?:{p})" for p in INJURY_SIGNS), re.IGNORECASE)
+NO_HARM = re.compile(
+    r"\b(no harm( done)?|zero pain|no pain|(didn'?t|did not|doesn'?t) hurt|wasn'?t hurt|unhurt|not hurt|caught myself"
+    r"|no damage|nearly (fell|ate|went|tripped|slipped|came off))\b",
+    re.IGNORECASE,
+)
+# "A fever of excitement", "cabin fever": a fever in other senses.
+FIGURATIVE_FEVER = re.compile(
+    r"\b(fever (of|pitch)|(cabin|race|spring|football|marathon|gold) fever)\b", re.IGNORECASE
+)
+# Contractions typed without the apostrophe on a phone ("cant", "hasnt"), put right before matching.
+BARE_CONTRACTION = re.compile(r"\b(can|don|won|isn|hasn|haven|doesn|didn|couldn|wasn|aren)t\b", re.IGNORECASE)
+
 # A sentence at a time, so a rule can look at its whole sentence ("lost weight" on a diet is a goal).
 SENTENCES = re.compile(r"[^.?!\n]+[.?!\n]*")
 # The words of the signs that readers misspell on a phone ("numbess", "siatica", "grion").
@@ -122,6 +169,7 @@ SYMPTOM_WORDS = (
     "weakness",
     "fever",
     "agonising",
+    "severe",
 )
 MISSPELT = re.compile(r"[A-Za-z]{4,}")
 
@@ -188,10 +236,12 @@ def asks_about_a_professional(question: str) -> bool:
 def has_warning_signs(question: str) -> bool:
     """The broad net: any everyday wording of a warning sign (see the module docstring), spelt as
     written or with a misspelt symptom word put right."""
-    return any(
-        _WARNING.search(sentence)
-        for text in {question, with_symptoms_spelt(question)}
-        for sentence in SENTENCES.findall(text)
+    question = BARE_CONTRACTION.sub(r"\1't", FIGURATIVE_FEVER.sub(" ", question.replace("’", "'")))
+    texts = {question, with_symptoms_spelt(question)}
+    if any(_WARNING.search(sentence) for text in texts for sentence in SENTENCES.findall(text)):
+        return True
+    return not NO_HARM.search(question) and any(
+        _INJURY.search(sentence) for text in texts for sentence in SENTENCES.findall(text)
     )
 
 
