@@ -574,6 +574,18 @@ def test_a_question_on_the_routine_that_asks_what_it_lacks_is_answered_in_part(
     )
 
 
+def test_a_question_on_the_moves_the_corpus_answers_gets_no_not_covered_line(
+    local_assistant: Assistant,
+) -> None:
+    # Closest in meaning to a question on breathing while running, but it names nothing the corpus
+    # does not speak of: the moves' own breathing cues answer it, and nothing is said to be missing.
+    answer = local_assistant.answer("Is there a particular way to breathe while doing these moves?")
+    assert not answer.abstained
+    assert "breathe out" in answer.text.lower()
+    text = answer.text
+    assert "don't cover" not in text
+
+
 @BOTH
 def test_fitting_the_session_into_the_week_gets_the_timing_advice(
     request: pytest.FixtureRequest, which: str

@@ -18,7 +18,8 @@ from collections.abc import Iterable
 
 from assistant.answering.query import Glossary
 from assistant.answering.tuning import TUNING
-from assistant.text.terms import TermStats, content_terms
+from assistant.text.rarity import english_rarity
+from assistant.text.terms import TermStats, content_terms, content_words
 
 WORD = re.compile(r"[a-z0-9]+")
 # Between "what/which" and the thing asked for: "what is the cheapest …", "which kind of …".
@@ -226,6 +227,19 @@ class FocusCheck:
             if not re.search(rf"\b{re.escape(head)}\b", ask, re.IGNORECASE) and asks_something(ask)
         ]
         return None if others else head
+
+    def unknown_things(self, question: str) -> list[str]:
+        """The question's specific words the corpus never speaks of ("stretches", "vest"): not its
+        own vocabulary, not a reader's word the glossary maps to it, not an everyday word ("special",
+        "end") nor a number (`Tuning.outside_word_rarity`)."""
+        return [
+            word
+            for word, stem in content_words(question)
+            if not self.speaks_of(stem)
+            and stem not in self.glossary_terms
+            and not NUMBER.match(word)
+            and english_rarity(word) >= TUNING.outside_word_rarity
+        ]
 
     def speaks_of(self, stem: str) -> bool:
         return stem in self.named or stem in self.counted or self.stats.df.get(stem, 0) >= NAMED_DF

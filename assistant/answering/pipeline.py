@@ -395,9 +395,12 @@ class Assistant:
             tuple(uncovered),
             scope_margin,
         )
+        # When it names nothing the corpus does not speak of ("breathe in a special way during these
+        # moves?"), what the corpus says of it is the answer, with no such line.
         if evidence.about_something_else and self.about_the_routine(standalone.question, question_vector):
             asked_part = question_part(standalone.question) or standalone.question.strip()
-            unanswered = tuple(uncovered) or (asked_part,)
+            names_other = bool(self.focus.unknown_things(self.speller.correct(asked_part)))
+            unanswered = tuple(uncovered) or ((asked_part,) if names_other else ())
             return replace(evidence, margin=None, unknown_focus=None, uncovered=unanswered)
         return evidence
 

@@ -165,9 +165,9 @@ def instructs_a_move(text: str) -> bool:
 
 
 # What the routine holds or needs: "in this routine", "throughout the circuit", "before the core
-# moves", "does the session include…" (not "on days with a session", "lunch on session days").
+# moves", "while doing these moves", "does the session include…" (not "on days with a session", "lunch on session days").
 OF_THE_ROUTINE = re.compile(
-    r"\b(in|into|of|from|during|through|throughout|for|within|to|before|after)\s+(doing\s+)?"
+    r"\b(in|into|of|from|during|through|throughout|for|within|to|before|after|while|when)\s+(doing\s+)?"
     rf"(the\s+whole\s+|this\s+|the\s+|these\s+|those\s+|your\s+|her\s+)?(core\s+|ab\s+)?({SESSION}|{MOVES})\b"
     rf"|\b(this|the|these)\s+(core\s+)?({SESSION}|{MOVES})\s+"
     r"(include|includes|have|has|contain|contains|involve|involves|use|uses|need|needs)\b"
