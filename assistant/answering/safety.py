@@ -134,7 +134,8 @@ INJURY_SIGNS = [
     r"\b(banged|bashed|smacked|whacked|hit|jarred|wrenched|twisted)\s+my\s+(lower\s+)?(back|spine|tailbone|coccyx)\b|\blanded on my (back|bum|butt|tailbone|coccyx|spine)\b|\bwhiplash\b",
     r"\b(something|it|my back)\s+(twang\w*|popped|snapped|went|gave|clicked|tore)\b(?! (on|for|to|up|well|fine|okay|ok)\b)|\b(felt|heard)\s+(a|something)\s+(pop|snap|twang|tear|click|crack|go|give)\b|\btwang\w*\b",
     # more ways a reader is hurt: on the road, off a horse, down the stairs, by the sea
-    r"\b(rear[- ]ended|hit by (a|the) (car|bike|van|truck|lorry|bus|cyclist)|(car|van|bike|cyclist)\b[^.?!]{0,20}\b(hit|touched|clipped|knocked|struck) me|knocked me (off|down|over)|knocked off my (bike|bicycle)|thrown (off|from) (a|my|the) (horse|pony|bike|bicycle|scooter|motorbike)|went down (the|a) whole (flight|stairs)|missed a step|(fell|tumbled|slid) down the (whole )?(stairs|steps|flight)|dumped by a wave|slammed (into|onto|against)|(fell|went down|landed) (on|to|onto) the (ground|floor)|car (crash|accident))\b",
+    r"^(?![^.?!]*\blike (i'?ve |i have |i )?(been|got|was)\b)[^.?!]*?\b(hit by (a|the) (car|bike|van|truck|lorry|bus|cyclist))\b",
+    r"\b(rear[- ]ended|(car|van|bike|cyclist)\b[^.?!]{0,20}\b(hit|touched|clipped|knocked|struck) me|knocked me (off|down|over)|knocked off my (bike|bicycle)|thrown (off|from) (a|my|the) (horse|pony|bike|bicycle|scooter|motorbike)|went down (the|a) whole (flight|stairs)|missed a step|(fell|tumbled|slid) down the (whole )?(stairs|steps|flight)|dumped by a wave|slammed (into|onto|against)|(fell|went down|landed) (on|to|onto) the (ground|floor)|car (crash|accident))\b",
 ]
 _INJURY = re.compile("|".join(f"(?:{p})" for p in INJURY_SIGNS), re.IGNORECASE)
 NO_HARM = re.compile(
