@@ -9,7 +9,8 @@ an injury or fall; body-wide signs; bladder or bowel changes; pain that is sever
 lasting), each also as readers tell it by its effect ("my foot slaps the pavement", "the
 thermometer says 38.7", "painkillers don't touch it"), and, with an embedding model, closeness in
 meaning to the corpus's own list of warning signs. Ordinary soreness ("sore two days after my first
-session") is none of these, nor a fall the reader says did no harm.
+session") is none of these, nor a fall the reader says did no harm, nor a problem long cleared up.
+Someone else's signs count: a parent asking for a child needs the notice as much.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from assistant.text.rarity import english_rarity
 
 LIMB = r"(legs?|foot|feet|toes?|heels?|buttocks?|butt|bum|glutes?|calf|calves|thighs?|hips?|knees?|shins?|ankles?|hamstrings?|groin)"
 # "I can't feel my abs working" is exercise talk; not feeling a limb or the skin is a nerve sign.
-NOT_FEELING = r"(can't|cannot|can not|couldn't)( really| quite| properly| fully)? feel (my |the |anything|a thing)\s*(legs?|foot|feet|toes?|thighs?|calf|calves|hands?|bum|butt|bottom|groin|skin|side|it when|\b)"
+NOT_FEELING = r"(can't|cannot|can not|couldn't)( really| quite| properly| fully)? feel (my |the |anything|a thing)\s*(?!(abs|core|muscles?|glutes|obliques|stomach)\b)(legs?|foot|feet|toes?|thighs?|calf|calves|hands?|bum|butt|bottom|groin|skin|side|it when|\b)"
 NERVE = rf"(numb(ness|ed|ing|s)?\b|tingl\w*|pins (and|n|&) needles|needles|electric\w*|zing\w*|dead leg|{NOT_FEELING}|loss of feeling|no feeling|burning (sensation|feeling))"
 SPREAD = r"(shoot\w*|radiat\w*|travel\w*|spread\w*|extends?|extending|referr\w*|zaps?)"
 # Words that make a sentence about pain, for the signs that lie in how the pain goes (how long,
@@ -91,12 +92,17 @@ WARNING_SIGNS = [
     r"\b(peed|pees|weed myself|wee'?d|poop|poops|pooed|(go|do|doing|going) (a )?number (two|2)|bowel movements?)\b"
     r"|\bwip(e|ed|ing)\b[^.?!]{0,50}\b((can'?t|cannot|barely|hardly|don'?t|not)\b[^.?!]{0,15}\bfeel|numb\w*|asleep)",
     r"\b(area|down there|privates|bum cheeks|buttocks|bottom)\b[^.?!]{0,20}\b(asleep|numb\w*|no feeling)\b|\bdidn'?t (even )?(realise|realize|notice|feel)\b[^.?!]{0,30}\b(peed|wet myself|leak\w*)\b",
+    # more described signs: a knee that gives way, pain that goes "till my knee", water that will
+    # not start, pain "way worse" now or "getting steadily worse"
+    rf"\b{LIMB}\b[^.?!]{{0,30}}\b(almost |nearly )?give way\b|\b(till|until|as far as)\s+(my|the)\s+{LIMB}\b[^.?!]{{0,20}}|\b(pain|ache|hurt\w*)\b[^.?!]{{0,30}}\b(till|until|as far as)\b[^.?!]{{0,15}}\b{LIMB}\b",
+    r"\btrouble (getting|starting)\b[^.?!]{0,20}\b(water|stream|flow|pee|wee)\b|\b(hard|difficult|struggl\w*) to (pee|wee|urinate)\b",
+    rf"{WITH_HURT}\b(way|much|a lot|loads|far|heaps|even) worse\b|\b(getting|gets|got|growing|becoming)\s+\w+ly\s+worse\b",
     # body-wide signs
     r"\bfever\w*\b|\bhigh temperature\b|\b(a|running a) temperature\b|\bchills\b|\bnight sweats?\b|\bsweat\w* at night\b",
     # weight that goes without being lost on purpose
     r"^(?![^.?!]*\b(on purpose|diet\w*|trying to lose|want(ed)? to lose|goal|deliberately|intentional\w*|cutting)\b)[^.?!]*?\b(lost|losing|dropped|dropping|shed|shedding)\b[^.?!]{0,25}\b(weight|kilos?|kg|pounds|lbs|stones?)\b",
     r"\b(unexplained|unintentional|sudden)\s+weight loss\b|\b(lost|losing|dropped|dropping)\b[^.?!]{0,25}\bwithout (trying|dieting|meaning to|changing)\b|\b(clothes|jeans|trousers|pants|shorts|kit|waistband)\b[^.?!]{0,20}\b(loose|baggy|hanging off|falling off)\b",
-    r"\b(feel|feeling|felt)\s+(unwell|ill|sick|feverish|rough)\b|\bshiver\w*|\bhot and cold\b",
+    r"\b(feel|feeling|felt)\s+(unwell|ill|sick|feverish|rough)\b|\bhot and cold\b|\b(low-?grade|slight|mild) (temp|temperature)\b|\ba temp\b",
     # bladder, bowel, the saddle area
     r"\b(bladder|bowels?|incontinen\w*|saddle|genitals?|private parts|waterworks)\b",
     r"\b(pee|peeing|wee|weeing|urinat\w*|poo|pooing|pooping|pooed|pooped|soiled|toilet|loo|wet myself|wetting myself)\b",
@@ -107,7 +113,7 @@ WARNING_SIGNS = [
     # the course of the pain: worse, at night, lasting, severe
     r"\b(getting|gets|got|growing|grows|becoming|keeps getting)\s+(worse|worser)\b|\bworse and worse\b|\bworsen\w*|\bworse (every|each) (day|week|run)\b",
     r"\b(got|gotten|getting|become|became|turned)\s+(properly|really|much|so|seriously|very)\s+(bad|worse)\b",
-    r"\b(wakes?|woke|waking|keeps?)\s+me\s+(up|awake)\b|\b(pain|hurts?|hurting|aches?|aching|sore|throb\w*|worse|back)\b[^.?!]{0,30}\b(at|in the|during the) night\b|\bcan't sleep\b|\bcannot sleep\b",
+    r"\b(pain|hurts?|hurting|aches?|aching|sore|throb\w*|worse|back)\b[^.?!]{0,30}\b(at|in the|during the) night\b|\bcan't sleep\b|\bcannot sleep\b",
     r"\bnot (eased|easing|improving|getting better|gone away|going away|letting up)\b|\b(won't|isn't|is not|never) (let|letting) up\b",
     r"\bworse (at night|lying down|when (i'?m )?lying|in bed)\b|\b(leak\w*|dribbl\w*) (urine|pee|wee)\b",
     rf"{WITH_PAIN}\bsince\b[^.?!]{{0,25}}\b{LONG_AGO}\b",
@@ -131,7 +137,10 @@ INJURY_SIGNS = [
     r"\b(trail|bike|ice|icy|ski|skiing|stair|stairs|ladder|horse|running|cycling)\s+(fall|crash|accident|spill)\b",
     r"\b(ate it|ate dirt|ate pavement|took a (spill|tumble|fall|hit)|bailed|went down hard|hit the (deck|ground|pavement|floor|ice)|face-?plant\w*|wip(e|ed|ing) ?out|stacked it|arse over (tit|elbow)|ass over (tea ?kettle|elbow)|head over heels)\b",
     r"^(?![^.?!]*\blike (i'?ve |i have |i )?(been|got)\b)[^.?!]*?\b(was|got|been|being) (hit|knocked|struck|tackled|rear-ended|kicked|elbowed|kneed|punched)\b|\binjured\b|\baccident(?!al)\b(?<!by accident)|\b(jumped|landed|fell) on (my|me)\b",
-    r"\b(banged|bashed|smacked|whacked|hit|jarred|wrenched|twisted)\s+my\s+(lower\s+)?(back|spine|tailbone|coccyx)\b|\blanded on my (back|bum|butt|tailbone|coccyx|spine)\b|\bwhiplash\b",
+    r"\b(banged|bashed|smacked|whacked|hit|jarred|wrenched|twisted)\s+my\s+(lower\s+)?(back|spine|tailbone|coccyx)\b|\blanded (right |hard |smack |flat )?on my (back|bum|butt|backside|tailbone|coccyx|spine)\b|\bwhiplash\b|\bcame a cropper\b",
+    r"\b(get|gets|getting)\s+(hit|knocked|tackled|rear-ended|kicked|struck)\b(?!\s+(with|by (a |the )?(wave|wall|bug|virus|cold)))",
+    # a bout of shivers is called off like a fall: "soaked and shivering, fine now after a shower"
+    r"\bshiver\w*|\bchills\b|\bburning up\b",
     r"\b(something|it|my back)\s+(twang\w*|popped|snapped|went|gave|clicked|tore)\b(?! (on|for|to|up|well|fine|okay|ok)\b)|\b(felt|heard)\s+(a|something)\s+(pop|snap|twang|tear|click|crack|go|give)\b|\btwang\w*\b",
     # more ways a reader is hurt: on the road, off a horse, down the stairs, by the sea
     r"^(?![^.?!]*\blike (i'?ve |i have |i )?(been|got|was)\b)[^.?!]*?\b(hit by (a|the) (car|bike|van|truck|lorry|bus|cyclist))\b",
@@ -140,12 +149,31 @@ INJURY_SIGNS = [
 _INJURY = re.compile("|".join(f"(?:{p})" for p in INJURY_SIGNS), re.IGNORECASE)
 NO_HARM = re.compile(
     r"\b(no harm( done)?|zero pain|no pain|(didn'?t|did not|doesn'?t) hurt|wasn'?t hurt|unhurt|not hurt|caught myself"
-    r"|no damage|nearly (fell|ate|went|tripped|slipped|came off))\b",
+    r"|no damage|nearly (fell|ate|went|tripped|slipped|came off)|(totally|completely|perfectly|absolutely) fine|fine now|all good now|right as rain)\b",
     re.IGNORECASE,
 )
 # "A fever of excitement", "cabin fever": a fever in other senses.
-FIGURATIVE_FEVER = re.compile(
-    r"\b(fever (of|pitch)|(cabin|race|spring|football|marathon|gold) fever)\b", re.IGNORECASE
+FIGURATIVE = re.compile(
+    r"\b(fever (of|pitch)|(cabin|race|spring|football|marathon|gold) fever|numb with (boredom|cold|fear|shock|grief)"
+    r"|tingl\w* (excited|excitement|with (excitement|anticipation|nerves))|(excited|nervous) tingl\w*)\b",
+    re.IGNORECASE,
+)
+# Signs long over ("had sciatica years ago, it cleared up fully"): the sentence that tells them says
+# nothing of the reader now. Someone else's signs still get the notice: a parent asking for a child
+# needs it as much.
+RESOLVED = re.compile(
+    r"\b(cleared up|all cleared|cleared fully|fully cleared|fully recovered|recovered fully|no symptoms since"
+    r"|all better now|gone now|long gone)\b",
+    re.IGNORECASE,
+)
+# Water drunk explains a night-time wee; nerves explain one before a race.
+EXPLAINED_WEE = re.compile(
+    r"\b(nervous (wee|pee)s?|(after|from) (drinking|chugging|downing)|too much (water|coffee|tea|beer))\b",
+    re.IGNORECASE,
+)
+# In a message about pain, pain that wakes one ("it wakes me up"), though the sentence says only "it".
+WAKES = re.compile(
+    r"\b(wakes?|woke|waking|keeps?)\s+me\s+(up|awake)\b|\b(wakes|woke|waking) me\b", re.IGNORECASE
 )
 # Contractions typed without the apostrophe on a phone ("cant", "hasnt"), put right before matching.
 BARE_CONTRACTION = re.compile(r"\b(can|don|won|isn|hasn|haven|doesn|didn|couldn|wasn|aren)t\b", re.IGNORECASE)
@@ -237,13 +265,27 @@ def asks_about_a_professional(question: str) -> bool:
 def has_warning_signs(question: str) -> bool:
     """The broad net: any everyday wording of a warning sign (see the module docstring), spelt as
     written or with a misspelt symptom word put right."""
-    question = BARE_CONTRACTION.sub(r"\1't", FIGURATIVE_FEVER.sub(" ", question.replace("’", "'")))
-    texts = {question, with_symptoms_spelt(question)}
-    if any(_WARNING.search(sentence) for text in texts for sentence in SENTENCES.findall(text)):
+    question = BARE_CONTRACTION.sub(r"\1't", FIGURATIVE.sub(" ", question.replace("’", "'")))
+    sentences = [
+        sentence
+        for text in {question, with_symptoms_spelt(question)}
+        for sentence in the_readers_own(SENTENCES.findall(text))
+    ]
+    if any(_WARNING.search(sentence) for sentence in sentences):
         return True
-    return not NO_HARM.search(question) and any(
-        _INJURY.search(sentence) for text in texts for sentence in SENTENCES.findall(text)
-    )
+    if re.search(rf"\b{PAINFUL}", question, re.IGNORECASE) and any(WAKES.search(s) for s in sentences):
+        return True
+    return not NO_HARM.search(question) and any(_INJURY.search(sentence) for sentence in sentences)
+
+
+def the_readers_own(sentences: list[str]) -> list[str]:
+    """The sentences that may tell a sign now: not one the next sentence says is long over, nor a wee
+    that drink or nerves explain."""
+    return [
+        sentence
+        for i, sentence in enumerate(sentences)
+        if not RESOLVED.search(" ".join(sentences[i : i + 2])) and not EXPLAINED_WEE.search(sentence)
+    ]
 
 
 def with_symptoms_spelt(text: str) -> str:
