@@ -586,6 +586,13 @@ def test_a_question_on_the_moves_the_corpus_answers_gets_no_not_covered_line(
     assert "don't cover" not in text
 
 
+def test_asking_for_a_simple_explanation_is_no_part_left_uncovered(local_assistant: Assistant) -> None:
+    # "Like I'm five" says how to answer, not what: it is not named as something the corpus lacks.
+    answer = local_assistant.answer("no idea what a dead bug is tbh, can someone explain like im five")
+    assert not answer.abstained
+    assert "Dead bug" in answer.text and "don't cover" not in answer.text
+
+
 @BOTH
 def test_fitting_the_session_into_the_week_gets_the_timing_advice(
     request: pytest.FixtureRequest, which: str

@@ -113,13 +113,21 @@ def says_enough(text: str) -> bool:
 POINTING = frozenset(
     content_terms(
         "please give me tell show send list name every each all one ones them those these again too"
+        " explain describe someone anyone"
     )
+)
+# How to answer, not what: "like I'm five", "in plain English", "in a nutshell", "keep it short".
+HOW_TO_ANSWER = re.compile(
+    r"\b(like|as if) (i'?m|i am|im) (five|5|a (kid|child|toddler|beginner))\b|\beli5\b|\bin (plain|simple|layman'?s) (english|terms|words)\b"
+    r"|\bin a nutshell\b|\b(keep it|make it) (short|simple|brief)\b|\bin (one|a few) (sentence|line|word)s?\b|\bsimply\b",
+    re.IGNORECASE,
 )
 
 
 def points_back(ask: str) -> bool:
-    """Whether an ask only points back at the question before it (`POINTING`)."""
-    return set(content_terms(ask)) <= POINTING
+    """Whether an ask only points back at the question before it (`POINTING`), or only says how to
+    answer it ("can someone explain like I'm five?")."""
+    return set(content_terms(HOW_TO_ANSWER.sub(" ", ask))) <= POINTING
 
 
 def separate_asks(question: str) -> list[str]:
