@@ -1,6 +1,5 @@
-"""The see-a-professional notice over whole sets of readers' messages (`evals/warning-signs.yaml`,
-`evals/warning-signs-described.yaml`, `evals/warning-signs-own-words.yaml`): recall first, with few
-false notices."""
+"""The see-a-professional notice over whole sets of readers' messages (`evals/warning-signs*.yaml`):
+recall first, with few false notices."""
 
 from __future__ import annotations
 
@@ -12,7 +11,12 @@ from assistant.settings import PROJECT_ROOT
 
 MESSAGES = [
     message
-    for name in ("warning-signs.yaml", "warning-signs-described.yaml", "warning-signs-own-words.yaml")
+    for name in (
+        "warning-signs.yaml",
+        "warning-signs-described.yaml",
+        "warning-signs-own-words.yaml",
+        "warning-signs-chat.yaml",
+    )
     for message in yaml.safe_load((PROJECT_ROOT / "evals" / name).read_text(encoding="utf-8"))
 ]
 MAX_FALSE_NOTICES = 0.05  # the goal: a notice costs a sentence, a miss can cost much more

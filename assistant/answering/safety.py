@@ -95,7 +95,14 @@ WARNING_SIGNS = [
     # more described signs: a knee that gives way, pain that goes "till my knee", water that will
     # not start, pain "way worse" now or "getting steadily worse"
     rf"\b{LIMB}\b[^.?!]{{0,30}}\b(almost |nearly )?give way\b|\b(till|until|as far as)\s+(my|the)\s+{LIMB}\b[^.?!]{{0,20}}|\b(pain|ache|hurt\w*)\b[^.?!]{{0,30}}\b(till|until|as far as)\b[^.?!]{{0,15}}\b{LIMB}\b",
-    r"\btrouble (getting|starting)\b[^.?!]{0,20}\b(water|stream|flow|pee|wee)\b|\b(hard|difficult|struggl\w*) to (pee|wee|urinate)\b",
+    r"\btrouble (getting|starting)\b[^.?!]{0,20}\b(water|stream|flow|pee|wee)\b|\b(hard|difficult|struggl\w*) to (pee|wee|urinate)\b"
+    r"|\b(pass|passing) (urine|stool)\b|\bpass(ing)? water\b(?! (stations?|bottles?|fountains?|points?))|\bstrain to (pee|wee|urinate|go)\b|\b(lost|losing|no) (the )?(sense|feeling) of when\b",
+    # the words a clinician would use
+    r"\b(paraesthesi\w*|paresthesi\w*|radiculopath\w*|neuropath\w*|foot ?drop|retention|incontinent)\b",
+    # a patch of skin that has gone strange, ants in the toes
+    rf"\b(patch|area|strip|bit)\b[^.?!]{{0,40}}\b(gone|feels?|is|went)\b[^.?!]{{0,20}}\b(numb\w*|dead|strange|weird|odd|cardboard\w*|wooden|rubbery|furry|fuzzy)\b(?=[^.?!]*\b{LIMB}\b)|\b(patch|area|strip)\b[^.?!]{{0,30}}\b{LIMB}\b[^.?!]{{0,30}}\b(gone|feels?|went)\b|\bants\b[^.?!]{{0,30}}\b{LIMB}\b",
+    # pain that will not let one sleep
+    rf"{WITH_HURT}\b(not (allowing|letting) me (to )?sleep|keeps me from sleeping|can'?t get (to sleep|comfortable)|no position (is good|helps|works)|up (at|by|around) \d+ ?(am|a\.m\.)?)\b",
     rf"{WITH_HURT}\b(way|much|a lot|loads|far|heaps|even) worse\b|\b(getting|gets|got|growing|becoming)\s+\w+ly\s+worse\b",
     # body-wide signs
     r"\bfever\w*\b|\bhigh temperature\b|\b(a|running a) temperature\b|\bchills\b|\bnight sweats?\b|\bsweat\w* at night\b",
@@ -138,6 +145,7 @@ INJURY_SIGNS = [
     r"\b(ate it|ate dirt|ate pavement|took a (spill|tumble|fall|hit)|bailed|went down hard|hit the (deck|ground|pavement|floor|ice)|face-?plant\w*|wip(e|ed|ing) ?out|stacked it|arse over (tit|elbow)|ass over (tea ?kettle|elbow)|head over heels)\b",
     r"^(?![^.?!]*\blike (i'?ve |i have |i )?(been|got)\b)[^.?!]*?\b(was|got|been|being) (hit|knocked|struck|tackled|rear-ended|kicked|elbowed|kneed|punched)\b|\binjured\b|\baccident(?!al)\b(?<!by accident)|\b(jumped|landed|fell) on (my|me)\b",
     r"\b(banged|bashed|smacked|whacked|hit|jarred|wrenched|twisted)\s+my\s+(lower\s+)?(back|spine|tailbone|coccyx)\b|\blanded (right |hard |smack |flat )?on my (back|bum|butt|backside|tailbone|coccyx|spine)\b|\bwhiplash\b|\bcame a cropper\b",
+    r"\b(drove|driven|crashed|ran|reversed|backed) into (my car|me|the back of (my car|me))\b|\b(got|get|getting|was|been) flattened\b|\bbowled (me )?over\b|\bcame down hard on (my|the) (back|lower back|bum|backside|butt|tailbone|hips?|side|ground|floor)\b|\b(hit|struck) from behind\b",
     r"\b(get|gets|getting)\s+(hit|knocked|tackled|rear-ended|kicked|struck)\b(?!\s+(with|by (a |the )?(wave|wall|bug|virus|cold)))",
     # a bout of shivers is called off like a fall: "soaked and shivering, fine now after a shower"
     r"\bshiver\w*|\bchills\b|\bburning up\b",
@@ -154,7 +162,7 @@ NO_HARM = re.compile(
 )
 # "A fever of excitement", "cabin fever": a fever in other senses.
 FIGURATIVE = re.compile(
-    r"\b(fever (of|pitch)|(cabin|race|spring|football|marathon|gold) fever|numb with (boredom|cold|fear|shock|grief)"
+    r"\b(fever (of|pitch)|(cabin|race|spring|football|marathon|gold) fever|numb (with|from) (the )?(boredom|cold|fear|shock|grief)"
     r"|tingl\w* (excited|excitement|with (excitement|anticipation|nerves))|(excited|nervous) tingl\w*)\b",
     re.IGNORECASE,
 )
@@ -163,12 +171,13 @@ FIGURATIVE = re.compile(
 # needs it as much.
 RESOLVED = re.compile(
     r"\b(cleared up|all cleared|cleared fully|fully cleared|fully recovered|recovered fully|no symptoms since"
-    r"|all better now|gone now|long gone)\b",
+    r"|all better now|gone now|long gone|came right (back )?(after|as soon as|when|once)|(went|goes) away as soon as i (stood|got) up)\b",
     re.IGNORECASE,
 )
 # Water drunk explains a night-time wee; nerves explain one before a race.
 EXPLAINED_WEE = re.compile(
-    r"\b(nervous (wee|pee)s?|(after|from) (drinking|chugging|downing)|too much (water|coffee|tea|beer))\b",
+    r"\b(nervous (wee|pee)s?|(after|from) (drinking|chugging|downing)|too much (water|coffee|tea|beer)"
+    r"|i drink\b[^.?!]{0,30}\b(litres|liters|water)|toilet (break|stop)|pit stop|portaloo)\b",
     re.IGNORECASE,
 )
 # In a message about pain, pain that wakes one ("it wakes me up"), though the sentence says only "it".
