@@ -8,7 +8,7 @@ cost much more: a broad net of everyday wording (a nerve symptom; pain that trav
 an injury or fall; body-wide signs; bladder or bowel changes; pain that is severe, worsening or
 lasting), each also as readers tell it by its effect ("my foot slaps the pavement", "the
 thermometer says 38.7", "painkillers don't touch it"), and, with an embedding model, closeness in
-meaning to the corpus's own list of warning signs. Ordinary soreness ("sore two days after my first
+meaning to the corpus's own list of warning signs. Ordinary soreness ("achy legs two days after a new
 session") is none of these, nor a fall the reader says did no harm, nor a problem long cleared up.
 Someone else's signs count: a parent asking for a child needs the notice as much.
 """
@@ -73,7 +73,7 @@ WARNING_SIGNS = [
     # a limb that is not one's own, sleeps, crawls or will not push
     rf"\b{LIMB}\b[^.?!]{{0,40}}\b(belongs? to (somebody|someone) else|(is|isn'?t|not) (mine|my own)|sleeping|ants (walking|crawling)|unreliable|flops?|flopping|smacks?|slapp\w*)\b",
     rf"\b(can'?t|cannot|can not|unable to)\s+push off\b|\b{LIMB}\b[^.?!]{{0,60}}\bbuckl\w*",
-    # pain that travels, told by where it goes: "from my back down to my foot", "along my leg"
+    # pain that travels, told by where it goes: "from the lower back to the heel", "along the leg"
     rf"\bfrom (my|the) (lower |low )?(back|spine|buttocks?|bum)\b[^.?!]{{0,40}}\b(down|all the way)\b[^.?!]{{0,30}}\b{LIMB}\b",
     rf"\b({SPREAD}|pain|ache|burn\w*|fire|zaps?)\b[^.?!]{{0,30}}\balong\b[^.?!]{{0,25}}\b{LIMB}\b",
     # severity and course in other words
@@ -102,7 +102,7 @@ WARNING_SIGNS = [
     # a patch of skin that has gone strange, ants in the toes
     rf"\b(patch|area|strip|bit)\b[^.?!]{{0,40}}\b(gone|feels?|is|went)\b[^.?!]{{0,20}}\b(numb\w*|dead|strange|weird|odd|cardboard\w*|wooden|rubbery|furry|fuzzy)\b(?=[^.?!]*\b{LIMB}\b)|\b(patch|area|strip)\b[^.?!]{{0,30}}\b{LIMB}\b[^.?!]{{0,30}}\b(gone|feels?|went)\b|\bants\b[^.?!]{{0,30}}\b{LIMB}\b",
     # pain that will not let one sleep
-    rf"{WITH_HURT}\b(not (allowing|letting) me (to )?sleep|keeps me from sleeping|can'?t get (to sleep|comfortable)|no position (is good|helps|works)|up (at|by|around) \d+ ?(am|a\.m\.)?)\b",
+    rf"{WITH_HURT}\b(not (allowing|letting) me (to )?sleep|keeps me from sleeping|can'?t get (to sleep|comfortable)|no (position|way of lying) (\w+ )?(helps|works|good|comfortable)|up (at|by|around) \d+ ?(am|a\.m\.)?)\b",
     rf"{WITH_HURT}\b(way|much|a lot|loads|far|heaps|even) worse\b|\b(getting|gets|got|growing|becoming)\s+\w+ly\s+worse\b",
     # body-wide signs
     r"\bfever\w*\b|\bhigh temperature\b|\b(a|running a) temperature\b|\bchills\b|\bnight sweats?\b|\bsweat\w* at night\b",
@@ -134,7 +134,7 @@ WARNING_SIGNS = [
 ]
 _WARNING = re.compile("|".join(f"(?:{p})" for p in WARNING_SIGNS), re.IGNORECASE)
 # An injury: a fall, a trip, a crash. It counts unless the reader says no harm came of it
-# ("tripped on the kerb, zero pain, just felt daft").
+# ("tripped on a kerb but it didn't hurt a bit").
 INJURY_SIGNS = [
     # an injury: a fall, a trip, a crash, a knock, something that went; a person slips ("I slipped on
     # the ice"), a thing that slips does not ("the belt keeps slipping", "my form started slipping")
@@ -144,8 +144,8 @@ INJURY_SIGNS = [
     r"\b(trail|bike|ice|icy|ski|skiing|stair|stairs|ladder|horse|running|cycling)\s+(fall|crash|accident|spill)\b",
     r"\b(ate it|ate dirt|ate pavement|took a (spill|tumble|fall|hit)|bailed|went down hard|hit the (deck|ground|pavement|floor|ice)|face-?plant\w*|wip(e|ed|ing) ?out|stacked it|arse over (tit|elbow)|ass over (tea ?kettle|elbow)|head over heels)\b",
     r"^(?![^.?!]*\blike (i'?ve |i have |i )?(been|got)\b)[^.?!]*?\b(was|got|been|being) (hit|knocked|struck|tackled|rear-ended|kicked|elbowed|kneed|punched)\b|\binjured\b|\baccident(?!al)\b(?<!by accident)|\b(jumped|landed|fell) on (my|me)\b",
-    r"\b(banged|bashed|smacked|whacked|hit|jarred|wrenched|twisted)\s+my\s+(lower\s+)?(back|spine|tailbone|coccyx)\b|\blanded (right |hard |smack |flat )?on my (back|bum|butt|backside|tailbone|coccyx|spine)\b|\bwhiplash\b|\bcame a cropper\b",
-    r"\b(drove|driven|crashed|ran|reversed|backed) into (my car|me|the back of (my car|me))\b|\b(got|get|getting|was|been) flattened\b|\bbowled (me )?over\b|\bcame down hard on (my|the) (back|lower back|bum|backside|butt|tailbone|hips?|side|ground|floor)\b|\b(hit|struck) from behind\b",
+    r"\b(banged|bashed|smacked|whacked|hit|jarred|wrenched|twisted)\s+my\s+(lower\s+)?(back|spine|tailbone|coccyx)\b|\blanded (right |hard |smack )?on my (back|bum|butt|backside|tailbone|coccyx|spine)\b|\bwhiplash\b|\bcame a cropper\b",
+    r"\b(drove|driven|crashed|ran|reversed|backed) into (my car|me)\b|\b(got|get|getting|was|been) flattened\b|\bbowled (me )?over\b|\bcame down hard on (my|the) (back|lower back|bum|backside|butt|tailbone|hips?|side|ground|floor)\b|\b(hit|struck) from behind\b",
     r"\b(get|gets|getting)\s+(hit|knocked|tackled|rear-ended|kicked|struck)\b(?!\s+(with|by (a |the )?(wave|wall|bug|virus|cold)))",
     # a bout of shivers is called off like a fall: "soaked and shivering, fine now after a shower"
     r"\bshiver\w*|\bchills\b|\bburning up\b",
@@ -166,12 +166,12 @@ FIGURATIVE = re.compile(
     r"|tingl\w* (excited|excitement|with (excitement|anticipation|nerves))|(excited|nervous) tingl\w*)\b",
     re.IGNORECASE,
 )
-# Signs long over ("had sciatica years ago, it cleared up fully"): the sentence that tells them says
+# Signs long over ("a trapped nerve back in 2019 that cleared up"): the sentence that tells them says
 # nothing of the reader now. Someone else's signs still get the notice: a parent asking for a child
 # needs it as much.
 RESOLVED = re.compile(
     r"\b(cleared up|all cleared|cleared fully|fully cleared|fully recovered|recovered fully|no symptoms since"
-    r"|all better now|gone now|long gone|came right (back )?(after|as soon as|when|once)|(went|goes) away as soon as i (stood|got) up)\b",
+    r"|all better now|gone now|long gone|came right\b[^.?!]{0,6}\b(after|as soon as|when|once)|(went|goes) away (as soon as|once|when) i (stood|got) up)\b",
     re.IGNORECASE,
 )
 # Water drunk explains a night-time wee; nerves explain one before a race.
@@ -180,7 +180,7 @@ EXPLAINED_WEE = re.compile(
     r"|i drink\b[^.?!]{0,30}\b(litres|liters|water)|toilet (break|stop)|pit stop|portaloo)\b",
     re.IGNORECASE,
 )
-# In a message about pain, pain that wakes one ("it wakes me up"), though the sentence says only "it".
+# In a message about pain, pain that wakes one ("then it woke me at 4"), though the sentence says only "it".
 WAKES = re.compile(
     r"\b(wakes?|woke|waking|keeps?)\s+me\s+(up|awake)\b|\b(wakes|woke|waking) me\b", re.IGNORECASE
 )
