@@ -181,9 +181,8 @@ EXPLAINED_WEE = re.compile(
     re.IGNORECASE,
 )
 # In a message about pain, pain that wakes one ("then it woke me at 4"), though the sentence says only "it".
-WAKES = re.compile(
-    r"\b(wakes?|woke|waking|keeps?)\s+me\s+(up|awake)\b|\b(wakes|woke|waking) me\b", re.IGNORECASE
-)
+WAKES = re.compile(r"\b(wakes|woke|waking) me\b|\b(wake|keeps?) me (up|awake)\b", re.IGNORECASE)
+ABOUT_PAIN = re.compile(rf"\b{PAINFUL}", re.IGNORECASE)
 # Contractions typed without the apostrophe on a phone ("cant", "hasnt"), put right before matching.
 BARE_CONTRACTION = re.compile(r"\b(can|don|won|isn|hasn|haven|doesn|didn|couldn|wasn|aren)t\b", re.IGNORECASE)
 
@@ -278,16 +277,16 @@ def has_warning_signs(question: str) -> bool:
     sentences = [
         sentence
         for text in {question, with_symptoms_spelt(question)}
-        for sentence in the_readers_own(SENTENCES.findall(text))
+        for sentence in still_current(SENTENCES.findall(text))
     ]
     if any(_WARNING.search(sentence) for sentence in sentences):
         return True
-    if re.search(rf"\b{PAINFUL}", question, re.IGNORECASE) and any(WAKES.search(s) for s in sentences):
+    if ABOUT_PAIN.search(question) and any(WAKES.search(sentence) for sentence in sentences):
         return True
     return not NO_HARM.search(question) and any(_INJURY.search(sentence) for sentence in sentences)
 
 
-def the_readers_own(sentences: list[str]) -> list[str]:
+def still_current(sentences: list[str]) -> list[str]:
     """The sentences that may tell a sign now: not one the next sentence says is long over, nor a wee
     that drink or nerves explain."""
     return [
