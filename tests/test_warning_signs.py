@@ -93,3 +93,12 @@ def test_asking_whom_to_see_after_the_signs_were_listed_gets_the_notice(
     # Naming a professional is no warning sign of its own: without the signs before it, no notice.
     assert not assistant.answer(follow_up).safety_notice
     assert not assistant.answer("is the trainer in the video a physio?").safety_notice
+
+
+def test_a_bike_saddle_is_a_seat_and_numbness_where_it_sits_is_a_sign(assistant: Assistant) -> None:
+    assert not assistant.answer(
+        "I spend my weekends on the bike saddle for hours, does the plank help with riding posture?"
+    ).safety_notice
+    assert assistant.answer(
+        "since my back went the bit where I sit on the saddle feels numb, can I do dead bugs?"
+    ).safety_notice

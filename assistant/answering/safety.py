@@ -39,6 +39,10 @@ LONG_AGO = (
     r"|(early|the start of) (the )?(month|year|spring|summer|autumn|winter)"
     r"|(the|my|that) ([\w-]+ )?(marathon|half|race|ultra|ironman|triathlon|season|\d+ ?k))"
 )
+# How a part of the body feels when its nerve is pinched: numb, dead, asleep, strange.
+STRANGE = (
+    r"(numb\w*|dead|asleep|sleep|odd\w*|weird\w*|dull|tingl\w*|no feeling|strange\w*|feels?|sensation)\b"
+)
 WARNING_SIGNS = [
     rf"\b{NERVE}",
     r"\bsciatic\w*|\bslipped dis[ck]\b|\btrapped nerve\b|\bpinched nerve\b|\bnerve pain\b|\bnervy\b",
@@ -111,7 +115,10 @@ WARNING_SIGNS = [
     r"\b(unexplained|unintentional|sudden)\s+weight loss\b|\b(lost|losing|dropped|dropping)\b[^.?!]{0,25}\bwithout (trying|dieting|meaning to|changing)\b|\b(clothes|jeans|trousers|pants|shorts|kit|waistband)\b[^.?!]{0,20}\b(loose|baggy|hanging off|falling off)\b",
     r"\b(feel|feeling|felt)\s+(unwell|ill|sick|feverish|rough)\b|\bhot and cold\b|\b(low-?grade|slight|mild) (temp|temperature)\b|\ba temp\b",
     # bladder, bowel, the saddle area
-    r"\b(bladder|bowels?|incontinen\w*|saddle|genitals?|private parts|waterworks)\b",
+    r"\b(bladder|bowels?|incontinen\w*|saddle (area|region)|genitals?|private parts|waterworks)\b",
+    # a bike's saddle is a seat ("10 hours a week on the saddle"): where one sits on it is a sign
+    # only when it feels numb, dead or strange
+    rf"\bsaddle\b[^.?!]{{0,60}}\b{STRANGE}|\b{STRANGE}[^.?!]{{0,60}}\bsaddle\b",
     r"\b(pee|peeing|wee|weeing|urinat\w*|poo|pooing|pooping|pooed|pooped|soiled|toilet|loo|wet myself|wetting myself)\b",
     r"\bleak(s|ed|ing|y)?\b|\b(can'?t|cannot|can not)( always| quite)? hold (it in|on to it|my (pee|wee|bladder|water))\b",
     # "some accidents lately": the everyday word for losing bladder control (or a crash)
