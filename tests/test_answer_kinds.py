@@ -797,3 +797,34 @@ def test_a_dash_ends_the_story_before_the_question_it_asks(
     own; it is answered, and not named as a part the corpus does not cover."""
     text = answer_text(request, which, "Marathon in 10 weeks - how do I fit this routine into my training?")
     assert "after an easy run or on a rest day" in text and "don't cover" not in text
+
+
+@BOTH
+@pytest.mark.parametrize(
+    "question",
+    ["what is the right way to do crunches?", "can you tell me how to do a crunch correctly"],
+)
+def test_doing_a_move_properly_includes_the_mistake_to_avoid(
+    request: pytest.FixtureRequest, which: str, question: str
+) -> None:
+    """Done properly is done without the common mistake: the steps come with it."""
+    text = answer_text(request, which, question)
+    assert "Set-up:" in text and "Common mistake:" in text
+
+
+@BOTH
+def test_how_much_rest_is_the_rest_between_sets(request: pytest.FixtureRequest, which: str) -> None:
+    text = answer_text(request, which, "bear walks look fun, and how much rest do I take?")
+    assert "a minute between sets" in text
+
+
+@BOTH
+def test_a_count_asked_beside_something_else_is_answered_and_the_rest_named_uncovered(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    """ "…and how many sets?" is an ask of its own, though it names one thing: the session's sets are
+    given, and the other ask (gear the corpus never names) is said to be not covered."""
+    text = answer_text(
+        request, which, "should I buy a foam wedge or resistance loops for this? and how many sets?"
+    )
+    assert "three sets" in text and "don't cover" in text

@@ -136,7 +136,7 @@ ANSWER_SHAPES = (
         ),
     ),
     (
-        re.compile(r"\bhow long\b|\bhow much time\b", re.IGNORECASE),
+        re.compile(r"\bhow long\b|\bhow much (time|rest|recovery|of a (rest|break))\b", re.IGNORECASE),
         re.compile(rf"\b{AMOUNT}(\s+to\s+\d+)?\s+(seconds?|minutes?|hours?|days?|weeks?)\b", re.IGNORECASE),
     ),
     # A count, not "lower one foot", "a 90-degree angle" or "an inch or two" (a measure).

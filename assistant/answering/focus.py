@@ -98,9 +98,15 @@ REQUEST = re.compile(
 )
 
 
+# "…and how many sets?": a count names its thing, so one meaningful word makes an ask of its own.
+COUNTS = re.compile(r"\bhow (many|much)\b", re.IGNORECASE)
+
+
 def asks_something(text: str) -> bool:
-    """Whether the text asks anything: an asking word or a request, and at least two meaningful words."""
-    return bool(ASKING.search(text) or REQUEST.search(text)) and len(content_terms(text)) >= MIN_ASK_TERMS
+    """Whether the text asks anything: an asking word or a request, and at least two meaningful words
+    (one, when it asks how many or how much of it)."""
+    least = 1 if COUNTS.search(text) else MIN_ASK_TERMS
+    return bool(ASKING.search(text) or REQUEST.search(text)) and len(content_terms(text)) >= least
 
 
 def says_enough(text: str) -> bool:
@@ -132,8 +138,8 @@ def points_back(ask: str) -> bool:
 
 def separate_asks(question: str) -> list[str]:
     """The asks of a question that asks several things ("what pace suits bear walks, and
-    are push-ups better?"), each with an asking word and at least two meaningful words; [] for one
-    ask."""
+    are push-ups better?"), each with an asking word and at least two meaningful words (one for a
+    count); [] for one ask."""
     asks = [ask.strip() for ask in ASKS.split(question) if asks_something(ask)]
     return asks if len(asks) > 1 else []
 

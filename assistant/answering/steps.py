@@ -18,7 +18,7 @@ STEP_KINDS = (
             r"\bhow (do|does|should|can|would|to) (i|you|u|we|one|it|they|this|that)?\s*(even |just |\w+ly )?(do|perform|start|set|get|work|move)\b"
             r"|\bhow (do|does) (the |a |an |those |these )?[\w-]+( [\w-]+)? work\b"
             r"|\bhow (is|are)\b[^?]{0,25}\b(done|performed|carried out)\b"
-            r"|\bhow to\b|\b(start|begin)s? (on|in|from) (your|my|the|a)\b|\b(form|technique|set-?ups?|steps?|positions?|instructions?|execute|execution)\b|\bwhat does\b.*\blook like\b",
+            r"|\bhow to\b|\b(start|begin)s? (on|in|from) (your|my|the|a)\b|\b(the right way to|form|technique|set-?ups?|steps?|positions?|instructions?|execute|execution)\b|\bwhat does\b.*\blook like\b",
             re.IGNORECASE,
         ),
         re.compile(r"^(set-?up|how to do it|starting position|position|steps?|how to)\b", re.IGNORECASE),
@@ -56,6 +56,11 @@ STEP_KINDS = (
 )
 
 PROCEDURE_STEPS = STEP_KINDS[0][1]
+MISTAKE_STEPS = STEP_KINDS[1][1]
+# "How do I do it properly / the right way?"
+DONE_PROPERLY = re.compile(
+    r"\b(properly|correctly|the right way|right form|proper form|good form|safely)\b", re.IGNORECASE
+)
 # "Everything on crunches", "talk me through it step by step", "each cue of the plank taps":
 # every labelled step of the move, not the one step a narrower question asks for.
 WHOLE_MOVE = re.compile(
@@ -145,6 +150,10 @@ def steps_asked(question: str) -> list[re.Pattern[str]]:
     question = PROPERTY_MODIFIER.sub(r"\1", question)
     question = KEY_POINT.sub("key", FORM_MODIFIER.sub(r"\1", question))
     asked = [label for asks, label in STEP_KINDS if asks.search(question)]
+    # One move done properly is done without its mistake; "each move, properly" asks for each one's
+    # steps, one quote a move.
+    if DONE_PROPERLY.search(question) and MISTAKE_STEPS not in asked and not asks_of_every_move(question):
+        asked.append(MISTAKE_STEPS)
     # "How does a crunch differ from a dead bug?" asks how each is done, unless it names a step.
     return asked or ([PROCEDURE_STEPS] if COMPARING.search(question) else [])
 
