@@ -828,3 +828,11 @@ def test_a_count_asked_beside_something_else_is_answered_and_the_rest_named_unco
         request, which, "should I buy a foam wedge or resistance loops for this? and how many sets?"
     )
     assert "three sets" in text and "don't cover" in text
+
+
+@BOTH
+def test_a_request_for_just_the_numbers_gets_the_counts_and_the_times(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(request, which, "sets and work time, just the figures please")
+    assert "three sets" in text and "30 seconds" in text

@@ -170,3 +170,33 @@ def test_without_a_model_the_way_an_ask_is_framed_is_not_what_it_asks_about(
 @pytest.mark.parametrize("question", ["blorp flarn snizzle?", "zorf quibble vant dresk"])
 def test_made_up_words_are_declined(request: pytest.FixtureRequest, which: str, question: str) -> None:
     assert request.getfixturevalue(which).answer(question).abstained
+
+
+# Other sports' technique, bike repairs and gym lifting, in words the corpus uses too ("roll", "set",
+# "wrap", "hurting"): `corpus/out-of-scope.yaml` names such topics, not these questions.
+OTHER_SPORTS = [
+    "how do I learn an eskimo roll in my kayak without panicking upside down?",
+    "my bike chain keeps jumping off the small cog, how do I adjust the limit screw?",
+    "how do I wrap my wrists for heavy bag work so they stop hurting?",
+]
+
+
+@pytest.mark.parametrize("which", ["assistant", "local_assistant"])
+@pytest.mark.parametrize("question", OTHER_SPORTS)
+def test_a_question_on_another_sport_s_technique_is_declined(
+    request: pytest.FixtureRequest, which: str, question: str
+) -> None:
+    answer = request.getfixturevalue(which).answer(question)
+    assert answer.abstained and answer.citations == []
+
+
+@pytest.mark.parametrize(
+    "question", ["how many seconds do I do each move for?", "how many seconds per exercise?"]
+)
+def test_without_a_model_one_shared_corpus_word_does_not_make_a_question_another_topic(
+    assistant: Assistant, question: str
+) -> None:
+    """An out-of-scope question that shares a single word with the question, and one the corpus uses
+    too ("hold a handstand for a few seconds"), says nothing of which topic the question is on."""
+    answer = assistant.answer(question)
+    assert not answer.abstained and "30 seconds" in answer.text

@@ -70,7 +70,22 @@ class Scope:
             return None
         query = self.with_outside_words(query)
         inside = answered_by_words(query, passages, self.stats)
-        return inside - max(terms_f1(query, terms, self.stats) for terms in self.outside_terms)
+        outside = [
+            terms_f1(query, terms, self.stats)
+            for terms in self.outside_terms
+            if self.names_elsewhere(query, terms)
+        ]
+        return inside - max(outside, default=0.0)
+
+    def names_elsewhere(self, query: AnalyzedQuery, terms: set[str]) -> bool:
+        """Whether an out-of-scope question shares enough with the question to say it is on that
+        topic: a word the corpus never uses ("handstand", "deadlift"), or several words
+        (`Tuning.outside_shared_words`). One word the corpus uses too ("seconds" in "hold a
+        handstand for a few seconds") is no sign of another topic: the corpus speaks of it."""
+        shared = query.matched(terms)
+        return len(shared) >= TUNING.outside_shared_words or any(
+            not any(self.stats.df.get(alias) for alias in query.aliases[t]) for t in shared
+        )
 
     def with_outside_words(self, query: AnalyzedQuery) -> AnalyzedQuery:
         """The question with its words the corpus never uses but the out-of-scope questions do
