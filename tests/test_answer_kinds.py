@@ -836,3 +836,12 @@ def test_a_request_for_just_the_numbers_gets_the_counts_and_the_times(
 ) -> None:
     text = answer_text(request, which, "sets and work time, just the figures please")
     assert "three sets" in text and "30 seconds" in text
+
+
+@BOTH
+def test_how_many_of_one_move_is_what_the_plan_gives_each_move(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    """The corpus counts no crunches: it gives each move a time, and that is the answer."""
+    text = answer_text(request, which, "how many crunches should I do?")
+    assert "30 seconds" in first_sentence(text)

@@ -213,6 +213,8 @@ ANSWER_SHAPES = (
 MOVE_WORDS = frozenset(
     content_terms("move moves exercise exercises movement movements circuit routine session workout")
 )
+# A sentence on all the moves at once: "Work for about 30 seconds on each move".
+EVERY_MOVE_SAYS = re.compile(r"\b(each|every|per) (move|exercise)\b", re.IGNORECASE)
 QUANTITY_SHAPES = 3  # the first three: how often, how long, how many
 NAME_RARITY = 0.7  # how rare in English both words of a name are (`text/rarity.py`)
 T = TUNING
@@ -746,6 +748,9 @@ def score_sentences(
         previous_end = sentence.start + len(sentence.text)
         terms = frozenset(query.matched(set(content_terms(sentence.text))))
         inherited = heading - terms
+        if move_named and shapes and EVERY_MOVE_SAYS.search(sentence.text):
+            # "How many crunches?": what the session plan gives "each move" it gives the move named.
+            inherited |= (owned & own) - terms
         # "To get into the move, ..." after "Dead bug is ...": the paragraph's subject carries on.
         carried = mentioned - terms - inherited
         mentioned |= terms & own
@@ -765,7 +770,7 @@ def score_sentences(
         # says little but its shape ("for how many seconds, then?" after a dead-bug question).
         # "Who leads the video?": the sentence naming a person with a role answers it, though
         # it shares no word with the question.
-        relevant = bool(terms or carried or named or terse or rank == 0) or (
+        relevant = bool(terms or inherited or carried or named or terse or rank == 0) or (
             WHO[1] in shapes and bool(WHO[1].search(sentence.text))
         )
         kinds = frozenset(i for i, shape in enumerate(shapes) if relevant and shape.search(sentence.text))
