@@ -102,3 +102,12 @@ def test_a_bike_saddle_is_a_seat_and_numbness_where_it_sits_is_a_sign(assistant:
     assert assistant.answer(
         "since my back went the bit where I sit on the saddle feels numb, can I do dead bugs?"
     ).safety_notice
+
+
+def test_moves_that_go_down_onto_the_knees_are_no_pain_that_travels(assistant: Assistant) -> None:
+    """Something that goes down into a limb is a sign only in a message about pain or a nerve
+    symptom: "which moves go down on the knees?" speaks of the exercises."""
+    assert not assistant.answer(
+        "which moves are done lying down and which go down onto the knees?"
+    ).safety_notice
+    assert assistant.answer("my lower back is sore, and lately it goes down into my left calf").safety_notice

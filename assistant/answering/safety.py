@@ -60,7 +60,6 @@ WARNING_SIGNS = [
     # pain that travels from the back into a limb, in any everyday wording
     rf"\b{SPREAD}\b[^.?!]{{0,40}}\b(down|into|through|to|towards?)\b[^.?!]{{0,25}}\b{LIMB}\b",
     rf"\b(shoot\w*|radiat\w*)\b[^.?!]{{0,25}}\b{LIMB}\b",
-    rf"\b(go|goes|going|went|gone|runs|moves|moving|creeps?|creeping|comes?|coming|spills?)\b[^.?!]{{0,35}}\b(down|into)\b[^.?!]{{0,25}}\b{LIMB}\b",
     rf"\b(pain|ache|aching|hurts?|hurting|zaps?|zapping|twinges?|jolts?|burn\w*)\b[^.?!]{{0,50}}\b(down|into|through)\b[^.?!]{{0,25}}\b{LIMB}\b",
     rf"\b(weak\w*|giv(es|ing) way|gave way|buckl\w*|collaps\w*|drag\w*|floppy)\b[^.?!]{{0,25}}\b{LIMB}\b",
     # the limb itself gives way ("my left leg feels weak"), not "from my knees, I'm kinda weak"
@@ -187,6 +186,13 @@ EXPLAINED_WEE = re.compile(
     r"|i drink\b[^.?!]{0,30}\b(litres|liters|water)|toilet (break|stop)|pit stop|portaloo)\b",
     re.IGNORECASE,
 )
+# In a message about pain or a nerve symptom, something that goes down into a limb ("it goes down into
+# my calf"): "which moves go down on the knees?" says the same of exercises.
+TRAVELS = re.compile(
+    rf"\b(go|goes|going|went|gone|runs|moves|moving|creeps?|creeping|comes?|coming|spills?)\b[^.?!]{{0,35}}\b(down|into)\b[^.?!]{{0,25}}\b{LIMB}\b",
+    re.IGNORECASE,
+)
+ABOUT_SYMPTOMS = re.compile(rf"\b{PAINFUL}|{NERVE}", re.IGNORECASE)
 # In a message about pain, pain that wakes one ("then it woke me at 4"), though the sentence says only "it".
 WAKES = re.compile(r"\b(wakes|woke|waking) me\b|\b(wake|keeps?) me (up|awake)\b", re.IGNORECASE)
 ABOUT_PAIN = re.compile(rf"\b{PAINFUL}", re.IGNORECASE)
@@ -289,6 +295,8 @@ def has_warning_signs(question: str) -> bool:
     if any(_WARNING.search(sentence) for sentence in sentences):
         return True
     if ABOUT_PAIN.search(question) and any(WAKES.search(sentence) for sentence in sentences):
+        return True
+    if ABOUT_SYMPTOMS.search(question) and any(TRAVELS.search(sentence) for sentence in sentences):
         return True
     return not NO_HARM.search(question) and any(_INJURY.search(sentence) for sentence in sentences)
 
