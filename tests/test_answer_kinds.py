@@ -845,3 +845,25 @@ def test_how_many_of_one_move_is_what_the_plan_gives_each_move(
     """The corpus counts no crunches: it gives each move a time, and that is the answer."""
     text = answer_text(request, which, "how many crunches should I do?")
     assert "30 seconds" in first_sentence(text)
+
+
+@BOTH
+@pytest.mark.parametrize("message", ["Explain.", "go on, list every one"])
+def test_a_first_message_that_only_points_back_asks_nothing(
+    request: pytest.FixtureRequest, which: str, message: str
+) -> None:
+    """With nothing before it, "explain" or "list them" has nothing to explain or list: it is
+    declined with what the assistant can help with, not answered with a stray sentence."""
+    assert request.getfixturevalue(which).answer(message).abstained
+
+
+@BOTH
+def test_a_follow_up_that_only_points_back_asks_the_question_before_again(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    history = [
+        {"role": "user", "content": "which exercises make up the session?"},
+        {"role": "assistant", "content": "One session is three sets of five core moves. [1]"},
+    ]
+    text = answer_after(request, which, history, "go on, list every one")
+    assert sum(move in text for move in ("Dead bug", "Crunches", "Shoulder taps", "Bear walks")) >= 3

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from llama_index.core.llms import LLM
 
 from assistant.answer import Turn
+from assistant.answering.focus import points_back
 from assistant.answering.generation import GenerationFailed, complete_text
 from assistant.answering.prompts import Prompts
 from assistant.answering.tuning import TUNING
@@ -123,6 +124,8 @@ def condense_deterministic(
     """Carry the previous question and the subjects of the previous answer; when the new question
     names (or points at) a subject of its own, the old subjects are not carried."""
     previous = next(turn.content for turn in reversed(history) if turn.role == "user")
+    if points_back(question):  # "Explain.", "list them all": the question before, asked again
+        return Standalone(previous)
     answer = next((t.content for t in reversed(history) if t.role == "assistant"), "")
     resolved = resolve_reference(question, history, subjects, moves)
     if resolved:

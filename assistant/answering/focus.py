@@ -119,7 +119,7 @@ def says_enough(text: str) -> bool:
 POINTING = frozenset(
     content_terms(
         "please give me tell show send list name every each all one ones them those these again too"
-        " explain describe someone anyone"
+        " explain describe someone anyone go continue elaborate expand"
     )
 )
 # How to answer, not what: "like I'm five", "in plain English", "in a nutshell", "keep it short".

@@ -302,6 +302,9 @@ class Assistant:
             if not asks_something(rest := without_injection(text)):
                 return Evidence(text, text, analyze_query("", {}, self.index.stats), [], 0.0, notice, True)
             asked, question_vector = rest, self.meaning.embed(rest) if self.meaning is not None else None
+        # "Explain.", "list them all" as the first message: it points back at nothing, so it asks nothing.
+        if points_back(asked) and not any(turn.role == "user" for turn in turns):
+            return Evidence(text, text, analyze_query("", {}, self.index.stats), [], 0.0, notice, False)
         llm = self.llm if use_llm else None
         standalone = standalone_question(
             asked, turns, self.prompts, llm, self.settings.llm_deadline_s, self.subjects, self.moves
