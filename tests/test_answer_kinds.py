@@ -867,3 +867,18 @@ def test_a_follow_up_that_only_points_back_asks_the_question_before_again(
     ]
     text = answer_after(request, which, history, "go on, list every one")
     assert sum(move in text for move in ("Dead bug", "Crunches", "Shoulder taps", "Bear walks")) >= 3
+
+
+@BOTH
+def test_doing_the_routine_at_a_time_is_a_question_on_the_routine(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    """ "Is it fine to do the core session on race morning?" asks when to do the routine, though it
+    comes close to questions on race-day warm-ups; a remark after it ("…haha") is no part of the
+    question to name as not covered."""
+    text = answer_text(
+        request,
+        which,
+        "can i do these moves the morning of my 10 mile race? want loose legs haha",
+    )
+    assert "right before a hard workout or a race" in text and "don't cover" not in text

@@ -93,6 +93,7 @@ WHEN = (
         r"\bwhen (should|do|does|did|can|is|are|would|will)\b|\bwhen\b[^?.]{0,20}\b(should|do|can|would) (i|we|you)\b"
         r"|\bwhat time\b|\bbefore or after\b"
         r"|\b(right|just|straight|day|night|evening|morning) (before|after)\b"
+        r"|\b(morning|day|night|evening|eve) of (my|a|the|your)\b|\brace (morning|day)\b"
         r"|\b(can|could|should|is it \w+ to|ok to|okay to|fine to)\b[^?.]{0,40}\b(before|after) ((a|an|my|the|your) )?\w+"
         r"|\b(where|which day|what day)\b[^?.]{0,25}\b(week|schedule|plan)\b|\b(which|what) days?\b(?! (of|after|before)\b)"
         r"|\b(schedul\w*|slot\w*|(fit|squeeze) (it|this|that|them|(the|this|these|my|your|her)( \w+){1,3}) in(to)?)\b",

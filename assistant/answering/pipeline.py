@@ -401,7 +401,11 @@ class Assistant:
         # When it names nothing the corpus does not speak of ("breathe in a special way during these
         # moves?"), what the corpus says of it is the answer, with no such line.
         if evidence.about_something_else and self.about_the_routine(standalone.question, question_vector):
-            asked_part = question_part(standalone.question) or standalone.question.strip()
+            # The sentences that ask, not a remark beside them ("…? want to be all warmed up lol").
+            asking = [
+                part for s in re.split(r"(?<=[.?!])\s+", standalone.question) if (part := question_part(s))
+            ]
+            asked_part = " ".join(asking) or standalone.question.strip()
             names_other = bool(self.focus.unknown_things(self.speller.correct(asked_part)))
             unanswered = tuple(uncovered) or ((asked_part,) if names_other else ())
             return replace(evidence, margin=None, unknown_focus=None, uncovered=unanswered)

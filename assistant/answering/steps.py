@@ -180,6 +180,9 @@ OF_THE_ROUTINE = re.compile(
     rf"(the\s+whole\s+|this\s+|the\s+|these\s+|those\s+|your\s+|her\s+)?(core\s+|ab\s+)?({SESSION}|{MOVES})\b"
     rf"|\b(this|the|these)\s+(core\s+)?({SESSION}|{MOVES})\s+"
     r"(include|includes|have|has|contain|contains|involve|involves|use|uses|need|needs)\b"
+    # doing it at a time or in a way: "is it ok to do the core session the morning of a race?"
+    rf"|\b(do|doing|done|try|trying|skip|skipping|start|starting|repeat|repeating)\s+"
+    rf"(the|this|these|those|my|her)\s+(core\s+|ab\s+)?({SESSION}|{MOVES})\b"
     # where it goes in a week: "fit this session into my schedule", "slot these moves in"
     rf"|\b(fit|fitting|slot|slotting|schedule|scheduling|squeeze|squeezing|work|working)\s+(in\s+)?"
     rf"(the|this|these|those|my|her)\s+(core\s+|ab\s+)?({SESSION}|{MOVES})\b",
