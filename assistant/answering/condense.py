@@ -28,7 +28,7 @@ REFERRING = re.compile(
     r"\b(it|its|it's|that|this|those|these|them|they|one|ones|same|the move|the exercise|there|above|both"
     r"|she|her|hers|he|him|his)\b"
     r"|^\s*(and|what about|how about|also|ok|okay|so|then)\b"
-    # "how many per set, then?", "how much is enough?": a quantity of something said before
+    # "how many each round, then?", "how much is enough?": a quantity of something said before
     r"|\bhow (many|much)\s+(should|can|could|do|does|did|would|will|must|is|are|per|each|in|at|a|an|every)\b",
     re.IGNORECASE,
 )

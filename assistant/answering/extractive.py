@@ -142,7 +142,7 @@ ANSWER_SHAPES = (
     ),
     # A count, not "lower one foot", "a 90-degree angle" or "an inch or two" (a measure).
     (
-        # "just give me the numbers": every count the answer can give
+        # "only the figures, please": every count the answer can give
         re.compile(r"\bhow many\b|\bthe (numbers|figures|stats)\b|\bnumbers only\b", re.IGNORECASE),
         re.compile(
             rf"(?<!\binch or )(?<!\binches or )(?<!\bfoot or )(?<!\bfeet or )\b{NUMBER}\b(?!\s+of\b)(?![\s-]+{BODY_PART})",

@@ -98,7 +98,7 @@ REQUEST = re.compile(
 )
 
 
-# "…and how many sets?": a count names its thing, so one meaningful word makes an ask of its own.
+# "…; how many reps, roughly?": a count names its thing, so one meaningful word makes an ask of its own.
 COUNTS = re.compile(r"\bhow (many|much)\b", re.IGNORECASE)
 
 

@@ -401,7 +401,7 @@ class Assistant:
         # When it names nothing the corpus does not speak of ("breathe in a special way during these
         # moves?"), what the corpus says of it is the answer, with no such line.
         if evidence.about_something_else and self.about_the_routine(standalone.question, question_vector):
-            # The sentences that ask, not a remark beside them ("…? want to be all warmed up lol").
+            # The sentences that ask, not a remark beside them ("…? keen to feel loose beforehand haha").
             asking = [
                 part for s in re.split(r"(?<=[.?!])\s+", standalone.question) if (part := question_part(s))
             ]

@@ -18,7 +18,7 @@ STEP_KINDS = (
             r"\bhow (do|does|should|can|would|to) (i|you|u|we|one|it|they|this|that)?\s*(even |just |\w+ly )?(do|perform|start|set|get|work|move)\b"
             r"|\bhow (do|does) (the |a |an |those |these )?[\w-]+( [\w-]+)? work\b"
             r"|\bhow (is|are)\b[^?]{0,25}\b(done|performed|carried out)\b"
-            r"|\bhow to\b|\b(start|begin)s? (on|in|from) (your|my|the|a)\b|\b(the right way to|form|technique|set-?ups?|steps?|positions?|instructions?|execute|execution)\b|\bwhat does\b.*\blook like\b",
+            r"|\bhow to\b|\b(start|begin)s? (on|in|from) (your|my|the|a)\b|\b(right way to|form|technique|set-?ups?|steps?|positions?|instructions?|execute|execution)\b|\bwhat does\b.*\blook like\b",
             re.IGNORECASE,
         ),
         re.compile(r"^(set-?up|how to do it|starting position|position|steps?|how to)\b", re.IGNORECASE),
@@ -57,7 +57,7 @@ STEP_KINDS = (
 
 PROCEDURE_STEPS = STEP_KINDS[0][1]
 MISTAKE_STEPS = STEP_KINDS[1][1]
-# "How do I do it properly / the right way?"
+# A move done properly, correctly, in good form.
 DONE_PROPERLY = re.compile(
     r"\b(properly|correctly|the right way|right form|proper form|good form|safely)\b", re.IGNORECASE
 )
@@ -180,7 +180,7 @@ OF_THE_ROUTINE = re.compile(
     rf"(the\s+whole\s+|this\s+|the\s+|these\s+|those\s+|your\s+|her\s+)?(core\s+|ab\s+)?({SESSION}|{MOVES})\b"
     rf"|\b(this|the|these)\s+(core\s+)?({SESSION}|{MOVES})\s+"
     r"(include|includes|have|has|contain|contains|involve|involves|use|uses|need|needs)\b"
-    # doing it at a time or in a way: "is it ok to do the core session the morning of a race?"
+    # doing it at a time or in a way: "may I do the routine on race morning?"
     rf"|\b(do|doing|done|try|trying|skip|skipping|start|starting|repeat|repeating)\s+"
     rf"(the|this|these|those|my|her)\s+(core\s+|ab\s+)?({SESSION}|{MOVES})\b"
     # where it goes in a week: "fit this session into my schedule", "slot these moves in"
