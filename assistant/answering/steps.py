@@ -181,7 +181,9 @@ OF_THE_ROUTINE = re.compile(
     rf"|\b(this|the|these)\s+(core\s+)?({SESSION}|{MOVES})\s+"
     r"(include|includes|have|has|contain|contains|involve|involves|use|uses|need|needs)\b"
     # doing it at a time or in a way: "may I do the routine on race morning?"
-    rf"|\b(do|doing|done|try|trying|skip|skipping|start|starting|repeat|repeating)\s+"
+    # (asked of doing it, not said in passing: "what should I eat on days I do the session?")
+    rf"|\b(can|could|should|may|must|(ok|okay|fine|alright|all right|safe|good|bad|better|wise) to)\s+"
+    rf"((i|we|you)\s+)?(still\s+)?(do|try|skip|start|repeat)\s+"
     rf"(the|this|these|those|my|her)\s+(core\s+|ab\s+)?({SESSION}|{MOVES})\b"
     # where it goes in a week: "fit this session into my schedule", "slot these moves in"
     rf"|\b(fit|fitting|slot|slotting|schedule|scheduling|squeeze|squeezing|work|working)\s+(in\s+)?"
