@@ -17,6 +17,7 @@ from assistant.answering.meaning import Meaning, scaled
 from assistant.answering.query import AnalyzedQuery
 from assistant.answering.routing import QuestionRoutes
 from assistant.answering.steps import (
+    EACH_MOVE,
     INSTRUCTION,
     PROCEDURE_STEPS,
     SET_UP_ONLY,
@@ -214,8 +215,6 @@ ANSWER_SHAPES = (
 MOVE_WORDS = frozenset(
     content_terms("move moves exercise exercises movement movements circuit routine session workout")
 )
-# A sentence on all the moves at once: "Work for about 30 seconds on each move".
-EVERY_MOVE_SAYS = re.compile(r"\b(each|every|per) (move|exercise)\b", re.IGNORECASE)
 QUANTITY_SHAPES = 3  # the first three: how often, how long, how many
 NAME_RARITY = 0.7  # how rare in English both words of a name are (`text/rarity.py`)
 T = TUNING
@@ -749,7 +748,7 @@ def score_sentences(
         previous_end = sentence.start + len(sentence.text)
         terms = frozenset(query.matched(set(content_terms(sentence.text))))
         inherited = heading - terms
-        if move_named and shapes and EVERY_MOVE_SAYS.search(sentence.text):
+        if move_named and shapes and EACH_MOVE.search(sentence.text):
             # "How many crunches?": what the session plan gives "each move" it gives the move named.
             inherited |= (owned & own) - terms
         # "To get into the move, ..." after "Dead bug is ...": the paragraph's subject carries on.

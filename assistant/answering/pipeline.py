@@ -300,11 +300,11 @@ class Assistant:
         if looks_like_injection(text):
             # Only a real question left beside the request goes on; nothing of the request does.
             if not asks_something(rest := without_injection(text)):
-                return Evidence(text, text, analyze_query("", {}, self.index.stats), [], 0.0, notice, True)
+                return self.nothing_asked(text, notice, injection=True)
             asked, question_vector = rest, self.meaning.embed(rest) if self.meaning is not None else None
         # "Explain.", "list them all" as the first message: it points back at nothing, so it asks nothing.
         if points_back(asked) and not any(turn.role == "user" for turn in turns):
-            return Evidence(text, text, analyze_query("", {}, self.index.stats), [], 0.0, notice, False)
+            return self.nothing_asked(text, notice, injection=False)
         llm = self.llm if use_llm else None
         standalone = standalone_question(
             asked, turns, self.prompts, llm, self.settings.llm_deadline_s, self.subjects, self.moves
@@ -410,6 +410,10 @@ class Assistant:
             unanswered = tuple(uncovered) or ((asked_part,) if names_other else ())
             return replace(evidence, margin=None, unknown_focus=None, uncovered=unanswered)
         return evidence
+
+    def nothing_asked(self, text: str, notice: str | None, injection: bool) -> Evidence:
+        """Evidence for a message that asks nothing to search for: no passages, no signal."""
+        return Evidence(text, text, analyze_query("", {}, self.index.stats), [], 0.0, notice, injection)
 
     def asking_after_story(self, question: str) -> str | None:
         """The sentence that asks, when sentences before it tell a story and it names the routine or a

@@ -196,6 +196,8 @@ ABOUT_SYMPTOMS = re.compile(rf"\b{PAINFUL}|{NERVE}", re.IGNORECASE)
 # In a message about pain, pain that wakes one ("then it woke me at 4"), though the sentence says only "it".
 WAKES = re.compile(r"\b(wakes|woke|waking) me\b|\b(wake|keeps?) me (up|awake)\b", re.IGNORECASE)
 ABOUT_PAIN = re.compile(rf"\b{PAINFUL}", re.IGNORECASE)
+# Signs that count only in a message of that kind, though their own sentence says only "it".
+SIGNS_IN_CONTEXT = ((ABOUT_PAIN, WAKES), (ABOUT_SYMPTOMS, TRAVELS))
 # Contractions typed without the apostrophe on a phone ("cant", "hasnt"), put right before matching.
 BARE_CONTRACTION = re.compile(r"\b(can|don|won|isn|hasn|haven|doesn|didn|couldn|wasn|aren)t\b", re.IGNORECASE)
 
@@ -294,10 +296,9 @@ def has_warning_signs(question: str) -> bool:
     ]
     if any(_WARNING.search(sentence) for sentence in sentences):
         return True
-    if ABOUT_PAIN.search(question) and any(WAKES.search(sentence) for sentence in sentences):
-        return True
-    if ABOUT_SYMPTOMS.search(question) and any(TRAVELS.search(sentence) for sentence in sentences):
-        return True
+    for about, sign in SIGNS_IN_CONTEXT:
+        if about.search(question) and any(sign.search(sentence) for sentence in sentences):
+            return True
     return not NO_HARM.search(question) and any(_INJURY.search(sentence) for sentence in sentences)
 
 

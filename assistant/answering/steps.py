@@ -173,6 +173,8 @@ def instructs_a_move(text: str) -> bool:
     return len(LABELLED_STEP.findall(text)) >= 2
 
 
+# The routine as the object of a verb: "this session", "the core moves", "my ab circuit".
+THE_ROUTINE = rf"(the|this|these|those|my|her)\s+(core\s+|ab\s+)?({SESSION}|{MOVES})\b"
 # What the routine holds or needs: "in this routine", "throughout the circuit", "before the core
 # moves", "while doing these moves", "does the session include…" (not "on days with a session", "lunch on session days").
 OF_THE_ROUTINE = re.compile(
@@ -181,13 +183,11 @@ OF_THE_ROUTINE = re.compile(
     rf"|\b(this|the|these)\s+(core\s+)?({SESSION}|{MOVES})\s+"
     r"(include|includes|have|has|contain|contains|involve|involves|use|uses|need|needs)\b"
     # doing it at a time or in a way: "may I do the routine on race morning?"
-    # (asked of doing it, not said in passing: "what should I eat on days I do the session?")
+    # (asked of doing it, not said in passing: "lunch ideas for days I do the session?")
     rf"|\b(can|could|should|may|must|(ok|okay|fine|alright|all right|safe|good|bad|better|wise) to)\s+"
-    rf"((i|we|you)\s+)?(still\s+)?(do|try|skip|start|repeat)\s+"
-    rf"(the|this|these|those|my|her)\s+(core\s+|ab\s+)?({SESSION}|{MOVES})\b"
+    rf"((i|we|you)\s+)?(still\s+)?(do|try|skip|start|repeat)\s+{THE_ROUTINE}"
     # where it goes in a week: "fit this session into my schedule", "slot these moves in"
-    rf"|\b(fit|fitting|slot|slotting|schedule|scheduling|squeeze|squeezing|work|working)\s+(in\s+)?"
-    rf"(the|this|these|those|my|her)\s+(core\s+|ab\s+)?({SESSION}|{MOVES})\b",
+    rf"|\b(fit|fitting|slot|slotting|schedule|scheduling|squeeze|squeezing|work|working)\s+(in\s+)?{THE_ROUTINE}",
     re.IGNORECASE,
 )
 
