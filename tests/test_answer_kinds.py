@@ -882,3 +882,20 @@ def test_doing_the_routine_at_a_time_is_a_question_on_the_routine(
         "can i do these moves the morning of my 10 mile race? want loose legs haha",
     )
     assert "right before a hard workout or a race" in text and "don't cover" not in text
+
+
+@BOTH
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how low should my foot go on the dead bug? my heel keeps banging the floor",
+        "bear walk: my bum sticks up in the air, what am I aiming for?",
+    ],
+)
+def test_no_sentence_is_quoted_twice_in_one_answer(
+    request: pytest.FixtureRequest, which: str, question: str
+) -> None:
+    # A sentence chosen for itself may come back as the rest of its step's paragraph.
+    text = re.sub(r"\s*\[\d+\]", "", answer_text(request, which, question))
+    sentences = [s.strip() for s in re.split(r"(?<=[.?!])\s+", text) if len(s.split()) > 3]
+    assert len(sentences) == len(set(sentences)), text

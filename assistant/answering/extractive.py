@@ -306,7 +306,20 @@ def compose_extractive(
     if WHO[0].search(query.asked or query.text) and SEVERAL_PEOPLE.search(query.text):
         chosen = with_everyone_named(chosen, passages)
     chosen = with_paragraph_rest(with_the_point(with_antecedents(chosen, passages), passages), passages)
-    return [(c.passage_rank, sentence_with_list(c, passages)) for c in chosen]
+    return once_each([(c.passage_rank, sentence_with_list(c, passages)) for c in chosen])
+
+
+def once_each(quotes: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Each sentence quoted once, where it first comes: a sentence chosen for itself may come back as
+    the rest of a step's paragraph or as the one another points back to."""
+    seen: set[str] = set()
+    result = []
+    for rank, text in quotes:
+        key = " ".join(text.split()).lower()
+        if key not in seen:
+            seen.add(key)
+            result.append((rank, text))
+    return result
 
 
 def people_named(text: str) -> set[str]:
