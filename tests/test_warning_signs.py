@@ -16,6 +16,7 @@ MESSAGES = [
         "warning-signs-described.yaml",
         "warning-signs-own-words.yaml",
         "warning-signs-chat.yaml",
+        "warning-signs-everyday.yaml",
     )
     for message in yaml.safe_load((PROJECT_ROOT / "evals" / name).read_text(encoding="utf-8"))
 ]

@@ -23,7 +23,7 @@ from assistant.text.rarity import english_rarity
 LIMB = r"(legs?|foot|feet|toes?|heels?|buttocks?|butt|bum|glutes?|calf|calves|thighs?|hips?|knees?|shins?|ankles?|hamstrings?|groin)"
 # "I can't feel my abs working" is exercise talk; not feeling a limb or the skin is a nerve sign.
 NOT_FEELING = r"(can't|cannot|can not|couldn't)( really| quite| properly| fully)? feel (my |the |anything|a thing)\s*(?!(abs|core|muscles?|glutes|obliques|stomach)\b)(legs?|foot|feet|toes?|thighs?|calf|calves|hands?|bum|butt|bottom|groin|skin|side|it when|\b)"
-NERVE = rf"(numb(ness|ed|ing|s)?\b|tingl\w*|pins (and|n|&) needles|needles|electric\w*|zing\w*|dead leg|{NOT_FEELING}|loss of feeling|no feeling|burning (sensation|feeling))"
+NERVE = rf"(numb(ness|ed|ing|s)?\b|an(a)?esthetic\b|novocaine\b|tingl\w*|pins (and|n|&) needles|needles|electric\w*|zing\w*|dead leg|{NOT_FEELING}|loss of feeling|no feeling|burning (sensation|feeling))"
 SPREAD = r"(shoot\w*|radiat\w*|travel\w*|spread\w*|extends?|extending|referr\w*|zaps?)"
 # Words that make a sentence about pain, for the signs that lie in how the pain goes (how long,
 # since when): "for months" alone is as likely a training plan as a symptom, and "back into
@@ -61,9 +61,9 @@ WARNING_SIGNS = [
     rf"\b{SPREAD}\b[^.?!]{{0,40}}\b(down|into|through|to|towards?)\b[^.?!]{{0,25}}\b{LIMB}\b",
     rf"\b(shoot\w*|radiat\w*)\b[^.?!]{{0,25}}\b{LIMB}\b",
     rf"\b(pain|ache|aching|hurts?|hurting|zaps?|zapping|twinges?|jolts?|burn\w*)\b[^.?!]{{0,50}}\b(down|into|through)\b[^.?!]{{0,25}}\b{LIMB}\b",
-    rf"\b(weak\w*|giv(es|ing) way|gave way|buckl\w*|collaps\w*|drag\w*|floppy)\b[^.?!]{{0,25}}\b{LIMB}\b",
+    rf"\b(weak\w*|giv(es|ing|en) way|gave way|buckl\w*|collaps\w*|drag\w*|floppy)\b[^.?!]{{0,25}}\b{LIMB}\b",
     # the limb itself gives way ("my left leg feels weak"), not "from my knees, I'm kinda weak"
-    rf"\b{LIMB}\s+((feels?|felt|feeling|are|is|went|goes|going|keeps?|getting|gets|got|just|has|have|been|become)\s+){{0,2}}(so |really |very |kind of |kinda |a bit |suddenly |gone )?(weak\w*|giv(es|ing) way|gave way|buckl\w*|collaps\w*|drag\w*)\b",
+    rf"\b{LIMB}\s+((feels?|felt|feeling|are|is|went|goes|going|keeps?|getting|gets|got|just|has|have|been|become)\s+){{0,2}}(so |really |very |kind of |kinda |a bit |suddenly |gone )?(weak\w*|giv(es|ing|en) way|gave way|buckl\w*|collaps\w*|drag\w*)\b",
     r"\bfoot drop\b",
     # a limb that goes to sleep or stops working; "my legs are dead after the race" is tiredness,
     # "my leg went dead" is not
@@ -105,7 +105,7 @@ WARNING_SIGNS = [
     # a patch of skin that has gone strange, ants in the toes
     rf"\b(patch|area|strip|bit)\b[^.?!]{{0,40}}\b(gone|feels?|is|went)\b[^.?!]{{0,20}}\b(numb\w*|dead|strange|weird|odd|cardboard\w*|wooden|rubbery|furry|fuzzy)\b(?=[^.?!]*\b{LIMB}\b)|\b(patch|area|strip)\b[^.?!]{{0,30}}\b{LIMB}\b[^.?!]{{0,30}}\b(gone|feels?|went)\b|\bants\b[^.?!]{{0,30}}\b{LIMB}\b",
     # pain that will not let one sleep
-    rf"{WITH_HURT}\b(not (allowing|letting) me (to )?sleep|keeps me from sleeping|can'?t get (to sleep|comfortable)|no (position|way of lying) (\w+ )?(helps|works|good|comfortable)|up (at|by|around) \d+ ?(am|a\.m\.)?)\b",
+    rf"{WITH_HURT}\b(not (allowing|letting) me (to )?sleep|keeps me from sleeping|can'?t (get (to sleep|comfortable)|find (a|any|one) comfortable (position|way))|no (position|way of lying) (\w+ )?(helps|works|good|comfortable)|up (at|by|around) \d+ ?(am|a\.m\.)?)\b",
     rf"{WITH_HURT}\b(way|much|a lot|loads|far|heaps|even) worse\b|\b(getting|gets|got|growing|becoming)\s+\w+ly\s+worse\b",
     # body-wide signs
     r"\bfever\w*\b|\bhigh temperature\b|\b(a|running a) temperature\b|\bchills\b|\bnight sweats?\b|\bsweat\w* at night\b",
@@ -148,7 +148,7 @@ INJURY_SIGNS = [
     r"\b(fell(?! behind| asleep| off (a|the) (cliff|wagon|plan)| (races?|racing|runs?|running|runners?|shoes?|season|club|series|routes?|tops?|paths?|walk\w*|league|events?)\b)|fallen(?! behind| asleep| off a cliff)|falling over|(?<!\bbelt )(?<!\bchain )(?<!\bform )(?<!\bpace )(?<!\bkeeps )(?<!\bkept )(?<!\bstarts )(?<!\bstarted )slipp(ed|ing)|\b(keeps|kept|starts|started) slipping (on|over|down|off)\b|tripped(?! up on| me up)|tripping|stumbled|crashed(?! (on|out|in)\b)|collided|wiped out|came off|went flying|landed (hard|badly|awkwardly|on))\b",
     r"\b(a|hard|bad|nasty|big|heavy|awkward)\s+(fall|tumble|crash|wipe-?out|spill|landing)\b",
     r"\b(trail|bike|ice|icy|ski|skiing|stair|stairs|ladder|horse|running|cycling)\s+(fall|crash|accident|spill)\b",
-    r"\b(ate it|ate dirt|ate pavement|took a (spill|tumble|fall|hit)|bailed|went down hard|hit the (deck|ground|pavement|floor|ice)|face-?plant\w*|wip(e|ed|ing) ?out|stacked it|arse over (tit|elbow)|ass over (tea ?kettle|elbow)|head over heels)\b",
+    r"\b(ate it|ate dirt|ate pavement|took a (spill|tumble|fall|hit)|bailed|went down hard|hit the (deck|ground|pavement|floor|ice|road|tarmac|concrete|kerb|curb)|face-?plant\w*|wip(e|ed|ing) ?out|stacked it|arse over (tit|elbow)|ass over (tea ?kettle|elbow)|head over heels)\b",
     r"^(?![^.?!]*\blike (i'?ve |i have |i )?(been|got)\b)[^.?!]*?\b(was|got|been|being) (hit|knocked|struck|tackled|rear-ended|kicked|elbowed|kneed|punched)\b|\binjured\b|\baccident(?!al)\b(?<!by accident)|\b(jumped|landed|fell) on (my|me)\b",
     r"\b(banged|bashed|smacked|whacked|hit|jarred|wrenched|twisted)\s+my\s+(lower\s+)?(back|spine|tailbone|coccyx)\b|\blanded (right |hard |smack )?on my (back|bum|butt|backside|tailbone|coccyx|spine)\b|\bwhiplash\b|\bcame a cropper\b",
     r"\b(drove|driven|crashed|ran|reversed|backed) into (my car|me)\b|\b(got|get|getting|was|been) flattened\b|\bbowled (me )?over\b|\bcame down hard on (my|the) (back|lower back|bum|backside|butt|tailbone|hips?|side|ground|floor)\b|\b(hit|struck) from behind\b",
@@ -158,7 +158,7 @@ INJURY_SIGNS = [
     r"\b(something|it|my back)\s+(twang\w*|popped|snapped|went|gave|clicked|tore)\b(?! (on|for|to|up|well|fine|okay|ok)\b)|\b(felt|heard)\s+(a|something)\s+(pop|snap|twang|tear|click|crack|go|give)\b|\btwang\w*\b",
     # more ways a reader is hurt: on the road, off a horse, down the stairs, by the sea
     r"^(?![^.?!]*\blike (i'?ve |i have |i )?(been|got|was)\b)[^.?!]*?\b(hit by (a|the) (car|bike|van|truck|lorry|bus|cyclist))\b",
-    r"\b(rear[- ]ended|(car|van|bike|cyclist)\b[^.?!]{0,20}\b(hit|touched|clipped|knocked|struck) me|knocked me (off|down|over)|knocked off my (bike|bicycle)|thrown (off|from) (a|my|the) (horse|pony|bike|bicycle|scooter|motorbike)|went down (the|a) whole (flight|stairs)|missed a step|(fell|tumbled|slid) down the (whole )?(stairs|steps|flight)|dumped by a wave|slammed (into|onto|against)|(fell|went down|landed) (on|to|onto) the (ground|floor)|car (crash|accident))\b",
+    r"\b(rear[- ]ended|(car|van|bike|cyclist)\b[^.?!]{0,20}\b(hit|touched|clipped|knocked|struck) me|knocked me (off|down|over)|knocked off my (bike|bicycle)|thrown (off|from) (a|my|the) (horse|pony|bike|bicycle|scooter|motorbike)|went down (the|a) whole (flight|stairs)|missed (a|the) (\w+ )?(step|stair)|(sat|came|went|landed) down (hard|heavily)|(car|van|bike|cyclist|truck|lorry|bus|taxi|door|scooter|motorbike)\b[^.?!]{0,30}\b(bump(ed|s)?|hit|touched|clipped|knocked|struck|opened|swung|slammed) (in)?to me|(car|van|bike|cyclist|truck|lorry|bus|taxi|scooter|motorbike)\b[^.?!]{0,20}\bbump(ed|s)? me|(fell|tumbled|slid) down the (whole )?(stairs|steps|flight)|dumped by a wave|slammed (into|onto|against)|(fell|went down|landed) (on|to|onto) the (ground|floor)|car (crash|accident))\b",
 ]
 _INJURY = re.compile("|".join(f"(?:{p})" for p in INJURY_SIGNS), re.IGNORECASE)
 NO_HARM = re.compile(
@@ -186,6 +186,27 @@ EXPLAINED_WEE = re.compile(
     r"|i drink\b[^.?!]{0,30}\b(litres|liters|water)|toilet (break|stop)|pit stop|portaloo)\b",
     re.IGNORECASE,
 )
+# Control lost is no drink's doing: "too much coffee, but I've had a few leaks" still tells a sign.
+LOST_CONTROL = re.compile(
+    r"\bleak(s|ed|ing|y)?\b|\baccidents?\b|\bwet (myself|the bed)\b|\b(didn'?t|did not) make it\b",
+    re.IGNORECASE,
+)
+# Something that fell is no fall of the reader's ("my phone fell off the mat"); a person's still is,
+# and so is a foot or a grip that slipped.
+THING_FELL = re.compile(
+    r"\b(my|the|a|an|his|her|our|their|your)\s+(?!(son|daughter|kid|child|boy|girl|mum|mom|mother|dad|father|wife|husband"
+    r"|partner|friend|mate|brother|sister|nan|gran|grandma|grandad|grandpa|grandson|granddaughter|teen|teenager"
+    rf"|back|spine|hands?|arms?|grip|footing|{LIMB})\b)"
+    r"[a-z]+\s+(fell|slipped|tripped|dropped|came off)\b",
+    re.IGNORECASE,
+)
+# In a message about pain, lying awake in the small hours ("awake at like 3am", "pacing the kitchen
+# at 2am"); up at 4am for a run is no sign.
+SMALL_HOURS = re.compile(
+    r"\b(awake|pacing|lying there|tossing and turning|can'?t (get back to )?sleep)\b[^.?!]{0,40}\b(at|till|until|by|around|gone|past)"
+    r"\s+(like\s+|about\s+|around\s+)?[1-5](:\d\d)?\s*(am|a\.m\.)|\bsmall hours\b",
+    re.IGNORECASE,
+)
 # In a message about pain or a nerve symptom, something that goes down into a limb ("it goes down into
 # my calf"): "which moves go down on the knees?" says the same of exercises.
 TRAVELS = re.compile(
@@ -197,7 +218,7 @@ ABOUT_SYMPTOMS = re.compile(rf"\b{PAINFUL}|{NERVE}", re.IGNORECASE)
 WAKES = re.compile(r"\b(wakes|woke|waking) me\b|\b(wake|keeps?) me (up|awake)\b", re.IGNORECASE)
 ABOUT_PAIN = re.compile(rf"\b{PAINFUL}", re.IGNORECASE)
 # Signs that count only in a message of that kind, though their own sentence says only "it".
-SIGNS_IN_CONTEXT = ((ABOUT_PAIN, WAKES), (ABOUT_SYMPTOMS, TRAVELS))
+SIGNS_IN_CONTEXT = ((ABOUT_PAIN, WAKES), (ABOUT_PAIN, SMALL_HOURS), (ABOUT_SYMPTOMS, TRAVELS))
 # Contractions typed without the apostrophe on a phone ("cant", "hasnt"), put right before matching.
 BARE_CONTRACTION = re.compile(r"\b(can|don|won|isn|hasn|haven|doesn|didn|couldn|wasn|aren)t\b", re.IGNORECASE)
 
@@ -299,7 +320,9 @@ def has_warning_signs(question: str) -> bool:
     for about, sign in SIGNS_IN_CONTEXT:
         if about.search(question) and any(sign.search(sentence) for sentence in sentences):
             return True
-    return not NO_HARM.search(question) and any(_INJURY.search(sentence) for sentence in sentences)
+    return not NO_HARM.search(question) and any(
+        _INJURY.search(THING_FELL.sub(" ", sentence)) for sentence in sentences
+    )
 
 
 def still_current(sentences: list[str]) -> list[str]:
@@ -308,7 +331,8 @@ def still_current(sentences: list[str]) -> list[str]:
     return [
         sentence
         for i, sentence in enumerate(sentences)
-        if not RESOLVED.search(" ".join(sentences[i : i + 2])) and not EXPLAINED_WEE.search(sentence)
+        if not RESOLVED.search(" ".join(sentences[i : i + 2]))
+        and not (EXPLAINED_WEE.search(sentence) and not LOST_CONTROL.search(sentence))
     ]
 
 
