@@ -200,3 +200,40 @@ def test_without_a_model_one_shared_corpus_word_does_not_make_a_question_another
     too ("hold a handstand for a few seconds"), says nothing of which topic the question is on."""
     answer = assistant.answer(question)
     assert not answer.abstained and "30 seconds" in answer.text
+
+
+# Questions mostly about things the corpus never mentions, with one word it uses ("sets", "session",
+# "tap", "bugs").
+MOSTLY_ELSEWHERE = [
+    "how often should I water my tomato seedlings in the greenhouse?",
+    "my snorkel mask keeps fogging up in the pool, any fix?",
+    "which grout sets fastest on bathroom tiles?",
+]
+
+
+@pytest.mark.parametrize("question", MOSTLY_ELSEWHERE)
+def test_without_a_model_a_question_mostly_about_unknown_things_is_declined(
+    assistant: Assistant, question: str
+) -> None:
+    answer = assistant.answer(question)
+    assert answer.abstained and answer.citations == []
+
+
+@pytest.mark.parametrize(
+    ("history", "question"),
+    [
+        ([], "ngl the dead bug absolutely wrecked me, how many sets tho?"),
+        (
+            ["my shoulder taps look sloppy, hips swinging all over"],
+            "yep thats totally me. how do i sort it",
+        ),
+    ],
+)
+def test_without_a_model_slang_and_a_follow_up_s_few_words_do_not_make_a_question_another_topic(
+    assistant: Assistant, history: list[str], question: str
+) -> None:
+    turns = [{"role": "user", "content": text} for text in history]
+    if history:
+        turns.append({"role": "assistant", "content": assistant.answer(history[0]).text})
+    answer = assistant.answer(question, turns)
+    assert not answer.abstained and answer.citations

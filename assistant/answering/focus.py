@@ -229,18 +229,47 @@ class FocusCheck:
                 if word == "many" and i and words[i - 1] == "how" and i + 1 < len(words):
                     self.counted.update(content_terms(words[i + 1]))
 
-    def unknown_focus(self, question: str) -> str | None:
+    def unknown_focus(self, question: str, follow_up: bool = False) -> str | None:
         """The thing the question asks about that the corpus never speaks of, when the question asks
-        nothing else."""
+        nothing else. A follow-up leans on the conversation ("yep that's me, how do I stop it"), so
+        its few words of its own are not weighed (`mostly_unknown`)."""
         head = self.unknown_head(question)
         if head is None:
-            return None
+            single = len(separate_asks(question)) <= 1
+            return self.mostly_unknown(question) if single and not follow_up else None
         others = [
             ask
             for ask in ASKS.split(question)
             if not re.search(rf"\b{re.escape(head)}\b", ask, re.IGNORECASE) and asks_something(ask)
         ]
         return None if others else head
+
+    def mostly_unknown(self, question: str) -> str | None:
+        """The words of a question that is mostly about things the corpus never mentions ("when do
+        I plant onion sets?", "goggles fog up every session, tricks?"): more such words than words the
+        corpus uses, and at least `Tuning.unknown_things_min` of them, in the whole question and in the
+        sentence that asks. A story before the ask sets a scene ("race on Saturday, M65 category…
+        good idea to do the circuit Friday?"), and a remark before it may carry the ask's subject
+        ("Dead bug setup pls. Also worth strapping ankle weights on?"). Everyday words count on
+        neither side; a reader's slang is seldom the larger part of a question."""
+        asking = question_part(question)
+        found = self.unknown_words(question)
+        if found and (asking is None or asking == question.strip() or self.unknown_words(asking)):
+            return ", ".join(found)
+        return None
+
+    def unknown_words(self, text: str) -> list[str]:
+        """`text`'s rare words the corpus never uses, when they outnumber the words it does use."""
+        unknown: set[str] = set()
+        known: set[str] = set()
+        for word, stem in content_words(text):
+            if self.stats.df.get(stem, 0) or stem in self.glossary_terms or stem in self.named:
+                known.add(stem)
+            elif not NUMBER.match(word) and english_rarity(word) >= TUNING.outside_word_rarity:
+                unknown.add(word.lower())
+        if len(unknown) >= TUNING.unknown_things_min and len(unknown) > len(known):
+            return sorted(unknown)
+        return []
 
     def unknown_things(self, question: str) -> list[str]:
         """The question's specific words the corpus never speaks of ("stretches", "vest"): not its

@@ -327,7 +327,9 @@ class Assistant:
         focus = (
             None
             if self.meaning is not None
-            else self.focus.unknown_focus(self.speller.correct(standalone.question))
+            else self.focus.unknown_focus(
+                self.speller.correct(standalone.question), follow_up=bool(standalone.carried)
+            )
         )
         # A question that asks several things is answerable when one of its asks is: the words of
         # the others ("…and is yoga better?") must not sink the part the corpus answers.
@@ -342,7 +344,9 @@ class Assistant:
             score = max(score, ask_score)
             closeness, margin = higher(closeness, ask_closeness), higher(margin, ask_margin)
             ask_focus = (
-                None if self.meaning is not None else self.focus.unknown_focus(self.speller.correct(ask))
+                None
+                if self.meaning is not None
+                else self.focus.unknown_focus(self.speller.correct(ask), follow_up=bool(standalone.carried))
             )
             alone = Evidence(
                 ask, ask, part, [], ask_score, None, False, None, ask_focus, ask_closeness, ask_margin
