@@ -112,3 +112,18 @@ def test_moves_that_go_down_onto_the_knees_are_no_pain_that_travels(assistant: A
         "which moves are done lying down and which go down onto the knees?"
     ).safety_notice
     assert assistant.answer("my lower back is sore, and lately it goes down into my left calf").safety_notice
+
+
+@pytest.mark.parametrize(
+    ("message", "sign"),
+    [
+        ("my goggles keep leaking every length, how many sets of crunches today?", False),
+        ("the new water bottle leaked all over my mat, can I still do the dead bugs on a towel?", False),
+        ("since my back went I've had a little leak when I sneeze, can I do the crunches?", True),
+        ("my back aches and I leak a bit on long runs now, is the plank ok?", True),
+    ],
+)
+def test_a_leak_of_the_body_gets_the_notice_a_leaking_thing_does_not(
+    assistant: Assistant, message: str, sign: bool
+) -> None:
+    assert (assistant.answer(message).safety_notice is not None) is sign

@@ -166,9 +166,9 @@ NO_HARM = re.compile(
     r"|no damage|nearly (fell|ate|went|tripped|slipped|came off)|(totally|completely|perfectly|absolutely) fine|fine now|all good now|right as rain)\b",
     re.IGNORECASE,
 )
-# "A fever of excitement", "cabin fever": a fever in other senses.
+# "A fever of excitement", "cabin fever", a hydration bladder: a sign's word in other senses.
 FIGURATIVE = re.compile(
-    r"\b(fever (of|pitch)|(cabin|race|spring|football|marathon|gold) fever|numb (with|from) (the )?(boredom|cold|fear|shock|grief)"
+    r"\b((hydration|water|drinks?) (bladders?|reservoirs?)|fever (of|pitch)|(cabin|race|spring|football|marathon|gold) fever|numb (with|from) (the )?(boredom|cold|fear|shock|grief)"
     r"|tingl\w* (excited|excitement|with (excitement|anticipation|nerves))|(excited|nervous) tingl\w*)\b",
     re.IGNORECASE,
 )
@@ -198,6 +198,16 @@ THING_FELL = re.compile(
     r"|partner|friend|mate|brother|sister|nan|gran|grandma|grandad|grandpa|grandson|granddaughter|teen|teenager"
     rf"|back|spine|hands?|arms?|grip|footing|{LIMB})\b)"
     r"[a-z]+\s+(fell|slipped|tripped|dropped|came off)\b",
+    re.IGNORECASE,
+)
+# A thing that leaks ("my snorkel mask keeps leaking", "the bottle leaked") is no bladder sign.
+A_THING = (
+    r"(?!(little|small|tiny|few|couple|bit|lot|lots|load|loads|number|handful|slight|occasional|minor|of|bladder|pelvic"
+    r"|wee|pee|urine)\b)[a-z]+"
+)
+THING_LEAKS = re.compile(
+    rf"\b(my|the|a|an|his|her|our|their|your)\s+{A_THING}(\s+{A_THING}){{0,2}}\s+"
+    r"((keeps|kept|is|was|has been|started|starts|always)\s+)?leak\w*",
     re.IGNORECASE,
 )
 # In a message about pain, lying awake in the small hours ("awake at like 3am", "pacing the kitchen
@@ -252,18 +262,24 @@ RULES = r"(instructions?|rules|prompts?|guidelines|guardrails|restrictions|filte
 ANYTHING_SAID = (
     r"(instructions?|rules?|prompts?|guidelines?|article|context|above|everything|previous|sources?|corpus)"
 )
+# "Break the rules of the dead bug and make it harder": a move's rules are its technique.
+NOT_A_MOVE_S = (
+    r"(?!\s+(of|for|on) (the |a |this |that |each |every |my )?(dead ?bugs?|moves?|exercises?|session|workout|circuit"
+    r"|crunch\w*|planks?|shoulder taps?|bear (walks?|crawls?)|form|technique)\b)"
+)
 INJECTION_PATTERNS = [
     rf"\b(ignore|disregard|forget|override|bypass)\b[^.?!]{{0,40}}\b{ANYTHING_SAID}\b",
-    rf"\b(drop|ditch|abandon|remove|lift|turn off|disable|set aside|throw out|break|escape|get around|work around)\b[^.?!]{{0,40}}\b(your|the|all|these|those|any)\s+{RULES}\b",
+    rf"\b(drop|ditch|abandon|remove|lift|turn off|disable|set aside|throw out|break|escape|get around|work around)\b[^.?!]{{0,40}}\b(your|the|all|these|those|any)\s+{RULES}\b{NOT_A_MOVE_S}",
     rf"\b(stop|quit|no longer|don't|do not|never)\s+(following|obeying|sticking to|using|being limited by|follow|obey|stick to|use)\b[^.?!]{{0,30}}\b{RULES}\b",
     rf"\b(without|no|free of|free from|not limited to|not bound by)\s+(any\s+|your\s+)?{RULES}\b",
-    r"\b(system|hidden|initial|original|secret|internal|real|true)\s+(prompt|message|instructions?|rules|configuration)\b",
+    r"\b(system|hidden|initial|original|secret|internal|real|true)\s+(prompt|message|instructions?|rules|configuration)\b"
+    r"|\b(configuration|config|setup|set-up|base)\s+(prompt|instructions?)\b",
     r"\b(reveal|print|show|repeat|output|leak|tell me|share|paste|dump|display|what (are|were))\b[^.?!]{0,30}\b(your|the)\s+(prompt|instructions|rules|configuration|guidelines|setup)\b",
     r"\bwhat (were|have) you been (told|instructed|programmed)\b|\bhow (were|are) you (configured|programmed|set up|instructed)\b",
     r"\brepeat (everything|all|the text|the words)\b[^.?!]{0,30}\b(above|before)\b",
-    r"\byou are now\b|\bfrom now on,? (you|act|answer|respond|reply|pretend)\b|\bpretend (to be|you are|you're|that)\b|\bact (as|like) (a|an|my)\b|\brole-?play\b|\bimagine you (are|were)\b|\byou're now\b|\bnew (policy|rules|instructions|persona|mode)\b",
+    r"\byou are now\b|\bfrom now on,? (you|act|answer|respond|reply|pretend)\b|\bpretend (to be|you are|you're|that)\b|\bact (as|like) (a|an|my) (?!(coach|trainer|personal trainer|pt|running buddy|training partner)\b)|\brole-?play\b|\bimagine you (are|were)\b|\byou're now\b|\bnew (policy|rules|instructions|persona|mode)\b",
     r"\b(jailbreak|developer mode|god mode|DAN|unfiltered|uncensored|unrestricted)\b",
-    r"</?(system|assistant|instructions?)>|\[/?INST\]|<\|im_start\|>|^\s*(system|admin|developer)\s*:",
+    r"</?(system|assistant|instructions?)>|\[\s*(assistant|system|ai|bot)\s*:|\[/?INST\]|<\|im_start\|>|^\s*(system|admin|developer)\s*:",
     r"\b(answer|respond|reply)\b[^.?!]{0,20}\b(anything|whatever|freely|however you like)\b",
     # what it was given, in other words: "type out the hidden wording you were handed", "what you were told"
     r"\b(paste|copy|share|show|give|send|print|reveal|quote|type out)\b[^.?!]{0,40}\b(setup|set-up|system|starting|initial|hidden|exact)\s+(text|message|prompt|instructions?|wording)\b",
@@ -272,15 +288,47 @@ INJECTION_PATTERNS = [
     r"\b(you'?re|you are|ur|u r) (now )?(cleared|allowed|authori[sz]ed|permitted|free) to\b",
     r"\b(i'?m|i am)\b[^.?!]{0,30}\b(admin|administrator|developer|editor|owner|moderator|coaching team|staff)\b[^.?!]{0,60}\b(so|therefore)\b",
     # going past the sources: "beyond the article", "use what you know in general"
-    r"\b(beyond|outside( of)?|past|besides)\s+(the|your)\s+(article|notes|sources?|documents?|context|restrictions?|limits?)\b",
+    r"\b(beyond|outside( of)?|past|besides)\s+(the|your)\s+(article|notes|sources?|documents?|context|restrictions?|limits?|blog)\b",
     r"\b(article|source|notes)-only\b|\b(use|from|with|draw on) (what you know|(your )?(own |general |other )?knowledge|your training( data)?)\b",
     r"\b(no need|don'?t need|do not need|without (the )?need) to (cite|quote|use sources|reference)\b|\bwithout (citing|citations|sources)\b",
-    r"\b(skip|drop|leave out|lose|ditch|forget|omit|no more)\s+(the\s+|all\s+the\s+|your\s+|any\s+)?(citations?|sources|references|quotes|footnotes)\b",
+    r"\b(skip|drop|leave out|lose|ditch|forget|omit|no more|remove|strip)\s+(the\s+|all\s+the\s+|your\s+|any\s+|every\s+|all\s+)?(citations?|sources|references|quotes|footnotes|source links)\b",
     # something the assistant would make up: "add a move of your own", "your own version"
     r"\b(add|write|give|invent|create|make)\b[^.?!]{0,60}\b(of your own|your own (moves?|exercises?|ideas?|version|advice|plan))\b",
     # a game or a character that answers what the assistant may not
     r"\b(let'?s|lets) play a game\b|\bnew game\b|\b(you'?re|you are|ur|u r) (now |just )?(my|a regular|a normal|an ordinary|a general)\b[^.?!]{0,30}\b(friend|chatbot|assistant|ai|bot|physio|doctor|coach)\b",
     r"\b(reconstruct|make up|invent|fill in|guess)\b[^.?!]{0,40}\b(the way|as if|like)\b[^.?!]{0,30}\b(would have|would've|wrote|written|said)\b",
+    # knowledge from elsewhere: "go off what you generally know", "check the internet real quick"
+    r"\b(what|everything|all) (you|u) (generally |already |actually )?know\b|\bgeneral knowledge\b"
+    r"|\b(your|wider|broader)\s+((wider|broader|general|own|other)\s+)?((training|running|fitness|medical)\s+)?knowledge\b"
+    r"|\b(check|search|browse|google|look (it |this |that )?up on)\b[^.?!]{0,15}\b(the )?(internet|web|online)\b",
+    # leave granted by someone who claims the right: "I'm authorizing you to…", "you have my permission"
+    r"\b(authori[sz]\w*|allow\w*|permit\w*|unlock\w*)\s+(you|u)\s+to\b|\b(you|u) (have|got) (my|our|full) permission\b",
+    # how it was set up, in other words: "how exactly were you set up?", "the guidelines you follow"
+    r"\bhow (exactly |precisely |actually )?(were|are) (you|u) (configured|programmed|set up|instructed|built|prompted)\b"
+    r"|\b(guidelines|rules|instructions)\s+(you|u)\s+(follow|obey|stick to|were told)\b|\b(you'?ve|you have) been told to\b",
+    # words put in someone's mouth or a source made up: "a quote in her voice", "make up a reference",
+    # "something she'd totally say", "cite it like it's from the article"
+    r"\b(in|with) (\w+'s|her|his|their) voice\b|\b(she|he|they)'?d (totally |definitely |probably )?say\b"
+    r"|\b(plausibly|probably|likely) (would have|would've|might have) said\b"
+    r"|\b(make up|invent|fabricate|fake|made-up)\b[^.?!]{0,30}\b(references?|sources?|study|studies|citations?|quotes?|statistics?|stats|timestamps?)\b"
+    r"|\bcite (it|this|that|them) (like|as if|as though)\b",
+    # the corpus said to say what it does not: "imagine the article said…", "act as if the notes included…"
+    r"\b(imagine|pretend|suppose|assume|act as if|act as though)\b[^.?!]{0,40}\b(the |your )?(article|notes|blog|post|trainer|coach|copeland)\b[^.?!]{0,20}\b(said|says|included|includes|recommend\w*|had|has|have|told|contain\w*|mention\w*|cover\w*)\b"
+    r"|\bwhat would (it|the notes|the article|she|he|they|copeland|the coaching team) have (said|written|recommended)\b"
+    r"|\b(might|would|could) have (added|said|written)\b",
+    # a sentence to finish in the assistant's words: "finish this sentence…", "complete this line"
+    r"\b(finish|complete|continue)\b[^.?!]{0,10}\b(this|my|the following|the) (sentence|line|paragraph|quote|phrase|thought)\b"
+    r"|\bfill in the blanks?\b",
+    # rules said to be off, a favour "off the record", someone who wrote the corpus changing it
+    rf"\b{RULES}\s+(is|are|has been|have been|was|were)\s+(lifted|suspended|removed|off|disabled|waived|relaxed|paused)\b"
+    r"|\boff the record\b"
+    r"|\b(we|i)\b[^.?!]{0,40}\b(wrote|write|own|run|edit|built|made|manage)\s+(the|this)\s+(trainer notes|notes|article|blog|site|post|assistant|bot)\b",
+    # another source to cite: "cite runnersworld.com", "it only accepts X as a source"
+    r"\bcite\b[^.?!]{0,25}\b[\w-]+\.(com|org|net|co\.uk|io)\b|\b[\w-]+\.(com|org|net|co\.uk|io)\b[^.?!]{0,25}\bas (a|the|my) source\b",
+    # a diagnosis, asked outright or dressed as a story, a poem or a quiz
+    r"\bdiagnos\w*\b(?!\s+(my|your|the|this)\s+(form|technique|posture|movement|move|crunch\w*|plank\w*|dead bugs?|bear walks?))|\bname (the|my|her|his) (condition|injury|problem)\b|\bwhich (injury|condition) (she|he|i|they) (has|have|had|'ve got)\b"
+    r"|\b(more|most) likely (be|is)\b[^.?!]{0,40}\b(dysfunction|syndrome|tear|disc|joint|fracture|strain|sprain|itis)\b",
+    r"\b(write|make|compose|give|create)\b[^.?!]{0,15}\b(story|poem|quiz|song|limerick|rap|haiku|script|dialogue)\b",
 ]
 _INJECTION = re.compile("|".join(f"(?:{p})" for p in INJECTION_PATTERNS), re.IGNORECASE)
 
@@ -315,7 +363,7 @@ def has_warning_signs(question: str) -> bool:
         for text in {question, with_symptoms_spelt(question)}
         for sentence in still_current(SENTENCES.findall(text))
     ]
-    if any(_WARNING.search(sentence) for sentence in sentences):
+    if any(_WARNING.search(THING_LEAKS.sub(" ", sentence)) for sentence in sentences):
         return True
     for about, sign in SIGNS_IN_CONTEXT:
         if about.search(question) and any(sign.search(sentence) for sentence in sentences):
