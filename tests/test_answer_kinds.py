@@ -113,8 +113,18 @@ def test_asking_for_one_step_of_every_move_quotes_that_step_of_each(
     assert "Common mistake" not in text
 
 
-def test_asking_for_the_mistake_of_each_move_quotes_each_move_s_mistake(assistant: Assistant) -> None:
-    text = assistant.answer("list the common mistake for every move").text
+@pytest.mark.parametrize(
+    "question",
+    [
+        "list the common mistake for every move",
+        # "every single", and a remark after the ask that names nothing of the corpus
+        "what's the usual mistake on every single exercise? want it on a card for my locker",
+    ],
+)
+def test_asking_for_the_mistake_of_each_move_quotes_each_move_s_mistake(
+    assistant: Assistant, question: str
+) -> None:
+    text = assistant.answer(question).text
     assert text.count("Common mistake") == len(MOVES), text
 
 

@@ -82,11 +82,11 @@ MOVES = r"(moves|exercises|movements)"
 MOVE = r"(moves?|exercises?|movements?)"
 # What readers call the whole session of moves.
 SESSION = r"(circuit|routine|session|workout)"
-# "the set-up for each exercise", "every movement": each move's own step; but "how long is each
+# "the set-up for each exercise", "every movement", "every single move": each move's own step; but "how long is each
 # move?" asks one quantity the session plan gives for all of them, and "a pause after every
 # exercise?" asks when, not something of each move.
 EACH_MOVE = re.compile(
-    rf"(?<!\bafter )(?<!\bbefore )(?<!\bbetween )(?<!\bper )\b(each|every)( ?one)?( of the)? {MOVE}\b",
+    rf"(?<!\bafter )(?<!\bbefore )(?<!\bbetween )(?<!\bper )\b(each|every|each and every)( single| last| individual)?( ?one)?( of the)? {MOVE}\b",
     re.IGNORECASE,
 )
 QUANTITY = re.compile(
@@ -215,9 +215,11 @@ def names_the_routine(sentence: str, moves: Sequence[str]) -> bool:
 
 
 def asks_of_the_routine(sentence: str, moves: Sequence[str]) -> bool:
-    """ "Any cool-down in the circuit?", "harder sit-ups?": the sentence asks what the routine or one
-    of its moves holds or needs."""
-    return bool(OF_THE_ROUTINE.search(sentence)) or names_a_move(sentence, moves)
+    """ "Any cool-down in the circuit?", "harder sit-ups?", "the mistake of every single move?": the
+    sentence asks what the routine or its moves hold or need."""
+    return (
+        bool(OF_THE_ROUTINE.search(sentence)) or names_a_move(sentence, moves) or asks_of_every_move(sentence)
+    )
 
 
 def names_a_move(sentence: str, moves: Sequence[str]) -> bool:
