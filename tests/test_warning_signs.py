@@ -17,6 +17,7 @@ MESSAGES = [
         "warning-signs-own-words.yaml",
         "warning-signs-chat.yaml",
         "warning-signs-everyday.yaml",
+        "warning-signs-daily.yaml",
     )
     for message in yaml.safe_load((PROJECT_ROOT / "evals" / name).read_text(encoding="utf-8"))
 ]

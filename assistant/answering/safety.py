@@ -23,7 +23,7 @@ from assistant.text.rarity import english_rarity
 LIMB = r"(legs?|foot|feet|toes?|heels?|buttocks?|butt|bum|glutes?|calf|calves|thighs?|hips?|knees?|shins?|ankles?|hamstrings?|groin)"
 # "I can't feel my abs working" is exercise talk; not feeling a limb or the skin is a nerve sign.
 NOT_FEELING = r"(can't|cannot|can not|couldn't)( really| quite| properly| fully)? feel (my |the |anything|a thing)\s*(?!(abs|core|muscles?|glutes|obliques|stomach)\b)(legs?|foot|feet|toes?|thighs?|calf|calves|hands?|bum|butt|bottom|groin|skin|side|it when|\b)"
-NERVE = rf"(numb(ness|ed|ing|s)?\b|an(a)?esthetic\b|novocaine\b|tingl\w*|pins (and|n|&) needles|needles|electric\w*|zing\w*|dead leg|{NOT_FEELING}|loss of feeling|no feeling|burning (sensation|feeling))"
+NERVE = rf"(numb(ness|ed|ing|s)?\b|an(a)?esthetic\b|novocaine\b|dental injection|tingl\w*|pins (and|n|&) needles|needles|electric\w*|zing\w*|dead leg|{NOT_FEELING}|loss of feeling|no feeling|burning (sensation|feeling))"
 SPREAD = r"(shoot\w*|radiat\w*|travel\w*|spread\w*|extends?|extending|referr\w*|zaps?)"
 # Words that make a sentence about pain, for the signs that lie in how the pain goes (how long,
 # since when): "for months" alone is as likely a training plan as a symptom, and "back into
@@ -137,6 +137,15 @@ WARNING_SIGNS = [
     # pain that rest does not ease
     r"\b(even|still)\s+(when|while|if)\s+(i'?m\s+)?(resting|lying|sitting still|still|in bed|doing nothing)\b|\bat rest\b",
     r"\b(can't|cannot|can not|couldn't|barely|hardly)\s+(walk|stand|move|bend|sit|straighten|get out of bed|get up|lift my)\b",
+    # told by what daily life shows: a foot that goes to sleep, a shoe lost without noticing, walking
+    # "in thick socks", shuffling; crawling to the bathroom; a belt on its last notch
+    rf"\b{LIMB}\b[^.?!]{{0,30}}\b(go(es|ing)?|gone|went) to sleep\b",
+    r"\b(los(e|es|ing|t)|drop(s|ping|ped)?)\b[^.?!]{0,10}\b(flip-?flops?|shoes?|sandals?|slippers?|sliders?)\b[^.?!]{0,25}\b(without (noticing|realising|realizing|feeling)|and (don'?t|didn'?t) notice)",
+    r"\b(walk\w*|feel\w*|stand\w*)\b[^.?!]{0,25}\b(in|on|through) (thick socks|cotton wool|cushions?|sponges?|pillows?|marshmallows?)\b"
+    r"|\b(started|starting|keeps?|now) shuffling\b",
+    r"\b(had|have|having) to crawl\b|\bcrawl(ed|ing)? to the (bathroom|toilet|loo|kitchen|bed|car)\b",
+    r"\b(belt|belts)\b[^.?!]{0,20}\b(last|tightest|new|extra|another) (notch|hole)\b|\b(shirts?|tops?|dress(es)?|clothes|jeans|trousers)\b[^.?!]{0,15}\bhang(s|ing)? off (me|him|her|them)\b",
+    r"\bbunged up\b|\bconstipat\w*|\b(can'?t|cannot|can not|don'?t|do not)\s+(really\s+)?feel\b[^.?!]{0,25}\bdown there\b",
 ]
 _WARNING = re.compile("|".join(f"(?:{p})" for p in WARNING_SIGNS), re.IGNORECASE)
 # An injury: a fall, a trip, a crash. It counts unless the reader says no harm came of it
@@ -150,12 +159,12 @@ INJURY_SIGNS = [
     r"\b(trail|bike|ice|icy|ski|skiing|stair|stairs|ladder|horse|running|cycling)\s+(fall|crash|accident|spill)\b",
     r"\b(ate it|ate dirt|ate pavement|took a (spill|tumble|fall|hit)|bailed|went down hard|hit the (deck|ground|pavement|floor|ice|road|tarmac|concrete|kerb|curb)|face-?plant\w*|wip(e|ed|ing) ?out|stacked it|arse over (tit|elbow)|ass over (tea ?kettle|elbow)|head over heels)\b",
     r"^(?![^.?!]*\blike (i'?ve |i have |i )?(been|got)\b)[^.?!]*?\b(was|got|been|being) (hit|knocked|struck|tackled|rear-ended|kicked|elbowed|kneed|punched)\b|\binjured\b|\baccident(?!al)\b(?<!by accident)|\b(jumped|landed|fell) on (my|me)\b",
-    r"\b(banged|bashed|smacked|whacked|hit|jarred|wrenched|twisted)\s+my\s+(lower\s+)?(back|spine|tailbone|coccyx)\b|\blanded (right |hard |smack )?on my (back|bum|butt|backside|tailbone|coccyx|spine)\b|\bwhiplash\b|\bcame a cropper\b",
-    r"\b(drove|driven|crashed|ran|reversed|backed) into (my car|me)\b|\b(got|get|getting|was|been) flattened\b|\bbowled (me )?over\b|\bcame down hard on (my|the) (back|lower back|bum|backside|butt|tailbone|hips?|side|ground|floor)\b|\b(hit|struck) from behind\b",
+    r"\b(banged|bashed|smacked|whacked|hit|jarred|wrenched|twisted)\s+my\s+(lower\s+)?(back|spine|tailbone|coccyx)\b|\blanded (right |hard |smack |flat |heavily |badly )?on my (back|bum|butt|backside|tailbone|coccyx|spine)\b|\bwhiplash\b|\bcame a cropper\b",
+    r"\b(drove|driven|crashed|ran|reversed|backed) into (my car|me)\b|\b(got|get|getting|was|been) flattened\b|\bbowled (me )?over\b|\bcame down (hard |heavily |badly )?on (my|the) (back|lower back|bum|backside|butt|tailbone|coccyx|hips?|side|ground|floor)\b|\b(horse|pony|bull|bike)\b[^.?!]{0,10}\b(threw|chucked|bucked|flung) (me|him|her|them)\b|\b(hit|struck) from behind\b",
     r"\b(get|gets|getting)\s+(hit|knocked|tackled|rear-ended|kicked|struck)\b(?!\s+(with|by (a |the )?(wave|wall|bug|virus|cold)))",
     # a bout of shivers is called off like a fall: "soaked and shivering, fine now after a shower"
     r"\bshiver\w*|\bchills\b|\bburning up\b",
-    r"\b(something|it|my back)\s+(twang\w*|popped|snapped|went|gave|clicked|tore)\b(?! (on|for|to|up|well|fine|okay|ok)\b)|\b(felt|heard)\s+(a|something)\s+(pop|snap|twang|tear|click|crack|go|give)\b|\btwang\w*\b",
+    r"\b(something|it|my back)\s+(twang\w*|popped|snapped|went|gave|clicked|tore)\b(?! (on|for|to|up|well|fine|okay|ok|away|after|again|off|back|quickly|straight)\b)|\b(felt|heard)\s+(a|something)\s+(pop|snap|twang|tear|click|crack|go|give)\b|\btwang\w*\b",
     # more ways a reader is hurt: on the road, off a horse, down the stairs, by the sea
     r"^(?![^.?!]*\blike (i'?ve |i have |i )?(been|got|was)\b)[^.?!]*?\b(hit by (a|the) (car|bike|van|truck|lorry|bus|cyclist))\b",
     r"\b(rear[- ]ended|(car|van|bike|cyclist)\b[^.?!]{0,20}\b(hit|touched|clipped|knocked|struck) me|knocked me (off|down|over)|knocked off my (bike|bicycle)|thrown (off|from) (a|my|the) (horse|pony|bike|bicycle|scooter|motorbike)|went down (the|a) whole (flight|stairs)|missed (a|the) (\w+ )?(step|stair)|(sat|came|went|landed) down (hard|heavily)|(car|van|bike|cyclist|truck|lorry|bus|taxi|door|scooter|motorbike)\b[^.?!]{0,30}\b(bump(ed|s)?|hit|touched|clipped|knocked|struck|opened|swung|slammed) (in)?to me|(car|van|bike|cyclist|truck|lorry|bus|taxi|scooter|motorbike)\b[^.?!]{0,20}\bbump(ed|s)? me|(fell|tumbled|slid) down the (whole )?(stairs|steps|flight)|dumped by a wave|slammed (into|onto|against)|(fell|went down|landed) (on|to|onto) the (ground|floor)|car (crash|accident))\b",
@@ -177,13 +186,14 @@ FIGURATIVE = re.compile(
 # needs it as much.
 RESOLVED = re.compile(
     r"\b(cleared up|all cleared|cleared fully|fully cleared|fully recovered|recovered fully|no symptoms since"
-    r"|all better now|gone now|long gone|came right\b[^.?!]{0,6}\b(after|as soon as|when|once)|(went|goes) away (as soon as|once|when) i (stood|got) up)\b",
+    r"|all better now|gone now|long gone|came right\b[^.?!]{0,6}\b(after|as soon as|when|once)|(?<!n't )(?<!not )(went|goes|go|gone) away (as soon as|once|when|after) (i|we) \w+"
+    r"|back to normal (in|after|within) (a|one|\d+|a few|a couple of) (seconds?|minutes?|moments?))\b",
     re.IGNORECASE,
 )
 # Water drunk explains a night-time wee; nerves explain one before a race.
 EXPLAINED_WEE = re.compile(
     r"\b(nervous (wee|pee)s?|(after|from) (drinking|chugging|downing)|too much (water|coffee|tea|beer)"
-    r"|i drink\b[^.?!]{0,30}\b(litres|liters|water)|toilet (break|stop)|pit stop|portaloo)\b",
+    r"|i drink\b[^.?!]{0,30}\b(litres|liters|water)|(toilet|loo) (break|stop)|pit stop|portaloo|(pure |just |race )?nerves)\b",
     re.IGNORECASE,
 )
 # Control lost is no drink's doing: "too much coffee, but I've had a few leaks" still tells a sign.
@@ -228,7 +238,18 @@ ABOUT_SYMPTOMS = re.compile(rf"\b{PAINFUL}|{NERVE}", re.IGNORECASE)
 WAKES = re.compile(r"\b(wakes|woke|waking) me\b|\b(wake|keeps?) me (up|awake)\b", re.IGNORECASE)
 ABOUT_PAIN = re.compile(rf"\b{PAINFUL}", re.IGNORECASE)
 # Signs that count only in a message of that kind, though their own sentence says only "it".
-SIGNS_IN_CONTEXT = ((ABOUT_PAIN, WAKES), (ABOUT_PAIN, SMALL_HOURS), (ABOUT_SYMPTOMS, TRAVELS))
+# In a message about pain, no position to sleep in: "can't get comfortable in any position",
+# "sleeping sitting up on the sofa", though the sentence does not say what hurts.
+NO_WAY_TO_SLEEP = re.compile(
+    r"\bcan'?t get comfortable\b|\bno comfortable (position|way)\b|\bsleep\w*\s+(sitting up|upright|in (a|the|my) chair)\b",
+    re.IGNORECASE,
+)
+SIGNS_IN_CONTEXT = (
+    (ABOUT_PAIN, WAKES),
+    (ABOUT_PAIN, SMALL_HOURS),
+    (ABOUT_PAIN, NO_WAY_TO_SLEEP),
+    (ABOUT_SYMPTOMS, TRAVELS),
+)
 # Contractions typed without the apostrophe on a phone ("cant", "hasnt"), put right before matching.
 BARE_CONTRACTION = re.compile(r"\b(can|don|won|isn|hasn|haven|doesn|didn|couldn|wasn|aren)t\b", re.IGNORECASE)
 
