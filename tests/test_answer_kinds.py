@@ -89,17 +89,38 @@ def test_a_question_about_doing_it_next_to_a_hard_run_gets_the_timing_advice(
 
 
 @BOTH
-def test_a_when_question_gets_the_time_in_the_week(request: pytest.FixtureRequest, which: str) -> None:
-    text = answer_text(request, which, "when should I slot the core session in, before a run or after it?")
-    assert re.search(r"after an easy run|rest day", first_sentence(text))
+@pytest.mark.parametrize(
+    "question",
+    [
+        "when should I slot the core session in, before a run or after it?",
+        "whereabouts in my week should the core session go?",
+        "I run mon wed fri. whereabouts in my week does the core workout fit?",
+        "my legs are shattered from yesterday's race, ok to do the core session today or should I wait?",
+    ],
+)
+def test_a_when_question_gets_the_time_in_the_week(
+    request: pytest.FixtureRequest, which: str, question: str
+) -> None:
+    text = answer_text(request, which, question)
+    assert re.search(r"after an easy run|rest day", text), text
 
 
 MOVES = ("Dead bug", "Crunches", "Shoulder taps", "Bear walks")
 
 
 @BOTH
-def test_a_question_about_the_moves_names_every_move(request: pytest.FixtureRequest, which: str) -> None:
-    text = answer_text(request, which, "what exercises make up the routine?")
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what exercises make up the routine?",
+        # the moves named, then asked after further on
+        "the post talks about five moves but I only spotted four of them in the text. what are all five?",
+    ],
+)
+def test_a_question_about_the_moves_names_every_move(
+    request: pytest.FixtureRequest, which: str, question: str
+) -> None:
+    text = answer_text(request, which, question)
     assert all(move in text for move in MOVES), text
 
 

@@ -101,7 +101,8 @@ ALL_MOVES = re.compile(
     r"(?! (are|is) (best|better|good|most|least)\b)"
     rf"|\bwhat (are|r|were) (the|they|these|those)( \w+)? {MOVES}\b"
     # "the post mentions five, which are they?", "…but what is the fifth one?"
-    rf"|\b{MOVES}\b[^?]{{0,40}}\bwhat (are|r|were) (they|them)\b"
+    # (and "says 5 moves but i can only find 4 named. what r all five??")
+    rf"|\b{MOVES}\b[^?]{{0,80}}\bwhat (are|r|were) (they|them|the ones|all (the )?(\d|five|four|six|of them))\b"
     rf"|\b{MOVES}\b[^?]{{0,60}}\b(\d(st|nd|rd|th)|first|second|third|fourth|fifth|last) (one|{MOVE})\b"
     # "list the moves", "name the exercises", "a rundown of the moves", "gimme the exercises"
     rf"|\b(list|name|rundown|overview|bullet|gimme|give me|show me|send me)\b[^?]{{0,40}}\b{MOVES}\b"
