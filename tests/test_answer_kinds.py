@@ -930,3 +930,19 @@ def test_no_sentence_is_quoted_twice_in_one_answer(
     text = re.sub(r"\s*\[\d+\]", "", answer_text(request, which, question))
     sentences = [s.strip() for s in re.split(r"(?<=[.?!])\s+", text) if len(s.split()) > 3]
     assert len(sentences) == len(set(sentences)), text
+
+
+@BOTH
+@pytest.mark.parametrize(
+    ("question", "fix"),
+    [
+        ("bear walks: my bum sticks up in the air after a few steps, what am I aiming for?", "tabletop"),
+        ("my hips shoot up every couple of steps on the bear walk, what's the goal?", "hips low"),
+    ],
+)
+def test_a_fault_told_in_the_reader_s_words_gets_the_move_s_mistake_and_its_fix_first(
+    request: pytest.FixtureRequest, which: str, question: str, fix: str
+) -> None:
+    text = answer_text(request, which, question)
+    first_step = text.split(". ", 2)[1]  # after the move's name
+    assert first_step.startswith("Common mistake") and fix in text, text

@@ -18,7 +18,7 @@ STEP_KINDS = (
             r"\bhow (do|does|should|can|would|to) (i|you|u|we|one|it|they|this|that)?\s*(even |just |\w+ly )?(do|perform|start|set|get|work|move)\b"
             r"|\bhow (do|does) (the |a |an |those |these )?[\w-]+( [\w-]+)? work\b"
             r"|\bhow (is|are)\b[^?]{0,25}\b(done|performed|carried out)\b"
-            r"|\bhow to\b|\b(start|begin)s? (on|in|from) (your|my|the|a)\b|\b(right way to|form|technique|set-?ups?|steps?|positions?|instructions?|execute|execution)\b|\bwhat does\b.*\blook like\b",
+            r"|\bhow to\b|\b(start|begin)s? (on|in|from) (your|my|the|a)\b|\b(right way to|form|technique|set-?ups?|(?<!few )(?<!small )(?<!baby )(?<!of )(?<!\d )steps?|positions?|instructions?|execute|execution)\b|\bwhat does\b.*\blook like\b",
             re.IGNORECASE,
         ),
         re.compile(r"^(set-?up|how to do it|starting position|position|steps?|how to)\b", re.IGNORECASE),
@@ -29,7 +29,8 @@ STEP_KINDS = (
             # what to look out for: "what should I watch for on…", "anything to be careful of?"
             r"|\b(watch(ing)? (out|for|on)|to watch\b|look(ing)? out for|careful|beware)"
             # what goes wrong, told as what the body does or what the reader cannot do
-            r"|\b(peel\w*|(lifts?|lifting|comes?|coming) (off|up)|arch\w*|sag\w*|pik\w*|rock\w*|swing\w*|sway\w*|wobbl\w*)\b"
+            r"|\b(peel\w*|(lifts?|lifting|comes?|coming) (off|up)|arch\w*|sag\w*|pik\w*|rock\w*|swing\w*|sway\w*|wobbl\w*"
+            r"|(shoot\w*|stick\w*|pop\w*|hike\w*|hitch\w*) (up|out)|dip(s|ping|ped)?|bob(s|bing|bed)?|flar(e|es|ing|ed)|bounc\w*)\b"
             r"|\bhow (do i |do you |can i |to )?(stop|prevent)\b"
             r"|\b(can'?t|cannot|can not|struggl\w*|unable to|hard to)\b[^.?!]{0,20}\b(keep|hold|stop|stay)\b",
             re.IGNORECASE,
