@@ -237,3 +237,17 @@ def test_without_a_model_slang_and_a_follow_up_s_few_words_do_not_make_a_questio
         turns.append({"role": "assistant", "content": assistant.answer(history[0]).text})
     answer = assistant.answer(question, turns)
     assert not answer.abstained and answer.citations
+
+
+def test_after_an_answer_on_the_routine_doing_it_before_a_race_is_asked_of_the_routine(
+    assistant: Assistant,
+) -> None:
+    """ "It" is the routine the last answer was about; without a model, the race in the question
+    must not make it a question on race day."""
+    first = "how often should the circuit be done?"
+    turns = [
+        {"role": "user", "content": first},
+        {"role": "assistant", "content": assistant.answer(first).text},
+    ]
+    answer = assistant.answer("can I still do it the morning of my trail race?", turns)
+    assert not answer.abstained and "right before a hard workout or a race" in answer.text

@@ -59,6 +59,7 @@ from assistant.answering.safety import (
 )
 from assistant.answering.scope import Scope
 from assistant.answering.steps import (
+    OF_IT,
     asks_of_every_move,
     asks_of_the_routine,
     instructs_a_move,
@@ -404,7 +405,10 @@ class Assistant:
         )
         # When it names nothing the corpus does not speak of ("breathe in a special way during these
         # moves?"), what the corpus says of it is the answer, with no such line.
-        if evidence.about_something_else and self.about_the_routine(standalone.question, question_vector):
+        follows_routine = follows_answer and bool(OF_IT.search(standalone.question))
+        if evidence.about_something_else and (
+            follows_routine or self.about_the_routine(standalone.question, question_vector)
+        ):
             # The sentences that ask, not a remark beside them ("…? keen to feel loose beforehand haha").
             asking = [
                 part for s in re.split(r"(?<=[.?!])\s+", standalone.question) if (part := question_part(s))

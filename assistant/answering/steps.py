@@ -216,6 +216,14 @@ def names_the_routine(sentence: str, moves: Sequence[str]) -> bool:
     return bool(NAMES_THE_ROUTINE.search(sentence)) or names_a_move(sentence, moves)
 
 
+# After an answer on the routine, "it" is the routine: "so can I do it the evening before my half?"
+OF_IT = re.compile(
+    r"\b(can|could|should|may|must|(ok|okay|fine|alright|all right|safe|good|bad|better|wise) to)\s+"
+    r"((i|we|you)\s+)?(still\s+)?(do|try|skip|start|repeat)\s+(it|them|these|those|this)\b",
+    re.IGNORECASE,
+)
+
+
 def asks_of_the_routine(sentence: str, moves: Sequence[str]) -> bool:
     """ "Any cool-down in the circuit?", "harder sit-ups?", "the mistake of every single move?": the
     sentence asks what the routine or its moves hold or need."""
