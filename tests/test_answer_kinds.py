@@ -937,7 +937,7 @@ def test_no_sentence_is_quoted_twice_in_one_answer(
     ("question", "fix"),
     [
         ("bear walks: my bum sticks up in the air after a few steps, what am I aiming for?", "tabletop"),
-        ("my hips shoot up every couple of steps on the bear walk, what's the goal?", "hips low"),
+        ("my hips pop up every couple of steps on the bear walk, what's the goal?", "hips low"),
     ],
 )
 def test_a_fault_told_in_the_reader_s_words_gets_the_move_s_mistake_and_its_fix_first(

@@ -225,7 +225,7 @@ def test_without_a_model_a_question_mostly_about_unknown_things_is_declined(
         ([], "ngl the dead bug absolutely wrecked me, how many sets tho?"),
         (
             ["my shoulder taps look sloppy, hips swinging all over"],
-            "yep thats totally me. how do i sort it",
+            "yes, that's mine. any fix for it?",
         ),
     ],
 )

@@ -97,7 +97,7 @@ WHEN = (
         r"|\b(morning|day|night|evening|eve) of (my|a|the|your)\b|\brace (morning|day)\b"
         r"|\b(can|could|should|is it \w+ to|ok to|okay to|fine to)\b[^?.]{0,40}\b(before|after) ((a|an|my|the|your) )?\w+"
         r"|\b(where|whereabouts|which day|what day)\b[^?.]{0,25}\b(week|schedule|plan)\b|\b(which|what) days?\b(?! (of|after|before)\b)"
-        # "still ok to do it today or should I wait?": whether now is the time
+        # "is tonight fine, or best to hold off?": whether now is the time
         r"|\bshould (i|we) wait\b|\b(today|tonight|tomorrow)\b[^?.]{0,15}\bor (wait|leave it|skip it|hold off)\b"
         r"|\b(schedul\w*|slot\w*|(fit|squeeze) (it|this|that|them|(the|this|these|my|your|her)( \w+){1,3}) in(to)?)\b",
         re.IGNORECASE,

@@ -231,7 +231,7 @@ class FocusCheck:
 
     def unknown_focus(self, question: str, follow_up: bool = False) -> str | None:
         """The thing the question asks about that the corpus never speaks of, when the question asks
-        nothing else. A follow-up leans on the conversation ("yep that's me, how do I stop it"), so
+        nothing else. A follow-up leans on the conversation ("that's mine exactly, any fix?"), so
         its few words of its own are not weighed (`mostly_unknown`)."""
         head = self.unknown_head(question)
         if head is None:
@@ -248,9 +248,9 @@ class FocusCheck:
         """The words of a question that is mostly about things the corpus never mentions ("when do
         I plant onion sets?", "goggles fog up every session, tricks?"): more such words than words the
         corpus uses, and at least `Tuning.unknown_things_min` of them, in the whole question and in the
-        sentence that asks. A story before the ask sets a scene ("race on Saturday, M65 category…
-        good idea to do the circuit Friday?"), and a remark before it may carry the ask's subject
-        ("Dead bug setup pls. Also worth strapping ankle weights on?"). Everyday words count on
+        sentence that asks. A story before the ask sets a scene ("masters 5k this weekend, nervous!
+        fine to do the circuit the day before?"), and a remark before it may carry the ask's subject
+        ("Crunches next. Is a weighted vest worth it for them?"). Everyday words count on
         neither side; a reader's slang is seldom the larger part of a question."""
         asking = question_part(question)
         found = self.unknown_words(question)

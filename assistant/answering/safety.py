@@ -196,12 +196,12 @@ EXPLAINED_WEE = re.compile(
     r"|i drink\b[^.?!]{0,30}\b(litres|liters|water)|(toilet|loo) (break|stop)|pit stop|portaloo|(pure |just |race )?nerves)\b",
     re.IGNORECASE,
 )
-# Control lost is no drink's doing: "too much coffee, but I've had a few leaks" still tells a sign.
+# Control lost is no drink's doing: "it's the tea, but there have been some leaks" still tells a sign.
 LOST_CONTROL = re.compile(
     r"\bleak(s|ed|ing|y)?\b|\baccidents?\b|\bwet (myself|the bed)\b|\b(didn'?t|did not) make it\b",
     re.IGNORECASE,
 )
-# Something that fell is no fall of the reader's ("my phone fell off the mat"); a person's still is,
+# Something that fell is no fall of the reader's ("my keys fell out of my pocket"); a person's still is,
 # and so is a foot or a grip that slipped.
 THING_FELL = re.compile(
     r"\b(my|the|a|an|his|her|our|their|your)\s+(?!(son|daughter|kid|child|boy|girl|mum|mom|mother|dad|father|wife|husband"
@@ -220,8 +220,8 @@ THING_LEAKS = re.compile(
     r"((keeps|kept|is|was|has been|started|starts|always)\s+)?leak\w*",
     re.IGNORECASE,
 )
-# In a message about pain, lying awake in the small hours ("awake at like 3am", "pacing the kitchen
-# at 2am"); up at 4am for a run is no sign.
+# In a message about pain, lying awake in the small hours ("awake at 3am again", "walking the landing
+# at 4am"); up at 4am for a run is no sign.
 SMALL_HOURS = re.compile(
     r"\b(awake|pacing|lying there|tossing and turning|can'?t (get back to )?sleep)\b[^.?!]{0,40}\b(at|till|until|by|around|gone|past)"
     r"\s+(like\s+|about\s+|around\s+)?[1-5](:\d\d)?\s*(am|a\.m\.)|\bsmall hours\b",
@@ -238,8 +238,8 @@ ABOUT_SYMPTOMS = re.compile(rf"\b{PAINFUL}|{NERVE}", re.IGNORECASE)
 WAKES = re.compile(r"\b(wakes|woke|waking) me\b|\b(wake|keeps?) me (up|awake)\b", re.IGNORECASE)
 ABOUT_PAIN = re.compile(rf"\b{PAINFUL}", re.IGNORECASE)
 # Signs that count only in a message of that kind, though their own sentence says only "it".
-# In a message about pain, no position to sleep in: "can't get comfortable in any position",
-# "sleeping sitting up on the sofa", though the sentence does not say what hurts.
+# In a message about pain, no position to sleep in: "can't get comfortable at all",
+# "sleeping upright in a chair", though the sentence does not say what hurts.
 NO_WAY_TO_SLEEP = re.compile(
     r"\bcan'?t get comfortable\b|\bno comfortable (position|way)\b|\bsleep\w*\s+(sitting up|upright|in (a|the|my) chair)\b",
     re.IGNORECASE,
@@ -283,7 +283,7 @@ RULES = r"(instructions?|rules|prompts?|guidelines|guardrails|restrictions|filte
 ANYTHING_SAID = (
     r"(instructions?|rules?|prompts?|guidelines?|article|context|above|everything|previous|sources?|corpus)"
 )
-# "Break the rules of the dead bug and make it harder": a move's rules are its technique.
+# "Bend the rules of the plank to make it harder": a move's rules are its technique.
 NOT_A_MOVE_S = (
     r"(?!\s+(of|for|on) (the |a |this |that |each |every |my )?(dead ?bugs?|moves?|exercises?|session|workout|circuit"
     r"|crunch\w*|planks?|shoulder taps?|bear (walks?|crawls?)|form|technique)\b)"
@@ -318,22 +318,22 @@ INJECTION_PATTERNS = [
     # a game or a character that answers what the assistant may not
     r"\b(let'?s|lets) play a game\b|\bnew game\b|\b(you'?re|you are|ur|u r) (now |just )?(my|a regular|a normal|an ordinary|a general)\b[^.?!]{0,30}\b(friend|chatbot|assistant|ai|bot|physio|doctor|coach)\b",
     r"\b(reconstruct|make up|invent|fill in|guess)\b[^.?!]{0,40}\b(the way|as if|like)\b[^.?!]{0,30}\b(would have|would've|wrote|written|said)\b",
-    # knowledge from elsewhere: "go off what you generally know", "check the internet real quick"
+    # knowledge from elsewhere: "use what you generally know", "look it up online"
     r"\b(what|everything|all) (you|u) (generally |already |actually )?know\b|\bgeneral knowledge\b"
     r"|\b(your|wider|broader)\s+((wider|broader|general|own|other)\s+)?((training|running|fitness|medical)\s+)?knowledge\b"
     r"|\b(check|search|browse|google|look (it |this |that )?up on)\b[^.?!]{0,15}\b(the )?(internet|web|online)\b",
-    # leave granted by someone who claims the right: "I'm authorizing you to…", "you have my permission"
+    # leave granted by someone who claims the right: "I'm allowing you to…", "you have my permission"
     r"\b(authori[sz]\w*|allow\w*|permit\w*|unlock\w*)\s+(you|u)\s+to\b|\b(you|u) (have|got) (my|our|full) permission\b",
-    # how it was set up, in other words: "how exactly were you set up?", "the guidelines you follow"
+    # how it was set up, in other words: "how precisely were you set up?", "the rules you obey"
     r"\bhow (exactly |precisely |actually )?(were|are) (you|u) (configured|programmed|set up|instructed|built|prompted)\b"
     r"|\b(guidelines|rules|instructions)\s+(you|u)\s+(follow|obey|stick to|were told)\b|\b(you'?ve|you have) been told to\b",
     # words put in someone's mouth or a source made up: "a quote in her voice", "make up a reference",
-    # "something she'd totally say", "cite it like it's from the article"
+    # "something he'd definitely say", "cite it as if the notes said it"
     r"\b(in|with) (\w+'s|her|his|their) voice\b|\b(she|he|they)'?d (totally |definitely |probably )?say\b"
     r"|\b(plausibly|probably|likely) (would have|would've|might have) said\b"
     r"|\b(make up|invent|fabricate|fake|made-up)\b[^.?!]{0,30}\b(references?|sources?|study|studies|citations?|quotes?|statistics?|stats|timestamps?)\b"
     r"|\bcite (it|this|that|them) (like|as if|as though)\b",
-    # the corpus said to say what it does not: "imagine the article said…", "act as if the notes included…"
+    # the corpus said to say what it does not: "suppose the notes recommended…", "pretend the article had…"
     r"\b(imagine|pretend|suppose|assume|act as if|act as though)\b[^.?!]{0,40}\b(the |your )?(article|notes|blog|post|trainer|coach|copeland)\b[^.?!]{0,20}\b(said|says|included|includes|recommend\w*|had|has|have|told|contain\w*|mention\w*|cover\w*)\b"
     r"|\bwhat would (it|the notes|the article|she|he|they|copeland|the coaching team) have (said|written|recommended)\b"
     r"|\b(might|would|could) have (added|said|written)\b",

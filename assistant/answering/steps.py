@@ -83,9 +83,9 @@ MOVES = r"(moves|exercises|movements)"
 MOVE = r"(moves?|exercises?|movements?)"
 # What readers call the whole session of moves.
 SESSION = r"(circuit|routine|session|workout)"
-# "the set-up for each exercise", "every movement", "every single move": each move's own step; but "how long is each
-# move?" asks one quantity the session plan gives for all of them, and "a pause after every
-# exercise?" asks when, not something of each move.
+# "the set-up for each exercise", "every movement", "every single move": each move's own step;
+# but "how long is each move?" asks one quantity the session plan gives for all of them, and "a
+# pause after every exercise?" asks when, not something of each move.
 EACH_MOVE = re.compile(
     rf"(?<!\bafter )(?<!\bbefore )(?<!\bbetween )(?<!\bper )\b(each|every|each and every)( single| last| individual)?( ?one)?( of the)? {MOVE}\b",
     re.IGNORECASE,
@@ -102,7 +102,7 @@ ALL_MOVES = re.compile(
     r"(?! (are|is) (best|better|good|most|least)\b)"
     rf"|\bwhat (are|r|were) (the|they|these|those)( \w+)? {MOVES}\b"
     # "the post mentions five, which are they?", "…but what is the fifth one?"
-    # (and "says 5 moves but i can only find 4 named. what r all five??")
+    # (and "it names five moves, I see three: what are all five?")
     rf"|\b{MOVES}\b[^?]{{0,80}}\bwhat (are|r|were) (they|them|the ones|all (the )?(\d|five|four|six|of them))\b"
     rf"|\b{MOVES}\b[^?]{{0,60}}\b(\d(st|nd|rd|th)|first|second|third|fourth|fifth|last) (one|{MOVE})\b"
     # "list the moves", "name the exercises", "a rundown of the moves", "gimme the exercises"
@@ -175,6 +175,11 @@ def instructs_a_move(text: str) -> bool:
     return len(LABELLED_STEP.findall(text)) >= 2
 
 
+# Asking leave to do something: "can I still do…", "is it ok to skip…".
+DOING = (
+    r"\b(can|could|should|may|must|(ok|okay|fine|alright|all right|safe|good|bad|better|wise) to)\s+"
+    r"((i|we|you)\s+)?(still\s+)?(do|try|skip|start|repeat)\s+"
+)
 # The routine as the object of a verb: "this session", "the core moves", "my ab circuit".
 THE_ROUTINE = rf"(the|this|these|those|my|her)\s+(core\s+|ab\s+)?({SESSION}|{MOVES})\b"
 # What the routine holds or needs: "in this routine", "throughout the circuit", "before the core
@@ -186,8 +191,7 @@ OF_THE_ROUTINE = re.compile(
     r"(include|includes|have|has|contain|contains|involve|involves|use|uses|need|needs)\b"
     # doing it at a time or in a way: "may I do the routine on race morning?"
     # (asked of doing it, not said in passing: "lunch ideas for days I do the session?")
-    rf"|\b(can|could|should|may|must|(ok|okay|fine|alright|all right|safe|good|bad|better|wise) to)\s+"
-    rf"((i|we|you)\s+)?(still\s+)?(do|try|skip|start|repeat)\s+{THE_ROUTINE}"
+    rf"|{DOING}{THE_ROUTINE}"
     # where it goes in a week: "fit this session into my schedule", "slot these moves in"
     rf"|\b(fit|fitting|slot|slotting|schedule|scheduling|squeeze|squeezing|work|working)\s+(in\s+)?{THE_ROUTINE}",
     re.IGNORECASE,
@@ -216,12 +220,8 @@ def names_the_routine(sentence: str, moves: Sequence[str]) -> bool:
     return bool(NAMES_THE_ROUTINE.search(sentence)) or names_a_move(sentence, moves)
 
 
-# After an answer on the routine, "it" is the routine: "so can I do it the evening before my half?"
-OF_IT = re.compile(
-    r"\b(can|could|should|may|must|(ok|okay|fine|alright|all right|safe|good|bad|better|wise) to)\s+"
-    r"((i|we|you)\s+)?(still\s+)?(do|try|skip|start|repeat)\s+(it|them|these|those|this)\b",
-    re.IGNORECASE,
-)
+# After an answer on the routine, "it" is the routine: "could I still do it on the eve of a 10k?"
+OF_IT = re.compile(rf"{DOING}(it|them|these|those|this)\b", re.IGNORECASE)
 
 
 def asks_of_the_routine(sentence: str, moves: Sequence[str]) -> bool:
