@@ -249,7 +249,7 @@ class FocusCheck:
         I plant onion sets?", "goggles fog up every session, tricks?"): more such words than words the
         corpus uses, and at least `Tuning.unknown_things_min` of them, in the whole question and in the
         sentence that asks. A story before the ask sets a scene ("masters 5k this weekend, nervous!
-        fine to do the circuit the day before?"), and a remark before it may carry the ask's subject
+        ok to train core the day before?"), and a remark before it may carry the ask's subject
         ("Crunches next. Is a weighted vest worth it for them?"). Everyday words count on
         neither side; a reader's slang is seldom the larger part of a question."""
         asking = question_part(question)

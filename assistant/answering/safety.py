@@ -201,10 +201,12 @@ LOST_CONTROL = re.compile(
     r"\bleak(s|ed|ing|y)?\b|\baccidents?\b|\bwet (myself|the bed)\b|\b(didn'?t|did not) make it\b",
     re.IGNORECASE,
 )
+# "My keys", "the bottle", "a dog": what a thing that fell or leaked is said of.
+WHOSE = r"\b(my|the|a|an|his|her|our|their|your)\s+"
 # Something that fell is no fall of the reader's ("my keys fell out of my pocket"); a person's still is,
 # and so is a foot or a grip that slipped.
 THING_FELL = re.compile(
-    r"\b(my|the|a|an|his|her|our|their|your)\s+(?!(son|daughter|kid|child|boy|girl|mum|mom|mother|dad|father|wife|husband"
+    WHOSE + r"(?!(son|daughter|kid|child|boy|girl|mum|mom|mother|dad|father|wife|husband"
     r"|partner|friend|mate|brother|sister|nan|gran|grandma|grandad|grandpa|grandson|granddaughter|teen|teenager"
     rf"|back|spine|hands?|arms?|grip|footing|{LIMB})\b)"
     r"[a-z]+\s+(fell|slipped|tripped|dropped|came off)\b",
@@ -216,7 +218,7 @@ A_THING = (
     r"|wee|pee|urine)\b)[a-z]+"
 )
 THING_LEAKS = re.compile(
-    rf"\b(my|the|a|an|his|her|our|their|your)\s+{A_THING}(\s+{A_THING}){{0,2}}\s+"
+    rf"{WHOSE}{A_THING}(\s+{A_THING}){{0,2}}\s+"
     r"((keeps|kept|is|was|has been|started|starts|always)\s+)?leak\w*",
     re.IGNORECASE,
 )
