@@ -95,6 +95,9 @@ WARNING_SIGNS = [
     r"\b(peed|pees|weed myself|wee'?d|poop|poops|pooed|(go|do|doing|going) (a )?number (two|2)|bowel movements?)\b"
     r"|\bwip(e|ed|ing)\b[^.?!]{0,50}\b((can'?t|cannot|barely|hardly|don'?t|not)\b[^.?!]{0,15}\bfeel|numb\w*|asleep)",
     r"\b(area|down there|privates|bum cheeks|buttocks|bottom)\b[^.?!]{0,20}\b(asleep|numb\w*|no feeling)\b|\bdidn'?t (even )?(realise|realize|notice|feel)\b[^.?!]{0,30}\b(peed|wet myself|leak\w*)\b",
+    # a wet patch nobody felt coming: "a wet patch on my shorts and I hadn't felt a thing"
+    r"\bwet (patch|spot|stain)\b[^.?!]{0,40}\b(had|did|have)n'?t (felt|noticed|realised|realized)\b"
+    r"|\bwet (patch|spot|stain) (on|in) (my|the|his|her|their) (shorts|pants|trousers|leggings|tights|jeans|crotch|seat|bed)\b",
     # more described signs: a knee that gives way, pain that goes "till my knee", water that will
     # not start, pain "way worse" now or "getting steadily worse"
     rf"\b{LIMB}\b[^.?!]{{0,30}}\b(almost |nearly )?give way\b|\b(till|until|as far as)\s+(my|the)\s+{LIMB}\b[^.?!]{{0,20}}|\b(pain|ache|hurt\w*)\b[^.?!]{{0,30}}\b(till|until|as far as)\b[^.?!]{{0,15}}\b{LIMB}\b",
@@ -124,6 +127,7 @@ WARNING_SIGNS = [
     r"\b(had|having|have had|been having)\s+(a|an|some|a few|a couple of|few)?\s*(little |small |minor |embarrassing )?accidents?\b",
     r"\bnumb(ness|ed)?\b[^.?!]{0,20}\b(groin|bottom|between (my|the) legs)\b",
     # the course of the pain: worse, at night, lasting, severe
+    r"\b(it|pain|ache|aching|soreness|back)\s+(\w+\s+)?(creeps?|creeping|crept|ratchets?|ratcheting|inch(es|ing)?|edg(es|ing)|ticks?|ticking)\s+up\b|"
     r"\b(getting|gets|got|growing|grows|becoming|keeps getting)\s+(worse|worser)\b|\bworse and worse\b|\bworsen\w*|\bworse (every|each) (day|week|run)\b",
     r"\b(got|gotten|getting|become|became|turned)\s+(properly|really|much|so|seriously|very)\s+(bad|worse)\b",
     r"\b(pain|hurts?|hurting|aches?|aching|sore|throb\w*|worse|back)\b[^.?!]{0,30}\b(at|in the|during the) night\b|\bcan't sleep\b|\bcannot sleep\b",
@@ -167,7 +171,7 @@ INJURY_SIGNS = [
     r"\b(something|it|my back)\s+(twang\w*|popped|snapped|went|gave|clicked|tore)\b(?! (on|for|to|up|well|fine|okay|ok|away|after|again|off|back|quickly|straight)\b)|\b(felt|heard)\s+(a|something)\s+(pop|snap|twang|tear|click|crack|go|give)\b|\btwang\w*\b",
     # more ways a reader is hurt: on the road, off a horse, down the stairs, by the sea
     r"^(?![^.?!]*\blike (i'?ve |i have |i )?(been|got|was)\b)[^.?!]*?\b(hit by (a|the) (car|bike|van|truck|lorry|bus|cyclist))\b",
-    r"\b(rear[- ]ended|(car|van|bike|cyclist)\b[^.?!]{0,20}\b(hit|touched|clipped|knocked|struck) me|knocked me (off|down|over)|knocked off my (bike|bicycle)|thrown (off|from) (a|my|the) (horse|pony|bike|bicycle|scooter|motorbike)|went down (the|a) whole (flight|stairs)|missed (a|the) (\w+ )?(step|stair)|(sat|came|went|landed) down (hard|heavily)|(car|van|bike|cyclist|truck|lorry|bus|taxi|door|scooter|motorbike)\b[^.?!]{0,30}\b(bump(ed|s)?|hit|touched|clipped|knocked|struck|opened|swung|slammed) (in)?to me|(car|van|bike|cyclist|truck|lorry|bus|taxi|scooter|motorbike)\b[^.?!]{0,20}\bbump(ed|s)? me|(fell|tumbled|slid) down the (whole )?(stairs|steps|flight)|dumped by a wave|slammed (into|onto|against)|(fell|went down|landed) (on|to|onto) the (ground|floor)|car (crash|accident))\b",
+    r"\b(rear[- ]ended|(car|van|bike|cyclist)\b[^.?!]{0,20}\b(hit|touched|clipped|knocked|struck) me|knocked me (off|down|over)|knocked off my (bike|bicycle)|(thrown|throwed|flung|bucked|tossed) (off|from) [^.?!]{0,25}\b(horse|pony|bike|bicycle|scooter|motorbike|quad|mule|bull)|went down (the|a) whole (flight|stairs)|missed (a|the) (\w+ )?(step|stair)|(sat|came|went|landed) down (hard|heavily)|(car|van|bike|cyclist|truck|lorry|bus|taxi|door|scooter|motorbike)\b[^.?!]{0,30}\b(bump(ed|s)?|hit|touched|clipped|knocked|struck|opened|swung|slammed) (in)?to me|(car|van|bike|cyclist|truck|lorry|bus|taxi|scooter|motorbike)\b[^.?!]{0,20}\bbump(ed|s)? me|(fell|tumbled|slid|slipped|bounced|bumped|rolled) down (the |a )?([\w-]+ ){0,3}(stairs|steps|flight)|(missed|lost) my footing|dumped by a wave|slammed (into|onto|against)|(fell|went down|landed) (on|to|onto) the (ground|floor)|car (crash|accident))\b",
 ]
 _INJURY = re.compile("|".join(f"(?:{p})" for p in INJURY_SIGNS), re.IGNORECASE)
 NO_HARM = re.compile(
@@ -177,7 +181,7 @@ NO_HARM = re.compile(
 )
 # "A fever of excitement", "cabin fever", a hydration bladder: a sign's word in other senses.
 FIGURATIVE = re.compile(
-    r"\b((hydration|water|drinks?) (bladders?|reservoirs?)|fever (of|pitch)|(cabin|race|spring|football|marathon|gold) fever|numb (with|from) (the )?(boredom|cold|fear|shock|grief)"
+    r"\b(happy accidents?|(hydration|water|drinks?) (bladders?|reservoirs?)|fever (of|pitch)|(cabin|race|spring|football|marathon|gold) fever|numb (with|from) (the )?(boredom|cold|fear|shock|grief)"
     r"|tingl\w* (excited|excitement|with (excitement|anticipation|nerves))|(excited|nervous) tingl\w*)\b",
     re.IGNORECASE,
 )
@@ -187,7 +191,9 @@ FIGURATIVE = re.compile(
 RESOLVED = re.compile(
     r"\b(cleared up|all cleared|cleared fully|fully cleared|fully recovered|recovered fully|no symptoms since"
     r"|all better now|gone now|long gone|came right\b[^.?!]{0,6}\b(after|as soon as|when|once)|(?<!n't )(?<!not )(went|goes|go|gone) away (as soon as|once|when|after) (i|we) \w+"
-    r"|back to normal (in|after|within) (a|one|\d+|a few|a couple of) (seconds?|minutes?|moments?))\b",
+    r"|(back to normal|came back|come back|woke up|returned) (in|after|within) (about |around |under )?(a|one|\d+|a few|a couple of) (seconds?|minutes?|moments?)"
+    r"|(nothing|not a (twinge|thing|peep|flicker)|no (problems?|issues?|trouble|pain|twinges?)|(all )?gone) (ever )?since(?=\s*([,.;!]|$|then\b|i was\b|(19|20)\d\d\b))"
+    r"|(got|been|was) discharged)\b",
     re.IGNORECASE,
 )
 # Water drunk explains a night-time wee; nerves explain one before a race.
@@ -226,7 +232,9 @@ THING_LEAKS = re.compile(
 # at 4am"); up at 4am for a run is no sign.
 SMALL_HOURS = re.compile(
     r"\b(awake|pacing|lying there|tossing and turning|can'?t (get back to )?sleep)\b[^.?!]{0,40}\b(at|till|until|by|around|gone|past)"
-    r"\s+(like\s+|about\s+|around\s+)?[1-5](:\d\d)?\s*(am|a\.m\.)|\bsmall hours\b",
+    r"\s+(like\s+|about\s+|around\s+)?[1-5](:\d\d)?\s*(am|a\.m\.)|\bsmall hours\b"
+    # woken, not up by choice: "I wake at 3 or 4 with my back throbbing" (up at 5 for a run is no sign)
+    r"|\b(wake|wakes|woke|waking)( up)? (at|around|about|by) [1-4](:\d\d)?\b(?!\s*(k|km|kms|miles|mi)\b)",
     re.IGNORECASE,
 )
 # In a message about pain or a nerve symptom, something that goes down into a limb ("it goes down into
@@ -246,11 +254,23 @@ NO_WAY_TO_SLEEP = re.compile(
     r"\bcan'?t get comfortable\b|\bno comfortable (position|way)\b|\bsleep\w*\s+(sitting up|upright|in (a|the|my) chair)\b",
     re.IGNORECASE,
 )
+# Weight told as two readings ("71 kg in January, 64 kg this morning"), in a message that says the
+# reader is not trying to lose it.
+NOT_TRYING = re.compile(
+    r"\b(not (dieting|trying|on a diet)|haven'?t (been )?(dieting|trying|changed)|appetite'?s? (is )?(fine|normal|good|the same)"
+    r"|eating (more|the same|normally))\b",
+    re.IGNORECASE,
+)
+TWO_WEIGHTS = re.compile(
+    r"\b\d+(\.\d+)?\s*(kg|kilos?|lbs?|pounds|st|stone)\b[^.?!]{0,60}\b\d+(\.\d+)?\s*(kg|kilos?|lbs?|pounds|st|stone)\b",
+    re.IGNORECASE,
+)
 SIGNS_IN_CONTEXT = (
     (ABOUT_PAIN, WAKES),
     (ABOUT_PAIN, SMALL_HOURS),
     (ABOUT_PAIN, NO_WAY_TO_SLEEP),
     (ABOUT_SYMPTOMS, TRAVELS),
+    (NOT_TRYING, TWO_WEIGHTS),
 )
 # Contractions typed without the apostrophe on a phone ("cant", "hasnt"), put right before matching.
 BARE_CONTRACTION = re.compile(r"\b(can|don|won|isn|hasn|haven|doesn|didn|couldn|wasn|aren)t\b", re.IGNORECASE)
