@@ -115,6 +115,10 @@ MOVES = ("Dead bug", "Crunches", "Shoulder taps", "Bear walks")
         "what exercises make up the routine?",
         # the moves named, then asked after further on
         "the post talks about five moves but I only spotted four of them in the text. what are all five?",
+        # "set" as the whole list, not a count of sets; a line-up; moves sorted by how they are done
+        "could you take me through each exercise of the workout? I'm copying the complete set into my notebook",
+        "what's the line-up of moves in the circuit?",
+        "group the exercises for me by which ones are on the floor and which ones are on all fours",
     ],
 )
 def test_a_question_about_the_moves_names_every_move(
@@ -946,3 +950,23 @@ def test_a_fault_told_in_the_reader_s_words_gets_the_move_s_mistake_and_its_fix_
     text = answer_text(request, which, question)
     first_step = text.split(". ", 2)[1]  # after the move's name
     assert first_step.startswith("Common mistake") and fix in text, text
+
+
+@BOTH
+def test_everything_about_a_move_named_quotes_its_instructions_whole(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(
+        request, which, "tell me all there is to know on shoulder taps, everything, I'm new to them"
+    )
+    assert all(label in text for label in ("Set-up:", "How to do it:", "Common mistake:")), text
+    assert "Shoulder taps" in text
+
+
+@BOTH
+def test_a_list_of_things_asked_in_one_breath_gets_each_of_them(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(request, which, "session numbers: work interval, rest, sets, sessions a week?")
+    for fact in ("30 seconds", "a minute", "three sets", "once a week"):
+        assert fact in text, (fact, text)

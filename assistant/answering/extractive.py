@@ -12,7 +12,7 @@ from itertools import pairwise
 import numpy as np
 
 from assistant.answer import Passage
-from assistant.answering.focus import points_back, question_part, separate_asks
+from assistant.answering.focus import listed_asks, points_back, question_part
 from assistant.answering.meaning import Meaning, scaled
 from assistant.answering.query import AnalyzedQuery
 from assistant.answering.routing import QuestionRoutes
@@ -26,6 +26,7 @@ from assistant.answering.steps import (
     asks_whole_move,
     instructs_a_move,
     is_labelled_step,
+    names_a_move,
     names_a_property,
     steps_asked,
 )
@@ -125,7 +126,7 @@ AVOID = (
 ANSWER_SHAPES = (
     (
         re.compile(
-            r"\bhow (often|frequently)\b|\bhow many (times?|days?|sessions?)\b"
+            r"\bhow (often|frequently)\b|\bhow many (times?|x|days?|sessions?)\b"
             # "so not every day, then?", "is daily too much?": a frequency put up for a yes or no
             r"|\b(do|does|need|needs|have|has|should|must|is|it|not) (to )?(do (it |this |that )?)?(every (single )?day|daily)\b"
             # "is a single workout enough?", "can we do them more?": how often, put as enough or more
@@ -302,7 +303,7 @@ def compose_extractive(
         chosen = in_answer_order(chosen)
         chosen = with_each_ask(chosen, query, passages, owned, similarities, uncovered)
     if asks_whole_move(query.asked or query.text) and not every_move:
-        chosen = with_whole_move(chosen, passages)
+        chosen = with_whole_move(chosen, passages, query.asked or query.text)
     elif steps_asked(query.asked or query.text)[:1] == [PROCEDURE_STEPS] and not every_move:
         chosen = with_whole_procedure(chosen, passages)
     if WHO[0].search(query.asked or query.text) and SEVERAL_PEOPLE.search(query.text):
@@ -358,7 +359,7 @@ def with_each_ask(
     """ "Is it timed, and is a mat needed?": each ask gets the sentence that leads its own answer
     (of the shape it asks for, see `choose`). An ask the answer says it does not cover gets none,
     and one about every move is answered by the moves already quoted."""
-    for ask in separate_asks(query.asked or query.text):
+    for ask in listed_asks(query.asked or query.text):
         part = for_ask(query, ask)
         if question_part(ask) in uncovered or asks_of_every_move(ask) or points_back(ask) or not part.weights:
             continue
@@ -473,12 +474,19 @@ def with_whole_procedure(chosen: list[Candidate], passages: list[Passage]) -> li
     return result
 
 
-def with_whole_move(chosen: list[Candidate], passages: list[Passage]) -> list[Candidate]:
+def with_whole_move(chosen: list[Candidate], passages: list[Passage], question: str) -> list[Candidate]:
     """ "Walk me through the dead bug": a move quoted at all is quoted whole, every labelled step in
-    the corpus's order (set-up, movement, cue, mistake, progression), where it was first chosen."""
+    the corpus's order (set-up, movement, cue, mistake, progression), where it was first chosen. A
+    move the question names is quoted whole though only the article's story of it was chosen
+    ("everything I need to know about the dead bug")."""
+    named = [
+        Candidate(rank, split_sentences(p.text)[0], 0.0, frozenset(), True)
+        for rank, p in enumerate(passages)
+        if p.topic and instructs_a_move(p.text) and names_a_move(question, [p.topic])
+    ]
     result: list[Candidate] = []
     whole: set[int] = set()
-    for candidate in chosen:
+    for candidate in chosen + named:
         rank = candidate.passage_rank
         if rank in whole:
             continue

@@ -87,11 +87,15 @@ SESSION = r"(circuit|routine|session|workout)"
 # but "how long is each move?" asks one quantity the session plan gives for all of them, and "a
 # pause after every exercise?" asks when, not something of each move.
 EACH_MOVE = re.compile(
-    rf"(?<!\bafter )(?<!\bbefore )(?<!\bbetween )(?<!\bper )\b(each|every|each and every)( single| last| individual)?( ?one)?( of the)? {MOVE}\b",
+    rf"(?<!\bafter )(?<!\bbefore )(?<!\bbetween )(?<!\bper )\b(each|every|each and every)( single| last| individual)?( ?one)?( of the)? {MOVE}\b"
+    # "one form reminder per move", "a cue per exercise": a step of each move (not "30 seconds per move")
+    rf"|\b(reminders?|cues?|tips?|pointers?|mistakes?|faults?|fix(es)?|set-?ups?|notes?|key points?) (per|for each|for every) {MOVE}\b",
     re.IGNORECASE,
 )
 QUANTITY = re.compile(
-    r"\bhow (long|many|much|often)\b|\b(seconds?|minutes?|reps?|sets?)\b(?!-)", re.IGNORECASE
+    # (a set counted, not "the full set" of moves for a whiteboard)
+    r"\bhow (long|many|much|often)\b|\b(seconds?|minutes?|reps?|sets)\b(?!-)|\b(\d+|one|two|three|a|per|each) set\b",
+    re.IGNORECASE,
 )
 ALL_MOVES = re.compile(
     # "all 5 moves", "all of the exercises"
@@ -105,8 +109,9 @@ ALL_MOVES = re.compile(
     # (and "it names five moves, I see three: what are all five?")
     rf"|\b{MOVES}\b[^?]{{0,80}}\bwhat (are|r|were) (they|them|the ones|all (the )?(\d|five|four|six|of them))\b"
     rf"|\b{MOVES}\b[^?]{{0,60}}\b(\d(st|nd|rd|th)|first|second|third|fourth|fifth|last) (one|{MOVE})\b"
-    # "list the moves", "name the exercises", "a rundown of the moves", "gimme the exercises"
-    rf"|\b(list|name|rundown|overview|bullet|gimme|give me|show me|send me)\b[^?]{{0,40}}\b{MOVES}\b"
+    # "list the moves", "name the exercises", "a rundown of the moves", "gimme the exercises", "the full
+    # lineup of moves", "sort the moves for me: which are on your back?"
+    rf"|\b(list|name|rundown|overview|bullet|gimme|give me|show me|send me|line-?up|line up|sort|group|split)\b[^?]{{0,40}}\b{MOVES}\b"
     # what the session is made of: "what's in the circuit?", "what does the routine consist of?",
     # "walk me through the workout", "what goes into the session?"
     rf"|\bwhat('?s| is| are)? (in|inside) (the |this |that |her |your )?(core )?{SESSION}\b"
