@@ -970,3 +970,22 @@ def test_a_list_of_things_asked_in_one_breath_gets_each_of_them(
     text = answer_text(request, which, "session numbers: work interval, rest, sets, sessions a week?")
     for fact in ("30 seconds", "a minute", "three sets", "once a week"):
         assert fact in text, (fact, text)
+
+
+@BOTH
+def test_which_of_them_after_a_list_of_moves_asks_which_of_the_moves(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    listed = "The four moves are the dead bug, crunches, shoulder taps and bear walks."
+    history = [{"role": "user", "content": "name the moves please"}, {"role": "assistant", "content": listed}]
+    answer = request.getfixturevalue(which).answer(
+        "ok so which of these do I do lying down?", history
+    )
+    assert "Dead bug" in answer.text and "Crunches" in answer.text, answer.text
+    assert "Bear walks" not in answer.text, answer.text
+
+
+@BOTH
+def test_the_moves_called_ones_are_all_listed(request: pytest.FixtureRequest, which: str) -> None:
+    text = answer_text(request, which, "what are the moves in this routine, the main ones")
+    assert all(move in text for move in MOVES), text

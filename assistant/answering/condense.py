@@ -118,6 +118,18 @@ def resolve_reference(
     return listed[position] if -len(listed) <= position < len(listed) else None
 
 
+# "Which of them do you do lying down?", "which ones need a mat?" after an answer that listed moves
+# asks which of the moves.
+OF_THEM = re.compile(
+    r"\b(which|what|how many|any)( ones)? of (them|those|these|the ones)\b|\b(which) ones\b", re.IGNORECASE
+)
+
+
+def of_the_moves(question: str) -> str:
+    """The question with "which of them" put as "which of the moves"."""
+    return OF_THEM.sub(lambda m: f"{m.group(1) or m.group(4)} of the moves", question)
+
+
 def condense_deterministic(
     question: str, history: Sequence[Turn], subjects: Sequence[str], moves: Sequence[str] = ()
 ) -> Standalone:
@@ -128,6 +140,8 @@ def condense_deterministic(
         return Standalone(previous)
     answer = next((t.content for t in reversed(history) if t.role == "assistant"), "")
     resolved = resolve_reference(question, history, subjects, moves)
+    if len([s for s in named_subjects(answer, subjects) if s in moves]) >= 2:
+        question = of_the_moves(question)
     if resolved:
         question = f"{question} ({resolved})"
     own = named_subjects(question, subjects)

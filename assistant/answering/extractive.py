@@ -216,7 +216,7 @@ ANSWER_SHAPES = (
 )
 # What readers call the moves and the session: words every move shares, which set none apart.
 MOVE_WORDS = frozenset(
-    content_terms("move moves exercise exercises movement movements circuit routine session workout")
+    content_terms("move moves exercise exercises movement movements circuit routine session workout ones")
 )
 QUANTITY_SHAPES = 3  # the first three: how often, how long, how many
 NAME_RARITY = 0.7  # how rare in English both words of a name are (`text/rarity.py`)
