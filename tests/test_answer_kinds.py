@@ -978,9 +978,7 @@ def test_which_of_them_after_a_list_of_moves_asks_which_of_the_moves(
 ) -> None:
     listed = "The four moves are the dead bug, crunches, shoulder taps and bear walks."
     history = [{"role": "user", "content": "name the moves please"}, {"role": "assistant", "content": listed}]
-    answer = request.getfixturevalue(which).answer(
-        "ok so which of these do I do lying down?", history
-    )
+    answer = request.getfixturevalue(which).answer("ok so which of these do I do lying down?", history)
     assert "Dead bug" in answer.text and "Crunches" in answer.text, answer.text
     assert "Bear walks" not in answer.text, answer.text
 
@@ -989,3 +987,15 @@ def test_which_of_them_after_a_list_of_moves_asks_which_of_the_moves(
 def test_the_moves_called_ones_are_all_listed(request: pytest.FixtureRequest, which: str) -> None:
     text = answer_text(request, which, "what are the moves in this routine, the main ones")
     assert all(move in text for move in MOVES), text
+
+
+@BOTH
+def test_a_comparison_that_also_names_a_step_gets_how_each_is_done_and_that_step(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(
+        request,
+        which,
+        "bear walks versus shoulder taps: how do they differ, and what do people get wrong on each?",
+    )
+    assert text.count("How to do it:") == 2 and text.count("Common mistake:") == 2, text

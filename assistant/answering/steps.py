@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.answering.focus import separate_asks
+
 # Exercise instructions come as labelled steps ("Set-up:", "How to do it:", "Common mistake:",
 # "Cue:", "Make it harder:"). What a question asks for decides which step answers it: "what's the
 # technique?" the set-up and the movement, "where does it go wrong?" the mistake, "too easy?" the
@@ -161,8 +163,16 @@ def steps_asked(question: str) -> list[re.Pattern[str]]:
     # steps, one quote a move.
     if DONE_PROPERLY.search(question) and MISTAKE_STEPS not in asked and not asks_of_every_move(question):
         asked.append(MISTAKE_STEPS)
-    # "How does a crunch differ from a dead bug?" asks how each is done, unless it names a step.
-    return asked or ([PROCEDURE_STEPS] if COMPARING.search(question) else [])
+    # "How does a crunch differ from a dead bug?" asks how each is done, unless it names a step; so
+    # does such an ask beside one that names a step ("how are they different to do, and what goes
+    # wrong in each?").
+    comparing = [ask for ask in separate_asks(question) or [question] if COMPARING.search(ask)]
+    if (
+        any(not any(asks.search(ask) for asks, _ in STEP_KINDS) for ask in comparing)
+        and PROCEDURE_STEPS not in asked
+    ):
+        asked.insert(0, PROCEDURE_STEPS)
+    return asked
 
 
 def asks_whole_move(question: str) -> bool:
