@@ -54,6 +54,7 @@ from assistant.answering.safety import (
     asks_about_a_professional,
     has_warning_signs,
     looks_like_injection,
+    told_in_pieces,
     warning_list,
     without_injection,
 )
@@ -294,6 +295,7 @@ class Assistant:
         warned = (
             self.warning_signs(text, question_vector)
             or any(has_warning_signs(turn.content) for turn in turns if turn.role == "user")
+            or told_in_pieces([turn.content for turn in turns if turn.role == "user"] + [text])
             or (asks_about_a_professional(text) and any(has_warning_signs(turn.content) for turn in turns))
         )
         notice = self.prompts.safety_notice if warned else None

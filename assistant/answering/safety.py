@@ -9,8 +9,10 @@ an injury or fall; body-wide signs; bladder or bowel changes; pain that is sever
 lasting), each also as readers tell it by its effect ("my foot slaps the pavement", "the
 thermometer says 38.7", "painkillers don't touch it"), and, with an embedding model, closeness in
 meaning to the corpus's own list of warning signs. Ordinary soreness ("achy legs two days after a new
-session") is none of these, nor a fall the reader says did no harm, nor a problem long cleared up.
-Someone else's signs count: a parent asking for a child needs the notice as much.
+session") is none of these, nor a fall the reader says did no harm, nor a problem long cleared up,
+nor a sign the reader says they do not have ("no numbness, nothing down the legs"), nor a fever
+without back pain. Someone else's signs count: a parent asking for a child needs the notice as
+much; and a sign told in pieces over a conversation counts as if told at once.
 """
 
 from __future__ import annotations
@@ -23,15 +25,17 @@ from assistant.text.rarity import english_rarity
 LIMB = r"(legs?|foot|feet|toes?|heels?|buttocks?|butt|bum|glutes?|calf|calves|thighs?|hips?|knees?|shins?|ankles?|hamstrings?|groin)"
 # "I can't feel my abs working" is exercise talk; not feeling a limb or the skin is a nerve sign.
 NOT_FEELING = r"(can't|cannot|can not|couldn't)( really| quite| properly| fully)? feel (my |the |anything|a thing)\s*(?!(abs|core|muscles?|glutes|obliques|stomach)\b)(legs?|foot|feet|toes?|thighs?|calf|calves|hands?|bum|butt|bottom|groin|skin|side|it when|\b)"
-NERVE = rf"(numb(ness|ed|ing|s)?\b|an(a)?esthetic\b|novocaine\b|dental injection|tingl\w*|pins (and|n|&) needles|needles|electric\w*|zing\w*|dead leg|{NOT_FEELING}|loss of feeling|no feeling|burning (sensation|feeling))"
+NERVE = rf"(numb(ness|ed|ing|s)?\b|an(a)?esthetic\b|novocaine\b|dental injection|tingl\w*|pins (and|n|&) needles|needles|electric\w*|zing\w*|dead leg|{NOT_FEELING}|loss of feeling|no feeling|burning (sensation|feeling)|(hot|live|red-hot) wire)"
 SPREAD = r"(shoot\w*|radiat\w*|travel\w*|spread\w*|extends?|extending|referr\w*|zaps?)"
 # Words that make a sentence about pain, for the signs that lie in how the pain goes (how long,
 # since when): "for months" alone is as likely a training plan as a symptom, and "back into
 # running" is a return, not a back.
-PAINFUL = r"(pain\w*|hurt\w*|ach(e|es|ed|ing|y)|sore\w*|back(?! (running|to|into|in|on|from|after|at|home|out|again|with)\b)|niggl\w*|twing\w*|grief|killing|stiff\w*|spasm\w*|symptoms?)"
+PAINFUL = r"(lbp|pain\w*|hurt\w*|ach(e|es|ed|ing|y)|sore\w*|back(?! (running|to|into|in|on|from|after|at|home|out|again|with)\b)|niggl\w*|twing\w*|grief|killing|stiff\w*|spasm\w*|symptoms?)"
 WITH_PAIN = rf"^(?=[^.?!]*\b{PAINFUL}\b)[^.?!]*?"
 # The same, with a word that names the pain itself: "my back feels stronger 6 weeks in" is no symptom.
-HURTING = r"(pain\w*|hurt\w*|ach(e|es|ed|ing|y)|sore\w*|niggl\w*|twing\w*|throb\w*|agony|spasm\w*|symptoms?)"
+HURTING = (
+    r"(lbp|pain\w*|hurt\w*|ach(e|es|ed|ing|y)|sore\w*|niggl\w*|twing\w*|throb\w*|agony|spasm\w*|symptoms?)"
+)
 WITH_HURT = rf"^(?=[^.?!]*\b{HURTING}\b)[^.?!]*?"
 LONG_AGO = (
     r"(january|february|march|april|may|june|july|august|september|october|november|december|christmas"
@@ -87,16 +91,13 @@ WARNING_SIGNS = [
     rf"{WITH_HURT}(\bno better\b|\bnot (any )?better\b|\b(hasn'?t|has not|haven'?t|have not|not) been right\b|\b(hasn'?t|has not|doesn'?t|does not|didn'?t) let up\b|\banother notch\b)",
     rf"{WITH_HURT}(\b(\d+|two|three|four|five|six|seven|eight|nine|ten|twelve)\s*(weeks|wks|months)\b(?! (plan|programme|program|block|build|training|of training)\b)|\b(for|over) the (past|last) (month|few weeks|couple of months)\b|\b(started|began|begun)\b[^.?!]{{0,30}}\b{LONG_AGO}\b)",
     r"\b(in|at|during) the night\b[^.?!]{0,60}\b(pain\w*|hurts?|hurting|aches?|aching|throb\w*|sore)\b",
-    # body-wide: a temperature told as a reading, or how it feels
-    r"\bthermometer\b|\b(my|a|with a) temp(erature)? (of|was|is|reading|reads|says|hit)\b|\btemp(erature)? (of |at |is |was )?(3[89]|40|10[0-4])\b|\b(3[89]|40)[.,]\d\b(?!\s*(k|km|kms|mi|miles|kg|kilos)\b)|\b10[0-4]([.,]\d)?\s*(°|degrees)?\s*f\b|\b(like (the )?flu|flu-?like|fluey|(have|got|with|feel\w*|coming down with) (the )?flu)\b|\bboiling (then|and) freezing\b"
-    r"|\b(sheets|pillow|bed|pyjamas|pajamas)\b[^.?!]{0,20}\b(soaked|drenched|wet)\b|\b(woke|wake|waking) up (drenched|soaked)\b",
     r"^(?![^.?!]*\b(on purpose|diet\w*|trying to lose|want(ed)? to lose|goal|deliberately|intentional\w*|cutting)\b)[^.?!]*?\b(reduction|drop|fall|loss|decrease) in (my )?(body )?weight\b",
     # bladder and bowel in everyday words
     r"\b(peed|pees|weed myself|wee'?d|poop|poops|pooed|(go|do|doing|going) (a )?number (two|2)|bowel movements?)\b"
     r"|\bwip(e|ed|ing)\b[^.?!]{0,50}\b((can'?t|cannot|barely|hardly|don'?t|not)\b[^.?!]{0,15}\bfeel|numb\w*|asleep)",
     r"\b(area|down there|privates|bum cheeks|buttocks|bottom)\b[^.?!]{0,20}\b(asleep|numb\w*|no feeling)\b|\bdidn'?t (even )?(realise|realize|notice|feel)\b[^.?!]{0,30}\b(peed|wet myself|leak\w*)\b",
     # a wet patch nobody felt coming: "a wet patch on my shorts and I hadn't felt a thing"
-    r"\bwet (patch|spot|stain)\b[^.?!]{0,40}\b(had|did|have)n'?t (felt|noticed|realised|realized)\b"
+    r"\bwet (patch|spot|stain)\b[^.?!]{0,40}\b((had|did|have)n'?t|never|without)\s+(even\s+)?(feel\w*|felt|notic\w*|realis\w*|realiz\w*)"
     r"|\bwet (patch|spot|stain) (on|in) (my|the|his|her|their) (shorts|pants|trousers|leggings|tights|jeans|crotch|seat|bed)\b",
     # more described signs: a knee that gives way, pain that goes "till my knee", water that will
     # not start, pain "way worse" now or "getting steadily worse"
@@ -104,24 +105,32 @@ WARNING_SIGNS = [
     r"\btrouble (getting|starting)\b[^.?!]{0,20}\b(water|stream|flow|pee|wee)\b|\b(hard|difficult|struggl\w*) to (pee|wee|urinate)\b"
     r"|\b(pass|passing) (urine|stool)\b|\bpass(ing)? water\b(?! (stations?|bottles?|fountains?|points?))|\bstrain to (pee|wee|urinate|go)\b|\b(lost|losing|no) (the )?(sense|feeling) of when\b",
     # the words a clinician would use
-    r"\b(paraesthesi\w*|paresthesi\w*|radiculopath\w*|neuropath\w*|foot ?drop|retention|incontinent)\b",
+    r"\b(paraesthesi\w*|paresthesi\w*|radiculopath\w*|neuropath\w*|foot ?drop|retention|incontinent"
+    r"|hyp(o|er)a?esthesi\w*|dysa?esthesi\w*|dermatom\w*|pyrexi\w*|cachexi\w*|positive (slr|straight[- ]leg raise)"
+    r"|(great[- ]toe|toe|ankle) (extension|dorsiflexion)|dorsiflexion (is |isn'?t |feels )?(weak|reduced|poor|not))\b",
+    # a foot, ankle or toes that will not come up: "can't pull my toes up", "my ankle won't flex up"
+    r"\b(can'?t|cannot|can not|won'?t|unable to|no longer)\s+(\w+\s+){0,2}(pull|lift|raise|flex|bend|bring|cock)\b[^.?!]{0,20}\b(toes?|foot|feet|ankle)\b(?![^.?!]{0,10}\b(off|behind)\b)"
+    r"|\b(toes?|foot|feet|ankle)\b[^.?!]{0,15}\b(won'?t|can'?t|doesn'?t|will not|does not)\s+(\w+\s+)?(lift|flex|raise|come up|go up|pull up|bend up)",
+    # a limb that does not feel one's own, a knee that folds, pain from the buttock to the calf
+    r"\b(doesn'?t|does not|don'?t|do not)\s+feel like (mine|hers|his|theirs|my own|her own|his own|their own|part of me)\b"
+    r"|\b(knees?|legs?)\b[^.?!]{0,20}\b(folds?|folding|folded|goes from under|went from under)\b"
+    r"|\b(back|buttock|bum|hip|glute)[- ]to[- ](calf|foot|knee|ankle|heel|toes?|thigh|leg)\b",
     # a patch of skin that has gone strange, ants in the toes
     rf"\b(patch|area|strip|bit)\b[^.?!]{{0,40}}\b(gone|feels?|is|went)\b[^.?!]{{0,20}}\b(numb\w*|dead|strange|weird|odd|cardboard\w*|wooden|rubbery|furry|fuzzy)\b(?=[^.?!]*\b{LIMB}\b)|\b(patch|area|strip)\b[^.?!]{{0,30}}\b{LIMB}\b[^.?!]{{0,30}}\b(gone|feels?|went)\b|\bants\b[^.?!]{{0,30}}\b{LIMB}\b",
     # pain that will not let one sleep
     rf"{WITH_HURT}\b(not (allowing|letting) me (to )?sleep|keeps me from sleeping|can'?t (get (to sleep|comfortable)|find (a|any|one) comfortable (position|way))|no (position|way of lying) (\w+ )?(helps|works|good|comfortable)|up (at|by|around) \d+ ?(am|a\.m\.)?)\b",
+    rf"{WITH_HURT}\b(progressive|progressing|despite (rest|painkillers|pain ?killers|analgesi\w*|ibuprofen|paracetamol|physio))\b",
     rf"{WITH_HURT}\b(way|much|a lot|loads|far|heaps|even) worse\b|\b(getting|gets|got|growing|becoming)\s+\w+ly\s+worse\b",
-    # body-wide signs
-    r"\bfever\w*\b|\bhigh temperature\b|\b(a|running a) temperature\b|\bchills\b|\bnight sweats?\b|\bsweat\w* at night\b",
     # weight that goes without being lost on purpose
     r"^(?![^.?!]*\b(on purpose|diet\w*|trying to lose|want(ed)? to lose|goal|deliberately|intentional\w*|cutting)\b)[^.?!]*?\b(lost|losing|dropped|dropping|shed|shedding)\b[^.?!]{0,25}\b(weight|kilos?|kg|pounds|lbs|stones?)\b",
+    r"\b(gaunt|wasting away|skin and bones?)\b|\b(thinner|skinnier)\b[^.?!]{0,25}\bwithout (trying|dieting|meaning to|changing)\b",
     r"\b(unexplained|unintentional|sudden)\s+weight loss\b|\b(lost|losing|dropped|dropping)\b[^.?!]{0,25}\bwithout (trying|dieting|meaning to|changing)\b|\b(clothes|jeans|trousers|pants|shorts|kit|waistband)\b[^.?!]{0,20}\b(loose|baggy|hanging off|falling off)\b",
-    r"\b(feel|feeling|felt)\s+(unwell|ill|sick|feverish|rough)\b|\bhot and cold\b|\b(low-?grade|slight|mild) (temp|temperature)\b|\ba temp\b",
     # bladder, bowel, the saddle area
     r"\b(bladder|bowels?|incontinen\w*|saddle (area|region)|genitals?|private parts|waterworks)\b",
     # a bike's saddle is a seat ("10 hours a week on the saddle"): where one sits on it is a sign
     # only when it feels numb, dead or strange
     rf"\bsaddle\b[^.?!]{{0,60}}\b{STRANGE}|\b{STRANGE}[^.?!]{{0,60}}\bsaddle\b",
-    r"\b(pee|peeing|wee|weeing|urinat\w*|poo|pooing|pooping|pooed|pooped|soiled|toilet|loo|wet myself|wetting myself)\b",
+    r"\b(pee|peeing|wee|weeing|urinat\w*|poo|pooing|pooping|pooed|pooped|soiled|soiling|soils|toilet|loo|wet myself|wetting myself)\b",
     r"\bleak(s|ed|ing|y)?\b|\b(can'?t|cannot|can not)( always| quite)? hold (it in|on to it|my (pee|wee|bladder|water))\b",
     # "some accidents lately": the everyday word for losing bladder control (or a crash)
     r"\b(had|having|have had|been having)\s+(a|an|some|a few|a couple of|few)?\s*(little |small |minor |embarrassing )?accidents?\b",
@@ -137,7 +146,8 @@ WARNING_SIGNS = [
     r"\b(won't|will not|doesn't|does not|hasn't|has not|isn't|is not|haven't)\s+(go|gone|going|eased?|easing|improv\w*|settled?|getting better|got better|budg\w*|shift\w*|clear\w*)\b",
     rf"{WITH_PAIN}(\b(for|over|past|last|about|nearly|almost)\s+(the\s+)?(several|a few|few|a couple of|couple of|two|three|four|five|six|many|\d+)\s+(weeks|months)\b|\bfor (weeks|months|ages|yonks|forever)\b|\b(weeks|months) now\b|\bover a month\b|\bfor a month\b|\bfortnight\b)",
     r"\b(severe|excruciating|unbearable|agoni[sz]ing|agony|crippling|debilitating|intense|worst)\b[^.?!]{0,15}\b(pain|ache|back)\b|\b(8|9|10|eight|nine|ten) out of (10|ten)\b|\b(8|9|10)/10\b",
-    r"\b(pain|ache|back|it)\s+(is|'s|feels|has been|got)\s+(really|very|so|super|extremely|insanely|unbelievably)\s+(bad|awful|terrible|horrible)\b",
+    r"\b(pain|ache|back|it)\s+(is|'s|feels|has been|got)\s+(really|very|so|super|extremely|insanely|unbelievably)\s+(bad|awful|terrible|horrible|intense|brutal)\b",
+    r"\b(can'?t|cannot|can not|couldn'?t|barely|hardly)\s+get (out of|up from|off) (a|the|my|her|his|their) (chair|sofa|couch|seat|car|bed)\b",
     # pain that rest does not ease
     r"\b(even|still)\s+(when|while|if)\s+(i'?m\s+)?(resting|lying|sitting still|still|in bed|doing nothing)\b|\bat rest\b",
     r"\b(can't|cannot|can not|couldn't|barely|hardly)\s+(walk|stand|move|bend|sit|straighten|get out of bed|get up|lift my)\b",
@@ -165,6 +175,9 @@ INJURY_SIGNS = [
     r"^(?![^.?!]*\blike (i'?ve |i have |i )?(been|got)\b)[^.?!]*?\b(was|got|been|being) (hit|knocked|struck|tackled|rear-ended|kicked|elbowed|kneed|punched)\b|\binjured\b|\baccident(?!al)\b(?<!by accident)|\b(jumped|landed|fell) on (my|me)\b",
     r"\b(banged|bashed|smacked|whacked|hit|jarred|wrenched|twisted)\s+my\s+(lower\s+)?(back|spine|tailbone|coccyx)\b|\blanded (right |hard |smack |flat |heavily |badly )?on my (back|bum|butt|backside|tailbone|coccyx|spine)\b|\bwhiplash\b|\bcame a cropper\b",
     r"\b(drove|driven|crashed|ran|reversed|backed) into (my car|me)\b|\b(got|get|getting|was|been) flattened\b|\bbowled (me )?over\b|\bcame down (hard |heavily |badly )?on (my|the) (back|lower back|bum|backside|butt|tailbone|coccyx|hips?|side|ground|floor)\b|\b(horse|pony|bull|bike)\b[^.?!]{0,10}\b(threw|chucked|bucked|flung) (me|him|her|them)\b|\b(hit|struck) from behind\b",
+    r"\b(took|taken|take|takes|taking|got|had) a (hard |big |heavy |nasty |late |proper |bad )?(tackle|hit|knock|blow|bang|whack|clatter)\b"
+    r"|\bwent over on (my|his|her|their|the) (backside|bum|butt|back|side|hip|ankle|tailbone)\b"
+    r"|\b(meeting|introduction|date|argument|disagreement|close encounter|appointment) with the (ground|floor|pavement|tarmac|deck|trail|concrete|ice|road)\b",
     r"\b(get|gets|getting)\s+(hit|knocked|tackled|rear-ended|kicked|struck)\b(?!\s+(with|by (a |the )?(wave|wall|bug|virus|cold)))",
     # a bout of shivers is called off like a fall: "soaked and shivering, fine now after a shower"
     r"\bshiver\w*|\bchills\b|\bburning up\b",
@@ -181,8 +194,34 @@ NO_HARM = re.compile(
 )
 # "A fever of excitement", "cabin fever", a hydration bladder: a sign's word in other senses.
 FIGURATIVE = re.compile(
-    r"\b(happy accidents?|(hydration|water|drinks?) (bladders?|reservoirs?)|fever (of|pitch)|(cabin|race|spring|football|marathon|gold) fever|numb (with|from) (the )?(boredom|cold|fear|shock|grief)"
+    r"\b(happy accidents?|(hydration|water|drinks?) (bladders?|reservoirs?)|fever (of|pitch)|feverish (training|block|build|pace|week|mileage|schedule)|(cabin|race|spring|football|marathon|gold) fever|numb (with|from) (the )?(boredom|cold|fear|shock|grief)"
     r"|tingl\w* (excited|excitement|with (excitement|anticipation|nerves))|(excited|nervous) tingl\w*)\b",
+    re.IGNORECASE,
+)
+# Signs the reader says they do not have, as one who has read the list may ("no numbness or
+# tingling, nothing down the legs", "loo habits normal", "didn't take a tumble", "it's not keeping me
+# awake"). Only a sign's name right after the word that denies it is set aside: "no feeling in my
+# foot" and "can't feel my toes" tell a sign, and a sign told beside a denied one still counts.
+SIGN_NAMES = (
+    r"(numbness|numb|tingl\w*|pins (and|n|&) needles|weakness|sciatica|shooting pains?|nerve (pain|symptoms?)"
+    r"|leg (symptoms?|pain)|neuro(logical)? (symptoms?|signs?)|saddle (symptoms?|numbness|an(a)?esthesia)"
+    r"|fever|(a |high )?temp(erature)?|weight loss|night (pain|sweats)|red[- ]flags?|warning signs?"
+    r"|(bladder|bowel|toilet|loo|waterworks) (problems?|issues?|changes?|trouble|symptoms?)"
+    r"|falls?|tumbles?|knocks?|crash(es)?|accidents?|injur(y|ies)"
+    r"|(anything|nothing|pain) (going |shooting |radiating |travelling |traveling )?(down|into) (my |the |either |both )?legs?)"
+)
+DENIED = re.compile(
+    r"\b(no|not|nor|without|zero|never had|haven'?t had|hasn'?t had|don'?t have|doesn'?t have|didn'?t have|no sign of"
+    rf"|free of|none of the)\s+(any\s+|real\s+|obvious\s+)?{SIGN_NAMES}(\s*(,|or|and|nor|/)\s*(no\s+|any\s+)?{SIGN_NAMES})*\b"
+    r"|\bnothing (radiating|shooting|travelling|traveling|going down|down (my|the) legs?)\b"
+    r"|\b(didn'?t|did not|never|haven'?t|have not) (take|taken|have|had) a (tumble|fall|knock|spill)\b"
+    r"|\b(not|isn'?t|is not|doesn'?t|does not|never) (keeping|keep|keeps|waking|wake|wakes) me( up| awake)?\b"
+    r"|\b(haven'?t|hasn'?t|have not|has not|didn'?t|did not|not) (lost|losing|lose) (any )?weight\b"
+    r"|\bno (aches?|pain|soreness|niggles?)( anywhere| at all| whatsoever)?\b"
+    r"|\b(my )?back('s| is| feels?)\s+(totally |completely |perfectly |absolutely )?(fine|ok|okay|normal|good|great|solid)\b"
+    r"|\bneuro(logically)? intact\b|\b(sensation|power|reflexes)( and (sensation|power|reflexes))? (are |is )?(normal|intact)\b"
+    r"|\b(legs and feet|feet and legs|legs|feet|toilet( stuff| habits)?|loo( habits)?|bladder|bowels?|waterworks)\b"
+    r"\s+(feel\s+|are\s+|is\s+|all\s+)*(totally |completely |perfectly |absolutely |entirely )?(normal|fine|unchanged|as usual)\b",
     re.IGNORECASE,
 )
 # Signs long over ("a trapped nerve back in 2019 that cleared up"): the sentence that tells them says
@@ -193,7 +232,8 @@ RESOLVED = re.compile(
     r"|all better now|gone now|long gone|came right\b[^.?!]{0,6}\b(after|as soon as|when|once)|(?<!n't )(?<!not )(went|goes|go|gone) away (as soon as|once|when|after) (i|we) \w+"
     r"|(back to normal|came back|come back|woke up|returned) (in|after|within) (about |around |under )?(a|one|\d+|a few|a couple of) (seconds?|minutes?|moments?)"
     r"|(nothing|not a (twinge|thing|peep|flicker)|no (problems?|issues?|trouble|pain|twinges?)|(all )?gone) (ever )?since(?=\s*([,.;!]|$|then\b|i was\b|(19|20)\d\d\b))"
-    r"|(got|been|was) discharged)\b",
+    r"|(got|been|was) discharged|never (came|come) back|(hasn'?t|has not|haven'?t) (come|came) back"
+    r"|sorted (itself )?(out )?(within|after|in) (a|one|\d+|a few|a couple of) (days?|weeks?))\b",
     re.IGNORECASE,
 )
 # Water drunk explains a night-time wee; nerves explain one before a race.
@@ -240,12 +280,12 @@ SMALL_HOURS = re.compile(
 # In a message about pain or a nerve symptom, something that goes down into a limb ("it goes down into
 # my calf"): "which moves go down on the knees?" says the same of exercises.
 TRAVELS = re.compile(
-    rf"\b(go|goes|going|went|gone|runs|moves|moving|creeps?|creeping|comes?|coming|spills?)\b[^.?!]{{0,35}}\b(down|into)\b[^.?!]{{0,25}}\b{LIMB}\b",
+    rf"\b(go|goes|going|went|gone|runs|running|ran|moves|moving|creeps?|creeping|comes?|coming|spills?)\b[^.?!]{{0,35}}\b(down|into)\b[^.?!]{{0,25}}\b{LIMB}\b",
     re.IGNORECASE,
 )
-ABOUT_SYMPTOMS = re.compile(rf"\b{PAINFUL}|{NERVE}", re.IGNORECASE)
+ABOUT_SYMPTOMS = re.compile(rf"\b{PAINFUL}|{NERVE}|\btight(ness)?\b", re.IGNORECASE)
 # In a message about pain, pain that wakes one ("then it woke me at 4"), though the sentence says only "it".
-WAKES = re.compile(r"\b(wakes|woke|waking) me\b|\b(wake|keeps?) me (up|awake)\b", re.IGNORECASE)
+WAKES = re.compile(r"\b(wakes?|woke|waking) me\b|\b(wake|keeps?) me (up|awake)\b", re.IGNORECASE)
 ABOUT_PAIN = re.compile(rf"\b{PAINFUL}", re.IGNORECASE)
 # Signs that count only in a message of that kind, though their own sentence says only "it".
 # In a message about pain, no position to sleep in: "can't get comfortable at all",
@@ -265,18 +305,32 @@ TWO_WEIGHTS = re.compile(
     r"\b\d+(\.\d+)?\s*(kg|kilos?|lbs?|pounds|st|stone)\b[^.?!]{0,60}\b\d+(\.\d+)?\s*(kg|kilos?|lbs?|pounds|st|stone)\b",
     re.IGNORECASE,
 )
+# Body-wide signs count along with back pain (the corpus's list says so): "a slight temperature
+# with a head cold, back's fine" tells none. A temperature told as a reading, or how it feels.
+BODY_WIDE = re.compile(
+    "|".join(
+        (
+            r"\bthermometer\b|\b(my|a|with a) temp(erature)? (of|was|is|reading|reads|says|hit)\b|\btemp(erature)? (of |at |is |was )?(3[89]|40|10[0-4])\b|\b(3[89]|40)[.,]\d\b(?!\s*(k|km|kms|mi|miles|kg|kilos)\b)|\b10[0-4]([.,]\d)?\s*(°|degrees)?\s*f\b|\b(like (the )?flu|flu-?like|fluey|(have|got|with|feel\w*|coming down with) (the )?flu)\b|\bboiling (then|and) freezing\b|\bhot(,| and| then)\s*cold\b|\bcold(,| and| then)\s*hot\b|🔥\s*🥶|🥶\s*🔥"
+            r"|\b(sheets|pillow|bed|pyjamas|pajamas)\b[^.?!]{0,20}\b(soaked|drenched|wet)\b|\b(woke|wake|waking) up (drenched|soaked)\b",
+            r"\bfever\w*\b|\bhigh temperature\b|\b(a|running a) temperature\b|\bchills\b|\bnight sweats?\b|\bsweat\w* at night\b",
+            r"\b(feel|feeling|felt)\s+(unwell|ill|sick|feverish|rough)\b|\bhot and cold\b|\b(low-?grade|slight|mild) (temp|temperature)\b|\ba temp\b",
+        )
+    ),
+    re.IGNORECASE,
+)
 SIGNS_IN_CONTEXT = (
     (ABOUT_PAIN, WAKES),
     (ABOUT_PAIN, SMALL_HOURS),
     (ABOUT_PAIN, NO_WAY_TO_SLEEP),
     (ABOUT_SYMPTOMS, TRAVELS),
     (NOT_TRYING, TWO_WEIGHTS),
+    (ABOUT_PAIN, BODY_WIDE),
 )
 # Contractions typed without the apostrophe on a phone ("cant", "hasnt"), put right before matching.
 BARE_CONTRACTION = re.compile(r"\b(can|don|won|isn|hasn|haven|doesn|didn|couldn|wasn|aren)t\b", re.IGNORECASE)
 
 # A sentence at a time, so a rule can look at its whole sentence ("lost weight" on a diet is a goal).
-SENTENCES = re.compile(r"[^.?!\n]+[.?!\n]*")
+SENTENCES = re.compile(r"(?:[^.?!\n]|(?<=\d)\.(?=\d))+[.?!\n]*")
 # The words of the signs that readers misspell on a phone ("numbess", "siatica", "grion").
 SYMPTOM_WORDS = (
     "numbness",
@@ -400,7 +454,8 @@ def asks_about_a_professional(question: str) -> bool:
 def has_warning_signs(question: str) -> bool:
     """The broad net: any everyday wording of a warning sign (see the module docstring), spelt as
     written or with a misspelt symptom word put right."""
-    question = BARE_CONTRACTION.sub(r"\1't", FIGURATIVE.sub(" ", question.replace("’", "'")))
+    told = BARE_CONTRACTION.sub(r"\1't", question.replace("’", "'"))
+    question = DENIED.sub(" ", FIGURATIVE.sub(" ", told))
     sentences = [
         sentence
         for text in {question, with_symptoms_spelt(question)}
@@ -411,9 +466,15 @@ def has_warning_signs(question: str) -> bool:
     for about, sign in SIGNS_IN_CONTEXT:
         if about.search(question) and any(sign.search(sentence) for sentence in sentences):
             return True
-    return not NO_HARM.search(question) and any(
+    return not NO_HARM.search(told) and any(
         _INJURY.search(THING_FELL.sub(" ", sentence)) for sentence in sentences
     )
+
+
+def told_in_pieces(messages: list[str]) -> bool:
+    """A sign told bit by bit over a conversation ("my back's a bit sore, nothing really" … "it does
+    wake me at 3am"): the reader's messages read as one, each on its own line."""
+    return len(messages) > 1 and has_warning_signs("\n".join(messages))
 
 
 def still_current(sentences: list[str]) -> list[str]:
