@@ -205,3 +205,17 @@ def test_a_sign_told_in_pieces_over_the_conversation_gets_the_notice(assistant: 
     ]
     answer = assistant.answer("tbh it's waking me most nights around 2. still ok to train?", history)
     assert answer.safety_notice is not None
+
+
+@pytest.mark.parametrize(
+    ("message", "sign"),
+    [
+        # the notes' own rule for pain from one exercise: stop that exercise
+        ("the crunches give me a sharp twinge low in my back on each rep, should I drop them?", False),
+        ("sharp stabbing pain across my lower back, even sitting at my desk. bear walks ok?", True),
+    ],
+)
+def test_a_sharp_pain_from_one_exercise_is_that_exercise_s_to_stop_not_a_warning_sign(
+    assistant: Assistant, message: str, sign: bool
+) -> None:
+    assert (assistant.answer(message).safety_notice is not None) is sign

@@ -47,6 +47,8 @@ LONG_AGO = (
 STRANGE = (
     r"(numb\w*|dead|asleep|sleep|odd\w*|weird\w*|dull|tingl\w*|no feeling|strange\w*|feels?|sensation)\b"
 )
+# What a sentence names when the pain it tells comes from the exercises.
+EXERCISE_WORDS = r"exercises?|moves?|reps?|sets?|crunch\w*|sit-?ups?|planks?|dead ?bugs?|shoulder taps?|bear (walks?|crawls?)|circuit|session"
 WARNING_SIGNS = [
     rf"\b{NERVE}",
     r"\bsciatic\w*|\bslipped dis[ck]\b|\btrapped nerve\b|\bpinched nerve\b|\bnerve pain\b|\bnervy\b",
@@ -75,6 +77,9 @@ WARNING_SIGNS = [
     # one leg or foot that goes heavy is a nerve sign; both legs heavy after hard training is tiredness
     r"\b(left|right|one) (leg|foot)\b[^.?!]{0,20}\bheavy\b|\bheavy (left|right) (leg|foot)\b",
     # pain of a kind that is not soreness
+    # (pain from one exercise is that exercise's to stop, the notes say: "if an exercise causes sharp
+    # pain, stop that exercise", so a sharp pain the sentence puts on a move is none of the list)
+    rf"^(?![^.?!]*\b({EXERCISE_WORDS})\b)[^.?!]*?"
     r"\b(sharp|stabbing|searing|shooting|knife-?like|electric)\b[^.?!]{0,20}\b(pain|ache|twinges?|jolts?|sensation)\b",
     # described rather than named, as readers tell them
     # a limb that is not one's own, sleeps, crawls or will not push
