@@ -135,7 +135,8 @@ WARNING_SIGNS = [
     # a bike's saddle is a seat ("10 hours a week on the saddle"): where one sits on it is a sign
     # only when it feels numb, dead or strange
     rf"\bsaddle\b[^.?!]{{0,60}}\b{STRANGE}|\b{STRANGE}[^.?!]{{0,60}}\bsaddle\b",
-    r"\b(pee|peeing|wee|weeing|urinat\w*|poo|pooing|pooping|pooed|pooped|soiled|soiling|soils|toilet|loo|wet myself|wetting myself)\b",
+    r"\b(pee|peeing|wee|weeing|urinat\w*|poo|pooing|pooping|pooed|pooped|soiled|soiling|soils|toilet|loo|wet(ting)? (myself|himself|herself|themselves|themself))\b",
+    r"\b(can'?t|cannot|can not|don'?t|do not|doesn'?t|does not)\s+(really\s+|always\s+)?(tell|feel|sense|know)\s+when (i|he|she|they|we) (need|needs|have|has) to (go|pee|wee|poo)\b",
     r"\bleak(s|ed|ing|y)?\b|\b(can'?t|cannot|can not)( always| quite)? hold (it in|on to it|my (pee|wee|bladder|water))\b",
     # "some accidents lately": the everyday word for losing bladder control (or a crash)
     r"\b(had|having|have had|been having)\s+(a|an|some|a few|a couple of|few)?\s*(little |small |minor |embarrassing )?accidents?\b",
@@ -145,10 +146,12 @@ WARNING_SIGNS = [
     r"\b(getting|gets|got|growing|grows|becoming|keeps getting)\s+(worse|worser)\b|\bworse and worse\b|\bworsen\w*|\bworse (every|each) (day|week|run)\b",
     r"\b(got|gotten|getting|become|became|turned)\s+(properly|really|much|so|seriously|very)\s+(bad|worse)\b",
     r"\b(pain|hurts?|hurting|aches?|aching|sore|throb\w*|worse|back)\b[^.?!]{0,30}\b(at|in the|during the) night\b|\bcan't sleep\b|\bcannot sleep\b",
+    r"\b(every|each) (day|week|run|month) (it'?s |it gets |it is )?(a bit |a little |slightly |even )?worse\b"
+    r"|\b(hasn'?t|has not|haven'?t|have not|never|didn'?t|did not)\s+(really\s+|ever\s+|once\s+)?(let up|eased|settled|cleared)\b",
     r"\bnot (eased|easing|improving|getting better|gone away|going away|letting up)\b|\b(won't|isn't|is not|never) (let|letting) up\b",
     r"\bworse (at night|lying down|when (i'?m )?lying|in bed)\b|\b(leak\w*|dribbl\w*) (urine|pee|wee)\b",
     rf"{WITH_PAIN}\bsince\b[^.?!]{{0,25}}\b{LONG_AGO}\b",
-    r"\b(won't|will not|doesn't|does not|hasn't|has not|isn't|is not|haven't)\s+(go|gone|going|eased?|easing|improv\w*|settled?|getting better|got better|budg\w*|shift\w*|clear\w*)\b",
+    r"\b(won't|will not|doesn't|does not|hasn't|has not|isn't|is not|haven't)\s+((go|gone|going)(?! (anywhere|down|into|further|elsewhere|past|beyond|below)\b)|eased?|easing|improv\w*|settled?|getting better|got better|budg\w*|shift\w*|clear\w*)\b",
     rf"{WITH_PAIN}(\b(for|over|past|last|about|nearly|almost)\s+(the\s+)?(several|a few|few|a couple of|couple of|two|three|four|five|six|many|\d+)\s+(weeks|months)\b|\bfor (weeks|months|ages|yonks|forever)\b|\b(weeks|months) now\b|\bover a month\b|\bfor a month\b|\bfortnight\b)",
     r"\b(severe|excruciating|unbearable|agoni[sz]ing|agony|crippling|debilitating|intense|worst)\b[^.?!]{0,15}\b(pain|ache|back)\b|\b(8|9|10|eight|nine|ten) out of (10|ten)\b|\b(8|9|10)/10\b",
     r"\b(pain|ache|back|it)\s+(is|'s|feels|has been|got)\s+(really|very|so|super|extremely|insanely|unbelievably)\s+(bad|awful|terrible|horrible|intense|brutal)\b",
@@ -178,7 +181,7 @@ INJURY_SIGNS = [
     r"\b(trail|bike|ice|icy|ski|skiing|stair|stairs|ladder|horse|running|cycling)\s+(fall|crash|accident|spill)\b",
     r"\b(ate it|ate dirt|ate pavement|took a (spill|tumble|fall|hit)|bailed|went down hard|hit the (deck|ground|pavement|floor|ice|road|tarmac|concrete|kerb|curb)|face-?plant\w*|wip(e|ed|ing) ?out|stacked it|arse over (tit|elbow)|ass over (tea ?kettle|elbow)|head over heels)\b",
     r"^(?![^.?!]*\blike (i'?ve |i have |i )?(been|got)\b)[^.?!]*?\b(was|got|been|being) (hit|knocked|struck|tackled|rear-ended|kicked|elbowed|kneed|punched)\b|\binjured\b|\baccident(?!al)\b(?<!by accident)|\b(jumped|landed|fell) on (my|me)\b",
-    r"\b(banged|bashed|smacked|whacked|hit|jarred|wrenched|twisted)\s+my\s+(lower\s+)?(back|spine|tailbone|coccyx)\b|\blanded (right |hard |smack |flat |heavily |badly )?on my (back|bum|butt|backside|tailbone|coccyx|spine)\b|\bwhiplash\b|\bcame a cropper\b",
+    r"\b(banged|bashed|smacked|whacked|hit|jarred|wrenched|twisted)\s+my\s+(lower\s+)?(back|spine|tailbone|coccyx)\b|\blanded (right |hard |smack |flat |heavily |badly )?on (my|her|his|their) (back|bum|butt|backside|tailbone|coccyx|spine)\b|\bwhiplash\b|\bcame a cropper\b",
     r"\b(drove|driven|crashed|ran|reversed|backed) into (my car|me)\b|\b(got|get|getting|was|been) flattened\b|\bbowled (me )?over\b|\bcame down (hard |heavily |badly )?on (my|the) (back|lower back|bum|backside|butt|tailbone|coccyx|hips?|side|ground|floor)\b|\b(horse|pony|bull|bike)\b[^.?!]{0,10}\b(threw|chucked|bucked|flung) (me|him|her|them)\b|\b(hit|struck) from behind\b",
     r"\b(took|taken|take|takes|taking|got|had) a (hard |big |heavy |nasty |late |proper |bad )?(tackle|hit|knock|blow|bang|whack|clatter)\b"
     r"|\bwent over on (my|his|her|their|the) (backside|bum|butt|back|side|hip|ankle|tailbone)\b"
@@ -189,11 +192,11 @@ INJURY_SIGNS = [
     r"\b(something|it|my back)\s+(twang\w*|popped|snapped|went|gave|clicked|tore)\b(?! (on|for|to|up|well|fine|okay|ok|away|after|again|off|back|quickly|straight)\b)|\b(felt|heard)\s+(a|something)\s+(pop|snap|twang|tear|click|crack|go|give)\b|\btwang\w*\b",
     # more ways a reader is hurt: on the road, off a horse, down the stairs, by the sea
     r"^(?![^.?!]*\blike (i'?ve |i have |i )?(been|got|was)\b)[^.?!]*?\b(hit by (a|the) (car|bike|van|truck|lorry|bus|cyclist))\b",
-    r"\b(rear[- ]ended|(car|van|bike|cyclist)\b[^.?!]{0,20}\b(hit|touched|clipped|knocked|struck) me|knocked me (off|down|over)|knocked off my (bike|bicycle)|(thrown|throwed|flung|bucked|tossed) (off|from) [^.?!]{0,25}\b(horse|pony|bike|bicycle|scooter|motorbike|quad|mule|bull)|went down (the|a) whole (flight|stairs)|missed (a|the) (\w+ )?(step|stair)|(sat|came|went|landed) down (hard|heavily)|(car|van|bike|cyclist|truck|lorry|bus|taxi|door|scooter|motorbike)\b[^.?!]{0,30}\b(bump(ed|s)?|hit|touched|clipped|knocked|struck|opened|swung|slammed) (in)?to me|(car|van|bike|cyclist|truck|lorry|bus|taxi|scooter|motorbike)\b[^.?!]{0,20}\bbump(ed|s)? me|(fell|tumbled|slid|slipped|bounced|bumped|rolled) down (the |a )?([\w-]+ ){0,3}(stairs|steps|flight)|(missed|lost) my footing|dumped by a wave|slammed (into|onto|against)|(fell|went down|landed) (on|to|onto) the (ground|floor)|car (crash|accident))\b",
+    r"\b(rear[- ]ended|(car|van|bike|cyclist)\b[^.?!]{0,20}\b(hit|touched|clipped|knocked|struck) me|knocked me (off|down|over)|knocked off my (bike|bicycle)|(thrown|throwed|flung|bucked|tossed) (off|from|by) [^.?!]{0,25}\b(horse|pony|bike|bicycle|scooter|motorbike|quad|mule|bull)|went down (the|a) whole (flight|stairs)|missed (a|the) (\w+ )?(step|stair)|(sat|came|went|landed) down (hard|heavily)|(car|van|bike|cyclist|truck|lorry|bus|taxi|door|scooter|motorbike)\b[^.?!]{0,30}\b(bump(ed|s)?|hit|touched|clipped|knocked|struck|opened|swung|slammed) (in)?to me|(car|van|bike|cyclist|truck|lorry|bus|taxi|scooter|motorbike)\b[^.?!]{0,20}\bbump(ed|s)? me|(fell|tumbled|slid|slipped|bounced|bumped|rolled) down (the |a )?([\w-]+ ){0,3}(stairs|steps|flight)|(missed|lost) my footing|dumped by a wave|slammed (into|onto|against)|(fell|went down|landed) (on|to|onto) the (ground|floor)|car (crash|accident))\b",
 ]
 _INJURY = re.compile("|".join(f"(?:{p})" for p in INJURY_SIGNS), re.IGNORECASE)
 NO_HARM = re.compile(
-    r"\b(no harm( done)?|zero pain|no pain|(didn'?t|did not|doesn'?t) hurt|wasn'?t hurt|unhurt|not hurt|caught myself"
+    r"\b(no harm( done)?|only my (pride|ego)|(pride|ego) (is |was )?(hurt|bruised|dented)|bruised (ego|pride)|zero pain|no pain|(didn'?t|did not|doesn'?t) hurt|wasn'?t hurt|unhurt|not hurt|caught myself"
     r"|no damage|nearly (fell|ate|went|tripped|slipped|came off)|(totally|completely|perfectly|absolutely) fine|fine now|all good now|right as rain)\b",
     re.IGNORECASE,
 )
@@ -219,6 +222,8 @@ DENIED = re.compile(
     r"\b(no|not|nor|without|zero|never had|haven'?t had|hasn'?t had|don'?t have|doesn'?t have|didn'?t have|no sign of"
     rf"|free of|none of the)\s+(any\s+|real\s+|obvious\s+)?{SIGN_NAMES}(\s*(,|or|and|nor|/)\s*(no\s+|any\s+)?{SIGN_NAMES})*\b"
     r"|\bnothing (radiating|shooting|travelling|traveling|going down|down (my|the) legs?)\b"
+    r"|\b(doesn'?t|does not|don'?t|do not|never|isn'?t|is not|not)\s+(go|goes|going|travel\w*|spread\w*|shoot\w*|radiat\w*|run|runs|move|moves)"
+    r"\s+(down|into|to) (my|the|either|both|his|her)?\s*(legs?|feet|foot|buttocks?|bum)\b"
     r"|\b(didn'?t|did not|never|haven'?t|have not) (take|taken|have|had) a (tumble|fall|knock|spill)\b"
     r"|\b(not|isn'?t|is not|doesn'?t|does not|never) (keeping|keep|keeps|waking|wake|wakes) me( up| awake)?\b"
     r"|\b(haven'?t|hasn'?t|have not|has not|didn'?t|did not|not) (lost|losing|lose) (any )?weight\b"
@@ -237,7 +242,7 @@ RESOLVED = re.compile(
     r"|all better now|gone now|long gone|came right\b[^.?!]{0,6}\b(after|as soon as|when|once)|(?<!n't )(?<!not )(went|goes|go|gone) away (as soon as|once|when|after) (i|we) \w+"
     r"|(back to normal|came back|come back|woke up|returned) (in|after|within) (about |around |under )?(a|one|\d+|a few|a couple of) (seconds?|minutes?|moments?)"
     r"|(nothing|not a (twinge|thing|peep|flicker)|no (problems?|issues?|trouble|pain|twinges?)|(all )?gone) (ever )?since(?=\s*([,.;!]|$|then\b|i was\b|(19|20)\d\d\b))"
-    r"|(got|been|was) discharged|never (came|come) back|(hasn'?t|has not|haven'?t) (come|came) back"
+    r"|(got|been|was) discharged|(haven'?t|hasn'?t|have not|has not) had (any )?(symptoms|problems|issues|trouble|pain|twinges?) since|never (came|come) back|(hasn'?t|has not|haven'?t) (come|came) back"
     r"|sorted (itself )?(out )?(within|after|in) (a|one|\d+|a few|a couple of) (days?|weeks?))\b",
     re.IGNORECASE,
 )
@@ -302,11 +307,13 @@ NO_WAY_TO_SLEEP = re.compile(
 # Weight told as two readings ("71 kg in January, 64 kg this morning"), in a message that says the
 # reader is not trying to lose it.
 NOT_TRYING = re.compile(
-    r"\b(not (dieting|trying|on a diet)|haven'?t (been )?(dieting|trying|changed)|appetite'?s? (is )?(fine|normal|good|the same)"
+    r"\b((not|isn'?t|aren'?t|wasn'?t) (dieting|trying|on a diet)|(haven'?t|hasn'?t) (been )?(dieting|trying|changed)|appetite'?s? (is )?(fine|normal|good|the same)"
     r"|eating (more|the same|normally))\b",
     re.IGNORECASE,
 )
 TWO_WEIGHTS = re.compile(
+    # or grown thin: "he's got really thin too though he swears he isn't dieting"
+    r"\b(got|gotten|getting|grown|become|becoming|gone|went|going|looks?|looking)\s+(really |very |so |quite |a lot |much |too )?(thin|thinner|skinny|skinnier|bony)\b|"
     r"\b\d+(\.\d+)?\s*(kg|kilos?|lbs?|pounds|st|stone)\b[^.?!]{0,60}\b\d+(\.\d+)?\s*(kg|kilos?|lbs?|pounds|st|stone)\b",
     re.IGNORECASE,
 )
