@@ -145,9 +145,16 @@ def separate_asks(question: str) -> list[str]:
 
 
 # "Sets, work time, rest, total time?", "the full prescription: sets, rest, how often": a list of
-# things asked in one breath, each an ask of its own though it has no asking word. The items between
-# the first and the last are short; after a colon, every item but the last is.
-LIST_ITEM_WORDS = 3
+# things asked in one breath, each an ask of its own though it has no asking word
+# (`Tuning.list_item_words`). An item that a conjunction opens ends a list, never its middle.
+JOINED = re.compile(r"^(and|or|but|so|then)\b", re.IGNORECASE)
+# An item with no asking word of its own asks for its amount: "sessions a week" how often, "rest" or
+# "work time" how long, "sets" how many.
+BARE_AMOUNTS = (
+    (re.compile(r"\b(a|per|each|every) (week|day)\b|\b(weekly|daily)\b", re.IGNORECASE), "how often"),
+    (re.compile(r"\b(time|interval|rest|length|duration|break|recovery)\b", re.IGNORECASE), "how long"),
+    (re.compile(r"\b(sets|reps|rounds|moves|exercises)\b", re.IGNORECASE), "how many"),
+)
 
 
 def listed_asks(question: str) -> list[str]:
@@ -159,25 +166,17 @@ def listed_asks(question: str) -> list[str]:
 
 
 def list_items(ask: str) -> list[str]:
-    """The items of a list the ask is made of, or the ask alone when it holds no such list."""
+    """The items of a list the ask is made of, each as the question it stands for, or the ask alone
+    when it holds no such list."""
     _, colon, body = ask.rpartition(":")
     parts = [part.strip(" ?.!") for part in (body if colon else ask).split(",")]
     items = [part for part in parts if content_terms(part)]
     short = items[:-1] if colon else items[1:-1]
     if len(items) < (2 if colon else 3) or any(
-        len(WORD.findall(item.lower())) > LIST_ITEM_WORDS or JOINED.match(item) for item in short
+        len(WORD.findall(item.lower())) > TUNING.list_item_words or JOINED.match(item) for item in short
     ):
         return [ask]
     return [as_asked(item) for item in items]
-
-
-# An item of a list with no asking word of its own asks for its amount: "sessions a week" how
-# often, "rest" or "work time" how long, "sets" how many.
-BARE_AMOUNTS = (
-    (re.compile(r"\b(a|per|each|every) (week|day)\b|\b(weekly|daily)\b", re.IGNORECASE), "how often"),
-    (re.compile(r"\b(time|interval|rest|length|duration|break|recovery)\b", re.IGNORECASE), "how long"),
-    (re.compile(r"\b(sets|reps|rounds|moves|exercises)\b", re.IGNORECASE), "how many"),
-)
 
 
 def as_asked(item: str) -> str:
@@ -185,10 +184,6 @@ def as_asked(item: str) -> str:
     if ASKING.search(item):
         return item
     return next((f"{asking} {item}" for amount, asking in BARE_AMOUNTS if amount.search(item)), item)
-
-
-# An item that a conjunction opens ends a list; it does not come in its middle.
-JOINED = re.compile(r"^(and|or|but|so|then)\b", re.IGNORECASE)
 
 
 # A question, by how it starts: what a reader would recognise as the part they asked.

@@ -254,7 +254,7 @@ EXPLAINED_WEE = re.compile(
 )
 # Control lost is no drink's doing: "it's the tea, but there have been some leaks" still tells a sign.
 LOST_CONTROL = re.compile(
-    r"\bleak(s|ed|ing|y)?\b|\baccidents?\b|\bwet (myself|the bed)\b|\b(didn'?t|did not) make it\b",
+    r"\bleak(s|ed|ing|y)?\b|\baccidents?\b|\bwet (myself|himself|herself|themselves|themself|the bed)\b|\b(didn'?t|did not) make it\b",
     re.IGNORECASE,
 )
 # "My keys", "the bottle", "a dog": what a thing that fell or leaked is said of.
@@ -304,15 +304,14 @@ NO_WAY_TO_SLEEP = re.compile(
     r"\bcan'?t get comfortable\b|\bno comfortable (position|way)\b|\bsleep\w*\s+(sitting up|upright|in (a|the|my) chair)\b",
     re.IGNORECASE,
 )
-# Weight told as two readings ("71 kg in January, 64 kg this morning"), in a message that says the
-# reader is not trying to lose it.
+# Weight gone, told as two readings ("71 kg in January, 64 kg this morning") or as a body grown thin,
+# in a message that says the reader is not trying to lose it.
 NOT_TRYING = re.compile(
     r"\b((not|isn'?t|aren'?t|wasn'?t) (dieting|trying|on a diet)|(haven'?t|hasn'?t) (been )?(dieting|trying|changed)|appetite'?s? (is )?(fine|normal|good|the same)"
     r"|eating (more|the same|normally))\b",
     re.IGNORECASE,
 )
-TWO_WEIGHTS = re.compile(
-    # or grown thin: "he's got really thin too though he swears he isn't dieting"
+WEIGHT_GONE = re.compile(
     r"\b(got|gotten|getting|grown|become|becoming|gone|went|going|looks?|looking)\s+(really |very |so |quite |a lot |much |too )?(thin|thinner|skinny|skinnier|bony)\b|"
     r"\b\d+(\.\d+)?\s*(kg|kilos?|lbs?|pounds|st|stone)\b[^.?!]{0,60}\b\d+(\.\d+)?\s*(kg|kilos?|lbs?|pounds|st|stone)\b",
     re.IGNORECASE,
@@ -335,7 +334,7 @@ SIGNS_IN_CONTEXT = (
     (ABOUT_PAIN, SMALL_HOURS),
     (ABOUT_PAIN, NO_WAY_TO_SLEEP),
     (ABOUT_SYMPTOMS, TRAVELS),
-    (NOT_TRYING, TWO_WEIGHTS),
+    (NOT_TRYING, WEIGHT_GONE),
     (ABOUT_PAIN, BODY_WIDE),
 )
 # Contractions typed without the apostrophe on a phone ("cant", "hasnt"), put right before matching.

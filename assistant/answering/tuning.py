@@ -95,6 +95,11 @@ class Tuning:
     carried_weight: float = 0.5
     # A question with this few meaningful words of its own rarely stands alone.
     short_question_terms: int = 2
+    # A list of things asked in one breath ("sets, work time, rest, total time?"): each item between
+    # the first and the last (after a colon, every item but the last) has at most this many words,
+    # so a story told in commas ("I'm 45, run 30 miles a week, what…") is no list. The lists of the
+    # dev sets have items of one to three words.
+    list_item_words: int = 3
 
     # A list question ("which moves…") gathers one sentence per section: it searches this many
     # times `top_k` passages.
