@@ -11,8 +11,10 @@ thermometer says 38.7", "painkillers don't touch it"), and, with an embedding mo
 meaning to the corpus's own list of warning signs. Ordinary soreness ("achy legs two days after a new
 session") is none of these, nor a fall the reader says did no harm, nor a problem long cleared up,
 nor a sign the reader says they do not have ("no numbness, nothing down the legs"), nor a fever
-without back pain. Someone else's signs count: a parent asking for a child needs the notice as
-much; and a sign told in pieces over a conversation counts as if told at once.
+without back pain, nor numb or tingling hands alone (the list names the legs and feet). Someone
+else's signs count: a parent asking for a child needs the notice as much; a sign told in pieces
+over a conversation counts as if told at once; and the signs' commonest words in five other
+languages get the notice though the question itself is declined.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from assistant.text.rarity import english_rarity
 LIMB = r"(legs?|foot|feet|toes?|heels?|buttocks?|butt|bum|glutes?|calf|calves|thighs?|hips?|knees?|shins?|ankles?|hamstrings?|groin)"
 # "I can't feel my abs working" is exercise talk; not feeling a limb or the skin is a nerve sign.
 NOT_FEELING = r"(can't|cannot|can not|couldn't)( really| quite| properly| fully)? feel (my |the |anything|a thing)\s*(?!(abs|core|muscles?|glutes|obliques|stomach)\b)(legs?|foot|feet|toes?|thighs?|calf|calves|hands?|bum|butt|bottom|groin|skin|side|it when|\b)"
-NERVE = rf"(numb(ness|ed|ing|s)?\b|an(a)?esthetic\b|novocaine\b|dental injection|tingl\w*|pins (and|n|&) needles|needles|electric\w*|zing\w*|dead leg|{NOT_FEELING}|loss of feeling|no feeling|burning (sensation|feeling)|(hot|live|red-hot) wire)"
+NERVE = rf"(numb(ness|ed|ing|s)?\b|an(a)?esthetic\b|novocaine\b|dental injection|tingl\w*|pins (and|n|&) needles|needles|electric\w*|zing\w*|dead leg|{NOT_FEELING}|loss of feeling|no feeling|lost (some |all |the )?(feeling|sensation)|burning (sensation|feeling)|(hot|live|red-hot) wire)"
 SPREAD = r"(shoot\w*|radiat\w*|travel\w*|spread\w*|extends?|extending|referr\w*|zaps?)"
 # Words that make a sentence about pain, for the signs that lie in how the pain goes (how long,
 # since when): "for months" alone is as likely a training plan as a symptom, and "back into
@@ -44,9 +46,7 @@ LONG_AGO = (
     r"|(the|my|that) ([\w-]+ )?(marathon|half|race|ultra|ironman|triathlon|season|\d+ ?k))"
 )
 # How a part of the body feels when its nerve is pinched: numb, dead, asleep, strange.
-STRANGE = (
-    r"(numb\w*|dead|asleep|sleep|odd\w*|weird\w*|dull|tingl\w*|no feeling|strange\w*|feels?|sensation)\b"
-)
+STRANGE = r"(numb\w*|dead|asleep|sleep|odd\w*|weird\w*|dull|tingl\w*|no feeling|strange\w*|feels?|feeling|sensation)\b"
 # What a sentence names when the pain it tells comes from the exercises.
 EXERCISE_WORDS = r"exercises?|moves?|reps?|sets?|crunch\w*|sit-?ups?|planks?|dead ?bugs?|shoulder taps?|bear (walks?|crawls?)|circuit|session"
 WARNING_SIGNS = [
@@ -57,12 +57,12 @@ WARNING_SIGNS = [
     r"|\b(back|pain|symptoms?|listed|doctor|physio|spine|spinal)\b[^.?!]{0,60}\bred[- ]flags?\b",
     # sensation that is off: "my foot feels fizzy / like cotton wool", "toes kind of fuzzy", "numb down there"
     r"\b(legs?|foot|feet|toes?|calf|calves|thighs?|buttocks?|bum|butt)\b[^.?!]{0,35}\b(fizz\w*|fuzz\w*|prickl\w*|buzz\w*|cotton wool|cling ?film|(feels?|feeling|felt) (weird|funny|odd|strange))\b",
-    r"\bnumb\w*\b[^.?!]{0,20}\bdown there\b",
+    r"\bnumb\w*\b[^.?!]{0,20}\bdown (there|below)\b|\b(feeling|sensation)\b[^.?!]{0,15}\bdown below\b",
     # a foot that will not lift or push: "my foot slaps", "I keep catching my toes", "can't go up on my toes"
     r"\b(foot|feet)\b[^.?!]{0,15}\bslap\w*|\b(can'?t|cannot|can not) (lift|raise|pick up) (my )?(foot|feet|toes?)\b|\b(catching|catch|clipping|scuffing|dragging) my (toes?|foot)\b|\b{LIMB}\b[^.?!]{0,15}\b(gives?|gave|giving) out\b".replace(
         "{LIMB}", LIMB
     ),
-    r"\b(can'?t|cannot|can not|unable to|no longer)\b[^.?!]{0,25}\b(tip-?toes?|(on|onto) my toes|heels?)\b",
+    r"\b(can'?t|cannot|can not|couldn'?t|could not|unable to|no longer)\b[^.?!]{0,25}\b(tip-?toes?|(on|onto|up on) (my|his|her|their) toes|heels?)\b",
     # pain that travels from the back into a limb, in any everyday wording
     rf"\b{SPREAD}\b[^.?!]{{0,40}}\b(down|into|through|to|towards?)\b[^.?!]{{0,25}}\b{LIMB}\b",
     rf"\b(shoot\w*|radiat\w*)\b[^.?!]{{0,25}}\b{LIMB}\b",
@@ -73,7 +73,9 @@ WARNING_SIGNS = [
     r"\bfoot drop\b",
     # a limb that goes to sleep or stops working; "my legs are dead after the race" is tiredness,
     # "my leg went dead" is not
-    rf"\b{LIMB}\b[^.?!]{{0,35}}\b(asleep|fall(s|ing)? asleep|useless|not working)\b|\b(leg|foot|toes|thigh|calf|bum|butt|buttock)\b[^.?!]{{0,20}}\bdead(?! ?bugs?)\b|\b(dead|useless)\s+{LIMB}\b",
+    rf"\b{LIMB}\b[^.?!]{{0,35}}\b(asleep|fall(s|ing)? asleep|useless|not working)\b|\b(leg|foot|toes?|thigh|calf|bum|butt|buttock)\b[^.?!]{{0,20}}\bdead(?! ?bugs?)\b"
+    r"|\b(toe|foot|leg|heel|calf|thigh|shin)\b[^.?!]{0,30}\b(felt|feels?|feeling|gone|went|going)\s+(\w+\s+)?dead(?! ?bugs?)\b"
+    rf"|\b(dead|useless)\s+{LIMB}\b",
     # one leg or foot that goes heavy is a nerve sign; both legs heavy after hard training is tiredness
     r"\b(left|right|one) (leg|foot)\b[^.?!]{0,20}\bheavy\b|\bheavy (left|right) (leg|foot)\b",
     # pain of a kind that is not soreness
@@ -158,6 +160,9 @@ WARNING_SIGNS = [
     r"\b(can'?t|cannot|can not|couldn'?t|barely|hardly)\s+get (out of|up from|off) (a|the|my|her|his|their) (chair|sofa|couch|seat|car|bed)\b",
     # pain that rest does not ease
     r"\b(even|still)\s+(when|while|if)\s+(i'?m\s+)?(resting|lying|sitting still|still|in bed|doing nothing)\b|\bat rest\b",
+    r"\bnothing (i do |i try |i'?ve tried |seems to )?(settles|eases|helps|shifts|touches|fixes) it\b"
+    r"|\b(stopping|stops|stopped|keeping|keeps) (me|her|him|them) (from )?(sleeping|getting to sleep)\b",
+    rf"{WITH_HURT}\b(constant|constantly|non-?stop|even (lying|resting|sitting still|in bed))\b",
     r"\b(can't|cannot|can not|couldn't|barely|hardly)\s+(walk|stand|move|bend|sit|straighten|get out of bed|get up|lift my)\b",
     # told by what daily life shows: a foot that goes to sleep, a shoe lost without noticing, walking
     # "in thick socks", shuffling; crawling to the bathroom; a belt on its last notch
@@ -166,10 +171,32 @@ WARNING_SIGNS = [
     r"\b(walk\w*|feel\w*|stand\w*)\b[^.?!]{0,25}\b(in|on|through) (thick socks|cotton wool|cushions?|sponges?|pillows?|marshmallows?)\b"
     r"|\b(started|starting|keeps?|now) shuffling\b",
     r"\b(had|have|having) to crawl\b|\bcrawl(ed|ing)? to the (bathroom|toilet|loo|kitchen|bed|car)\b",
-    r"\b(belt|belts)\b[^.?!]{0,20}\b(last|tightest|new|extra|another) (notch|hole)\b|\b(shirts?|tops?|dress(es)?|clothes|jeans|trousers)\b[^.?!]{0,15}\bhang(s|ing)? off (me|him|her|them)\b",
+    r"\b(belt|belts)\b[^.?!]{0,20}\b(last|tightest|new|extra|another) (notch|hole)\b"
+    r"|\b(down|in) (a|one|two|three|\d+) (belt )?(notch|notches|holes?)\b|\b(shirts?|tops?|dress(es)?|clothes|jeans|trousers)\b[^.?!]{0,15}\bhang(s|ing)? off (me|him|her|them)\b",
     r"\bbunged up\b|\bconstipat\w*|\b(can'?t|cannot|can not|don'?t|do not)\s+(really\s+)?feel\b[^.?!]{0,25}\bdown there\b",
 ]
-_WARNING = re.compile("|".join(f"(?:{p})" for p in WARNING_SIGNS), re.IGNORECASE)
+# The corpus is English and a question in another language is declined, but the notice still shows
+# for the signs' commonest words in German, Spanish, Portuguese, French and Italian: fever, numbness
+# or tingling, pain into a leg, the toilet, a fall or an accident, weight lost.
+OTHER_LANGUAGES = [
+    r"\b(fieber|fiebre|febre|fièvre|fievre|febbre)\b",
+    r"\b(taub\w*|kribbel\w*|entumec\w*|adormec\w*|hormigueo|dormência|dormencia|formigamento|engourd\w*"
+    r"|fourmill\w*|intorpid\w*|formicol\w*)\b",
+    r"\b(schmerz\w*|dolor|dor|douleur|dolore)\b[^.?!]{0,80}\b(beine?|piernas?|pernas?|jambes?|gamb[ae])\b"
+    r"|\b(beine?|piernas?|pernas?|jambes?|gamb[ae])\b[^.?!]{0,40}\b(schmerz\w*|dolor|dor|douleur|dolore)\b",
+    r"\b(toilette|klo|blase|inkontinenz|vejiga|baño|bexiga|banheiro|vessie|vescica|incontinen\w*)\b",
+    r"\b(gestürzt|sturz|unfall|caída|accidente|queda|acidente|chute|tombée?|caduta|caduto|incidente)\b",
+    r"\b(abgenommen|gewichtsverlust|perd(í|i|u) peso|pérdida de peso|perda de peso|perdu du poids|perte de poids"
+    r"|perso peso)\b",
+]
+_WARNING = re.compile("|".join(f"(?:{p})" for p in WARNING_SIGNS + OTHER_LANGUAGES), re.IGNORECASE)
+# A nerve symptom of the hands alone ("my fingers go tingly holding the plank") is none of the
+# list's, which names the legs and feet; told with a leg or foot, it still is.
+HANDS_ONLY = re.compile(
+    rf"^(?![^.?!]*\b{LIMB}\b)(?=[^.?!]*\b(fingers?|hands?|wrists?|thumbs?|palms?|arms?)\b)[^.?!]*",
+    re.IGNORECASE,
+)
+_NERVE = re.compile(NERVE, re.IGNORECASE)
 # An injury: a fall, a trip, a crash. It counts unless the reader says no harm came of it
 # ("tripped on a kerb but it didn't hurt a bit").
 INJURY_SIGNS = [
@@ -184,6 +211,7 @@ INJURY_SIGNS = [
     r"\b(banged|bashed|smacked|whacked|hit|jarred|wrenched|twisted)\s+my\s+(lower\s+)?(back|spine|tailbone|coccyx)\b|\blanded (right |hard |smack |flat |heavily |badly )?on (my|her|his|their) (back|bum|butt|backside|tailbone|coccyx|spine)\b|\bwhiplash\b|\bcame a cropper\b",
     r"\b(drove|driven|crashed|ran|reversed|backed) into (my car|me)\b|\b(got|get|getting|was|been) flattened\b|\bbowled (me )?over\b|\bcame down (hard |heavily |badly )?on (my|the) (back|lower back|bum|backside|butt|tailbone|coccyx|hips?|side|ground|floor)\b|\b(horse|pony|bull|bike)\b[^.?!]{0,10}\b(threw|chucked|bucked|flung) (me|him|her|them)\b|\b(hit|struck) from behind\b",
     r"\b(took|taken|take|takes|taking|got|had) a (hard |big |heavy |nasty |late |proper |bad )?(tackle|hit|knock|blow|bang|whack|clatter)\b"
+    r"|\b(got|been|was|were|get|getting) doored\b"
     r"|\bwent over on (my|his|her|their|the) (backside|bum|butt|back|side|hip|ankle|tailbone)\b"
     r"|\b(meeting|introduction|date|argument|disagreement|close encounter|appointment) with the (ground|floor|pavement|tarmac|deck|trail|concrete|ice|road)\b",
     r"\b(get|gets|getting)\s+(hit|knocked|tackled|rear-ended|kicked|struck)\b(?!\s+(with|by (a |the )?(wave|wall|bug|virus|cold)))",
@@ -196,13 +224,13 @@ INJURY_SIGNS = [
 ]
 _INJURY = re.compile("|".join(f"(?:{p})" for p in INJURY_SIGNS), re.IGNORECASE)
 NO_HARM = re.compile(
-    r"\b(no harm( done)?|only my (pride|ego)|(pride|ego) (is |was )?(hurt|bruised|dented)|bruised (ego|pride)|zero pain|no pain|(didn'?t|did not|doesn'?t) hurt|wasn'?t hurt|unhurt|not hurt|caught myself"
+    r"\b(no harm( done)?|nothing hurts|got (straight|right) (back )?up|only my (pride|ego)|(pride|ego) (is |was )?(hurt|bruised|dented)|bruised (ego|pride)|zero pain|no pain|(didn'?t|did not|doesn'?t) hurt|wasn'?t hurt|unhurt|not hurt|caught myself"
     r"|no damage|nearly (fell|ate|went|tripped|slipped|came off)|(totally|completely|perfectly|absolutely) fine|fine now|all good now|right as rain)\b",
     re.IGNORECASE,
 )
 # "A fever of excitement", "cabin fever", a hydration bladder: a sign's word in other senses.
 FIGURATIVE = re.compile(
-    r"\b(happy accidents?|(hydration|water|drinks?) (bladders?|reservoirs?)|fever (of|pitch)|feverish (training|block|build|pace|week|mileage|schedule)|(cabin|race|spring|football|marathon|gold) fever|numb (with|from) (the )?(boredom|cold|fear|shock|grief)"
+    r"\b(happy accidents?|(hydration|water|drinks?) (bladders?|reservoirs?)|fever (of|pitch)|feverish (training|block|build|pace|week|mileage|schedule)|fall (marathon|half|race|races|season|10k|5k|ultra|series|league|term|semester|block|training)|(cabin|race|spring|football|marathon|gold) fever|numb (with|from) (the )?(boredom|cold|fear|shock|grief)"
     r"|tingl\w* (excited|excitement|with (excitement|anticipation|nerves))|(excited|nervous) tingl\w*)\b",
     re.IGNORECASE,
 )
@@ -241,8 +269,8 @@ RESOLVED = re.compile(
     r"\b(cleared up|all cleared|cleared fully|fully cleared|fully recovered|recovered fully|no symptoms since"
     r"|all better now|gone now|long gone|came right\b[^.?!]{0,6}\b(after|as soon as|when|once)|(?<!n't )(?<!not )(went|goes|go|gone) away (as soon as|once|when|after) (i|we) \w+"
     r"|(back to normal|came back|come back|woke up|returned) (in|after|within) (about |around |under )?(a|one|\d+|a few|a couple of) (seconds?|minutes?|moments?)"
-    r"|(nothing|not a (twinge|thing|peep|flicker)|no (problems?|issues?|trouble|pain|twinges?)|(all )?gone) (ever )?since(?=\s*([,.;!]|$|then\b|i was\b|(19|20)\d\d\b))"
-    r"|(got|been|was) discharged|(haven'?t|hasn'?t|have not|has not) had (any )?(symptoms|problems|issues|trouble|pain|twinges?) since|never (came|come) back|(hasn'?t|has not|haven'?t) (come|came) back"
+    r"|(nothing|not a (twinge|thing|peep|flicker)|(no|zero) ((leg|back|nerve) )?(problems?|issues?|trouble|pain|twinges?|symptoms)|(all )?gone) (ever )?since(?=\s*([,.;!]|$|then\b|i was\b|(19|20)\d\d\b))"
+    r"|(got|been|was) discharged|(physio|physiotherapy|treatment|surgery|doctor|it) (fixed|sorted|cured|resolved) (it|that|this)|(totally|completely) dry now|(haven'?t|hasn'?t|have not|has not) had (any )?(symptoms|problems|issues|trouble|pain|twinges?) since|never (came|come) back|(hasn'?t|has not|haven'?t) (come|came) back"
     r"|sorted (itself )?(out )?(within|after|in) (a|one|\d+|a few|a couple of) (days?|weeks?))\b",
     re.IGNORECASE,
 )
@@ -308,12 +336,13 @@ NO_WAY_TO_SLEEP = re.compile(
 # in a message that says the reader is not trying to lose it.
 NOT_TRYING = re.compile(
     r"\b((not|isn'?t|aren'?t|wasn'?t) (dieting|trying|on a diet)|(haven'?t|hasn'?t) (been )?(dieting|trying|changed)|appetite'?s? (is )?(fine|normal|good|the same)"
-    r"|eating (more|the same|normally))\b",
+    r"|eating (more|the same|normally)|(not|isn'?t|aren'?t) eating (any )?less)\b",
     re.IGNORECASE,
 )
 WEIGHT_GONE = re.compile(
     r"\b(got|gotten|getting|grown|become|becoming|gone|went|going|looks?|looking)\s+(really |very |so |quite |a lot |much |too )?(thin|thinner|skinny|skinnier|bony)\b|"
-    r"\b\d+(\.\d+)?\s*(kg|kilos?|lbs?|pounds|st|stone)\b[^.?!]{0,60}\b\d+(\.\d+)?\s*(kg|kilos?|lbs?|pounds|st|stone)\b",
+    r"\b\d+(\.\d+)?\s*(kg|kilos?|lbs?|pounds|st|stone)\b[^.?!]{0,60}\b\d+(\.\d+)?\s*(kg|kilos?|lbs?|pounds|st|stone)\b"
+    r"|\b\d+(\.\d+)?\s*(kg|kilos?|lbs?|pounds|st|stone)\s+(lighter|down|less|gone)\b",
     re.IGNORECASE,
 )
 # Body-wide signs count along with back pain (the corpus's list says so): "a slight temperature
@@ -472,7 +501,7 @@ def has_warning_signs(question: str) -> bool:
         for text in {question, with_symptoms_spelt(question)}
         for sentence in still_current(SENTENCES.findall(text))
     ]
-    if any(_WARNING.search(THING_LEAKS.sub(" ", sentence)) for sentence in sentences):
+    if any(_WARNING.search(THING_LEAKS.sub(" ", without_hands_numbness(sentence))) for sentence in sentences):
         return True
     for about, sign in SIGNS_IN_CONTEXT:
         if about.search(question) and any(sign.search(sentence) for sentence in sentences):
@@ -480,6 +509,11 @@ def has_warning_signs(question: str) -> bool:
     return not NO_HARM.search(told) and any(
         _INJURY.search(THING_FELL.sub(" ", sentence)) for sentence in sentences
     )
+
+
+def without_hands_numbness(sentence: str) -> str:
+    """The sentence without its nerve symptom when it speaks of the hands and no leg or foot."""
+    return _NERVE.sub(" ", sentence) if HANDS_ONLY.match(sentence) else sentence
 
 
 def told_in_pieces(messages: list[str]) -> bool:
