@@ -52,6 +52,7 @@ from assistant.answering.routing import QuestionRoutes
 from assistant.answering.safety import (
     PROFESSIONAL_HELP_QUERY,
     asks_about_a_professional,
+    denies_signs,
     has_warning_signs,
     looks_like_injection,
     told_in_pieces,
@@ -470,7 +471,7 @@ class Assistant:
         """The broad net of wordings, or (with a model) closeness to a warning sign of the corpus."""
         if has_warning_signs(text):
             return True
-        if self.warning_vectors is None or vector is None:
+        if self.warning_vectors is None or vector is None or denies_signs(text):
             return False
         if float((self.warning_vectors @ vector).max()) >= TUNING.warning_similarity:
             return True

@@ -27,8 +27,8 @@ from assistant.text.rarity import english_rarity
 LIMB = r"(legs?|foot|feet|toes?|heels?|buttocks?|butt|bum|glutes?|calf|calves|thighs?|hips?|knees?|shins?|ankles?|hamstrings?|groin)"
 # "I can't feel my abs working" is exercise talk; not feeling a limb or the skin is a nerve sign.
 NOT_FEELING = r"(can't|cannot|can not|couldn't)( really| quite| properly| fully)? feel (my |the |anything|a thing)\s*(?!(abs|core|muscles?|glutes|obliques|stomach)\b)(legs?|foot|feet|toes?|thighs?|calf|calves|hands?|bum|butt|bottom|groin|skin|side|it when|\b)"
-NERVE = rf"(numb(ness|ed|ing|s)?\b|an(a)?esthetic\b|novocaine\b|dental injection|tingl\w*|pins (and|n|&) needles|needles|electric\w*|zing\w*|dead leg|{NOT_FEELING}|loss of feeling|no feeling|lost (some |all |the )?(feeling|sensation)|burning (sensation|feeling)|(hot|live|red-hot) wire)"
-SPREAD = r"(shoot\w*|radiat\w*|travel\w*|spread\w*|extends?|extending|referr\w*|zaps?)"
+NERVE = rf"(numb(ness|ed|ing|s)?\b|an(a)?esthe(tic|sia)\b|like (at |after |from )?the dentist|novocaine\b|dental injection|tingl\w*|pins (and|n|&) needles|needles|electric\w*|zing\w*|dead leg|{NOT_FEELING}|loss of feeling|no feeling|lost (some |all |the )?(feeling|sensation)|burning (sensation|feeling)|(hot|live|red-hot) wire)"
+SPREAD = r"(shoot\w*|radiat\w*|travel\w*|spread\w*|extends?|extending|referr\w*|zaps?|follows?|following|tracks?|tracking)"
 # Words that make a sentence about pain, for the signs that lie in how the pain goes (how long,
 # since when): "for months" alone is as likely a training plan as a symptom, and "back into
 # running" is a return, not a back.
@@ -74,7 +74,7 @@ WARNING_SIGNS = [
     # a limb that goes to sleep or stops working; "my legs are dead after the race" is tiredness,
     # "my leg went dead" is not
     rf"\b{LIMB}\b[^.?!]{{0,35}}\b(asleep|fall(s|ing)? asleep|useless|not working)\b|\b(leg|foot|toes?|thigh|calf|bum|butt|buttock)\b[^.?!]{{0,20}}\bdead(?! ?bugs?)\b"
-    r"|\b(toe|foot|leg|heel|calf|thigh|shin)\b[^.?!]{0,30}\b(felt|feels?|feeling|gone|went|going)\s+(\w+\s+)?dead(?! ?bugs?)\b"
+    r"|\b(toe|foot|leg|heel|calf|thigh|shin)\b[^.?!]{0,30}\b(felt|feels?|feeling|gone|goes|go|went|going)\s+(\w+\s+)?dead(?! ?bugs?)\b"
     rf"|\b(dead|useless)\s+{LIMB}\b",
     # one leg or foot that goes heavy is a nerve sign; both legs heavy after hard training is tiredness
     r"\b(left|right|one) (leg|foot)\b[^.?!]{0,20}\bheavy\b|\bheavy (left|right) (leg|foot)\b",
@@ -101,7 +101,8 @@ WARNING_SIGNS = [
     r"^(?![^.?!]*\b(on purpose|diet\w*|trying to lose|want(ed)? to lose|goal|deliberately|intentional\w*|cutting)\b)[^.?!]*?\b(reduction|drop|fall|loss|decrease) in (my )?(body )?weight\b",
     # bladder and bowel in everyday words
     r"\b(peed|pees|weed myself|wee'?d|poop|poops|pooed|(go|do|doing|going) (a )?number (two|2)|bowel movements?)\b"
-    r"|\bwip(e|ed|ing)\b[^.?!]{0,50}\b((can'?t|cannot|barely|hardly|don'?t|not)\b[^.?!]{0,15}\bfeel|numb\w*|asleep)",
+    r"|\bwip(e|ed|ing)\b[^.?!]{0,50}\b((can'?t|cannot|barely|hardly|don'?t|not)\b[^.?!]{0,15}\bfeel|numb\w*|asleep)"
+    r"|\b(can'?t|cannot|barely|hardly|don'?t)\s+(really\s+)?feel\b[^.?!]{0,25}\bwip(e|ed|ing)\b",
     r"\b(area|down there|privates|bum cheeks|buttocks|bottom)\b[^.?!]{0,20}\b(asleep|numb\w*|no feeling)\b|\bdidn'?t (even )?(realise|realize|notice|feel)\b[^.?!]{0,30}\b(peed|wet myself|leak\w*)\b",
     # a wet patch nobody felt coming: "a wet patch on my shorts and I hadn't felt a thing"
     r"\bwet (patch|spot|stain)\b[^.?!]{0,40}\b((had|did|have)n'?t|never|without)\s+(even\s+)?(feel\w*|felt|notic\w*|realis\w*|realiz\w*)"
@@ -121,7 +122,7 @@ WARNING_SIGNS = [
     # a limb that does not feel one's own, a knee that folds, pain from the buttock to the calf
     r"\b(doesn'?t|does not|don'?t|do not)\s+feel like (mine|hers|his|theirs|my own|her own|his own|their own|part of me)\b"
     r"|\b(knees?|legs?)\b[^.?!]{0,20}\b(folds?|folding|folded|goes from under|went from under)\b"
-    r"|\b(back|buttock|bum|hip|glute)[- ]to[- ](calf|foot|knee|ankle|heel|toes?|thigh|leg)\b",
+    r"|\b(back|buttock|bum|hip|glute)[- ]to[- ](calf|foot|knee|ankle|heel|toes?|thigh|leg|shin)\b",
     # a patch of skin that has gone strange, ants in the toes
     rf"\b(patch|area|strip|bit)\b[^.?!]{{0,40}}\b(gone|feels?|is|went)\b[^.?!]{{0,20}}\b(numb\w*|dead|strange|weird|odd|cardboard\w*|wooden|rubbery|furry|fuzzy)\b(?=[^.?!]*\b{LIMB}\b)|\b(patch|area|strip)\b[^.?!]{{0,30}}\b{LIMB}\b[^.?!]{{0,30}}\b(gone|feels?|went)\b|\bants\b[^.?!]{{0,30}}\b{LIMB}\b",
     # pain that will not let one sleep
@@ -148,22 +149,23 @@ WARNING_SIGNS = [
     r"\b(getting|gets|got|growing|grows|becoming|keeps getting)\s+(worse|worser)\b|\bworse and worse\b|\bworsen\w*|\bworse (every|each) (day|week|run)\b",
     r"\b(got|gotten|getting|become|became|turned)\s+(properly|really|much|so|seriously|very)\s+(bad|worse)\b",
     r"\b(pain|hurts?|hurting|aches?|aching|sore|throb\w*|worse|back)\b[^.?!]{0,30}\b(at|in the|during the) night\b|\bcan't sleep\b|\bcannot sleep\b",
-    r"\b(every|each) (day|week|run|month) (it'?s |it gets |it is )?(a bit |a little |slightly |even )?worse\b"
+    r"\b(every|each) (day|week|run|month) (it'?s |it gets |it is )?(a bit |a little |slightly |even )?(worse|more than the (day|week|run|month) before)\b"
     r"|\b(hasn'?t|has not|haven'?t|have not|never|didn'?t|did not)\s+(really\s+|ever\s+|once\s+)?(let up|eased|settled|cleared)\b",
     r"\bnot (eased|easing|improving|getting better|gone away|going away|letting up)\b|\b(won't|isn't|is not|never) (let|letting) up\b",
     r"\bworse (at night|lying down|when (i'?m )?lying|in bed)\b|\b(leak\w*|dribbl\w*) (urine|pee|wee)\b",
-    rf"{WITH_PAIN}\bsince\b[^.?!]{{0,25}}\b{LONG_AGO}\b",
+    rf"^(?![^.?!]*\b((aches?|hurts?) less|less pain|better|improv\w*)\b){WITH_PAIN.lstrip('^')}\bsince\b[^.?!]{{0,25}}\b{LONG_AGO}\b",
     r"\b(won't|will not|doesn't|does not|hasn't|has not|isn't|is not|haven't)\s+((go|gone|going)(?! (anywhere|down|into|further|elsewhere|past|beyond|below)\b)|eased?|easing|improv\w*|settled?|getting better|got better|budg\w*|shift\w*|clear\w*)\b",
     rf"{WITH_PAIN}(\b(for|over|past|last|about|nearly|almost)\s+(the\s+)?(several|a few|few|a couple of|couple of|two|three|four|five|six|many|\d+)\s+(weeks|months)\b|\bfor (weeks|months|ages|yonks|forever)\b|\b(weeks|months) now\b|\bover a month\b|\bfor a month\b|\bfortnight\b)",
     r"\b(severe|excruciating|unbearable|agoni[sz]ing|agony|crippling|debilitating|intense|worst)\b[^.?!]{0,15}\b(pain|ache|back)\b|\b(8|9|10|eight|nine|ten) out of (10|ten)\b|\b(8|9|10)/10\b",
     r"\b(pain|ache|back|it)\s+(is|'s|feels|has been|got)\s+(really|very|so|super|extremely|insanely|unbelievably)\s+(bad|awful|terrible|horrible|intense|brutal)\b",
     r"\b(can'?t|cannot|can not|couldn'?t|barely|hardly)\s+get (out of|up from|off) (a|the|my|her|his|their) (chair|sofa|couch|seat|car|bed)\b",
     # pain that rest does not ease
-    r"\b(even|still)\s+(when|while|if)\s+(i'?m\s+)?(resting|lying|sitting still|still|in bed|doing nothing)\b|\bat rest\b",
+    r"\b(even|still)\s+(when|while|if)\s+(i'?m\s+)?(resting|lying|sitting( still)?|still|in bed|doing nothing|driving)\b|\bat rest\b",
     r"\bnothing (i do |i try |i'?ve tried |seems to )?(settles|eases|helps|shifts|touches|fixes) it\b"
     r"|\b(stopping|stops|stopped|keeping|keeps) (me|her|him|them) (from )?(sleeping|getting to sleep)\b",
     rf"{WITH_HURT}\b(constant|constantly|non-?stop|even (lying|resting|sitting still|in bed))\b",
-    r"\b(can't|cannot|can not|couldn't|barely|hardly)\s+(walk|stand|move|bend|sit|straighten|get out of bed|get up|lift my)\b",
+    r"\b(can't|cannot|can not|couldn't|barely|hardly)\s+(even\s+)?(walk|stand|move|bend|sit|straighten|get out of bed|get up|lift my|get down)\b",
+    r"\b(the )?(most|worst) pain (i'?ve|i have|i'?d|she'?s|he'?s) ever\b|\bworst pain (of my life|ever)\b",
     # told by what daily life shows: a foot that goes to sleep, a shoe lost without noticing, walking
     # "in thick socks", shuffling; crawling to the bathroom; a belt on its last notch
     rf"\b{LIMB}\b[^.?!]{{0,30}}\b(go(es|ing)?|gone|went) to sleep\b",
@@ -212,6 +214,8 @@ INJURY_SIGNS = [
     r"\b(drove|driven|crashed|ran|reversed|backed) into (my car|me)\b|\b(got|get|getting|was|been) flattened\b|\bbowled (me )?over\b|\bcame down (hard |heavily |badly )?on (my|the) (back|lower back|bum|backside|butt|tailbone|coccyx|hips?|side|ground|floor)\b|\b(horse|pony|bull|bike)\b[^.?!]{0,10}\b(threw|chucked|bucked|flung) (me|him|her|them)\b|\b(hit|struck) from behind\b",
     r"\b(took|taken|take|takes|taking|got|had) a (hard |big |heavy |nasty |late |proper |bad )?(tackle|hit|knock|blow|bang|whack|clatter)\b"
     r"|\b(got|been|was|were|get|getting) doored\b"
+    r"|\bslip(s|ped)? (on|down) (the|a|some|my) (stairs|steps|ice|floor|pavement|path|kerb|curb)\b"
+    r"|\b(hit|banged|bashed|smacked|whacked|struck) (the|my|her|his) (lower |low )?back (on|against)\b"
     r"|\bwent over on (my|his|her|their|the) (backside|bum|butt|back|side|hip|ankle|tailbone)\b"
     r"|\b(meeting|introduction|date|argument|disagreement|close encounter|appointment) with the (ground|floor|pavement|tarmac|deck|trail|concrete|ice|road)\b",
     r"\b(get|gets|getting)\s+(hit|knocked|tackled|rear-ended|kicked|struck)\b(?!\s+(with|by (a |the )?(wave|wall|bug|virus|cold)))",
@@ -224,13 +228,13 @@ INJURY_SIGNS = [
 ]
 _INJURY = re.compile("|".join(f"(?:{p})" for p in INJURY_SIGNS), re.IGNORECASE)
 NO_HARM = re.compile(
-    r"\b(no harm( done)?|nothing hurts|got (straight|right) (back )?up|only my (pride|ego)|(pride|ego) (is |was )?(hurt|bruised|dented)|bruised (ego|pride)|zero pain|no pain|(didn'?t|did not|doesn'?t) hurt|wasn'?t hurt|unhurt|not hurt|caught myself"
+    r"\b(no harm( done)?|nothing hurts|back('?s| is) (totally |completely |absolutely )?fine|got (straight|right) (back )?up|only my (pride|ego)|(pride|ego) (is |was )?(hurt|bruised|dented)|bruised (ego|pride)|zero pain|no pain|(didn'?t|did not|doesn'?t) hurt|wasn'?t hurt|unhurt|not hurt|caught myself"
     r"|no damage|nearly (fell|ate|went|tripped|slipped|came off)|(totally|completely|perfectly|absolutely) fine|fine now|all good now|right as rain)\b",
     re.IGNORECASE,
 )
 # "A fever of excitement", "cabin fever", a hydration bladder: a sign's word in other senses.
 FIGURATIVE = re.compile(
-    r"\b(happy accidents?|(hydration|water|drinks?) (bladders?|reservoirs?)|fever (of|pitch)|feverish (training|block|build|pace|week|mileage|schedule)|fall (marathon|half|race|races|season|10k|5k|ultra|series|league|term|semester|block|training)|(cabin|race|spring|football|marathon|gold) fever|numb (with|from) (the )?(boredom|cold|fear|shock|grief)"
+    r"\b(on pins (and|n|&) needles|accident(?=[^.?!]*\b(spill\w*|knocked|coffee|tea|cup|mug|glass|wine|juice|paint)\b)|happy accidents?|(hydration|water|drinks?) (bladders?|reservoirs?)|fever (of|pitch)|feverish (training|block|build|pace|week|mileage|schedule)|fall (marathon|half|race|races|season|10k|5k|ultra|series|league|term|semester|block|training)|(cabin|race|spring|football|marathon|gold) fever|numb (with|from) (the )?(boredom|cold|fear|shock|grief)"
     r"|tingl\w* (excited|excitement|with (excitement|anticipation|nerves))|(excited|nervous) tingl\w*)\b",
     re.IGNORECASE,
 )
@@ -242,7 +246,7 @@ SIGN_NAMES = (
     r"(numbness|numb|tingl\w*|pins (and|n|&) needles|weakness|sciatica|shooting pains?|nerve (pain|symptoms?)"
     r"|leg (symptoms?|pain)|neuro(logical)? (symptoms?|signs?)|saddle (symptoms?|numbness|an(a)?esthesia)"
     r"|fever|(a |high )?temp(erature)?|weight loss|night (pain|sweats)|red[- ]flags?|warning signs?"
-    r"|(bladder|bowel|toilet|loo|waterworks) (problems?|issues?|changes?|trouble|symptoms?)"
+    r"|(bladder|bowel|toilet|loo|bathroom|waterworks) (problems?|issues?|changes?|trouble|symptoms?)"
     r"|falls?|tumbles?|knocks?|crash(es)?|accidents?|injur(y|ies)"
     r"|(anything|nothing|pain) (going |shooting |radiating |travelling |traveling )?(down|into) (my |the |either |both )?legs?)"
 )
@@ -253,6 +257,7 @@ DENIED = re.compile(
     r"|\b(doesn'?t|does not|don'?t|do not|never|isn'?t|is not|not)\s+(go|goes|going|travel\w*|spread\w*|shoot\w*|radiat\w*|run|runs|move|moves)"
     r"\s+(down|into|to) (my|the|either|both|his|her)?\s*(legs?|feet|foot|buttocks?|bum)\b"
     r"|\b(didn'?t|did not|never|haven'?t|have not) (take|taken|have|had) a (tumble|fall|knock|spill)\b"
+    r"|\b(haven'?t|hasn'?t|have not|has not|didn'?t|did not|never) (fallen|fell|crashed|been injured|been hurt)\b"
     r"|\b(not|isn'?t|is not|doesn'?t|does not|never) (keeping|keep|keeps|waking|wake|wakes) me( up| awake)?\b"
     r"|\b(haven'?t|hasn'?t|have not|has not|didn'?t|did not|not) (lost|losing|lose) (any )?weight\b"
     r"|\bno (aches?|pain|soreness|niggles?)( anywhere| at all| whatsoever)?\b"
@@ -267,10 +272,10 @@ DENIED = re.compile(
 # needs it as much.
 RESOLVED = re.compile(
     r"\b(cleared up|all cleared|cleared fully|fully cleared|fully recovered|recovered fully|no symptoms since"
-    r"|all better now|gone now|long gone|came right\b[^.?!]{0,6}\b(after|as soon as|when|once)|(?<!n't )(?<!not )(went|goes|go|gone) away (as soon as|once|when|after) (i|we) \w+"
+    r"|all better now|gone now|long gone|came right\b[^.?!]{0,6}\b(after|as soon as|when|once)|(?<!n't )(?<!not )(went|goes|go|gone) away (as soon as|once|when|after) (i|we|my|the|her|his|our) \w+"
     r"|(back to normal|came back|come back|woke up|returned) (in|after|within) (about |around |under )?(a|one|\d+|a few|a couple of) (seconds?|minutes?|moments?)"
     r"|(nothing|not a (twinge|thing|peep|flicker)|(no|zero) ((leg|back|nerve) )?(problems?|issues?|trouble|pain|twinges?|symptoms)|(all )?gone) (ever )?since(?=\s*([,.;!]|$|then\b|i was\b|(19|20)\d\d\b))"
-    r"|(got|been|was) discharged|(physio|physiotherapy|treatment|surgery|doctor|it) (fixed|sorted|cured|resolved) (it|that|this)|(totally|completely) dry now|(haven'?t|hasn'?t|have not|has not) had (any )?(symptoms|problems|issues|trouble|pain|twinges?) since|never (came|come) back|(hasn'?t|has not|haven'?t) (come|came) back"
+    r"|(got|been|was) discharged|(been )?(completely |totally |perfectly )?fine for (ages|years|months|a long time)|(physio|physiotherapy|treatment|surgery|doctor|it) (fixed|sorted|cured|resolved) (it|that|this)|(totally|completely) dry now|(haven'?t|hasn'?t|have not|has not) had (any )?(symptoms|problems|issues|trouble|pain|twinges?) since|never (came|come) back|(hasn'?t|has not|haven'?t) (come|came) back"
     r"|sorted (itself )?(out )?(within|after|in) (a|one|\d+|a few|a couple of) (days?|weeks?))\b",
     re.IGNORECASE,
 )
@@ -514,6 +519,12 @@ def has_warning_signs(question: str) -> bool:
 def without_hands_numbness(sentence: str) -> str:
     """The sentence without its nerve symptom when it speaks of the hands and no leg or foot."""
     return _NERVE.sub(" ", sentence) if HANDS_ONLY.match(sentence) else sentence
+
+
+def denies_signs(question: str) -> bool:
+    """Whether the reader says which signs they do not have ("no fever, no bathroom issues"): such a
+    message comes close in meaning to the list of signs without telling one."""
+    return bool(DENIED.search(BARE_CONTRACTION.sub(r"\1't", question.replace("’", "'"))))
 
 
 def told_in_pieces(messages: list[str]) -> bool:
