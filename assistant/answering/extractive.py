@@ -214,6 +214,10 @@ ANSWER_SHAPES = (
         re.compile(r"\b(if you('re| are) new|new to|beginners?|start with)\b", re.IGNORECASE),
     ),
 )
+# "Group the moves by…", "which are on the floor and which on all fours?": every move, each in its group.
+SORTS_THE_MOVES = re.compile(
+    r"\b(sort|group|split|divide|categori[sz]e)\b|\bwhich\b[^?]*\b(and|or) which\b", re.IGNORECASE
+)
 # What readers call the moves and the session: words every move shares, which set none apart.
 MOVE_WORDS = frozenset(
     content_terms("move moves exercise exercises movement movements circuit routine session workout ones")
@@ -419,9 +423,10 @@ def from_every_move(
     # names nothing that sets some apart: "what are the moves?").
     fit = {topic: fit_of(c) for topic, c in quotes.items()}
     top = max(fit.values())
-    # A step asked of each move ("the set-up of every exercise") is asked of all of them; a question
-    # with no step asks which moves have something, if it fits some moves clearly.
-    if steps_asked(question) or not names_property:
+    # A step asked of each move ("the set-up of every exercise") is asked of all of them, and so is a
+    # sorting of the moves ("which are on the floor and which on all fours?"); a question with no
+    # step asks which moves have something, if it fits some moves clearly.
+    if steps_asked(question) or not names_property or SORTS_THE_MOVES.search(question):
         kept = list(quotes.values())
     else:
         kept = [c for topic, c in quotes.items() if fit[topic] >= T.every_move_keep * top]
