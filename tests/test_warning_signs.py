@@ -166,7 +166,7 @@ def test_signs_told_by_numbers_hours_and_degrees_and_signs_said_to_be_over(
     [
         # the signs a reader says they do not have
         (
-            "Before you ask: no tingling, no numbness, nothing going down my legs. Just a stiff back. Planks?",
+            "Before you ask: no tingling, no numbness, no pain going down my legs. Just a stiff back. Planks?",
             False,
         ),
         (
@@ -230,9 +230,12 @@ def test_a_sharp_pain_from_one_exercise_is_that_exercise_s_to_stop_not_a_warning
         ("my husband went thin over the summer and says he isn't dieting; his back aches. bear walks?", True),
         ("my back aches and I can't always tell when I need to go now, sorry. is the plank safe?", True),
         ("back ache after long runs. each week it's a little worse, should I add a second session?", True),
-        ("She got thrown by her pony on Sunday and is sore since. Can she do dead bugs?", True),
+        ("She was thrown by a horse at the weekend and has been sore since. Are dead bugs ok for her?", True),
         ("The ache doesn't go anywhere, it sits low in my back. How many sets of crunches?", False),
-        ("face-planted doing shoulder taps, only my pride is hurt lol. how do I stay steady?", False),
+        (
+            "face-planted doing shoulder taps, pride bruised but nothing else lol. how do I stay steady?",
+            False,
+        ),
     ],
 )
 def test_signs_of_anyone_and_pain_that_stays_put(assistant: Assistant, message: str, sign: bool) -> None:
@@ -247,12 +250,12 @@ def test_signs_of_anyone_and_pain_that_stays_put(assistant: Assistant, message: 
         ("Me duele la espalda y tengo hormigueo en el pie izquierdo. ¿Puedo hacer planchas?", True),
         # told by what changed: kilos lighter, belt notches, a toe gone dead, rest that eases nothing
         ("back niggles, and I'm 4 kg lighter since June though I'm not dieting. more core?", True),
-        ("his back aches and he's gone in two notches without trying, ok to do crunches?", True),
+        ("his back aches and he's down three notches on his belt without trying. crunches for him?", True),
         ("my second toe has been feeling oddly dead since the trail race, dead bugs ok?", True),
-        ("lower back pain, and nothing I do settles it, day or night. bear walks?", True),
+        ("lower back pain, and nothing I've tried eases it, day or night. bear walks?", True),
         # not signs: fingers that tingle in a plank, an autumn marathon, a problem a physio fixed
         (
-            "my hands get tingly holding the plank for shoulder taps, back feels good. too much weight forward?",
+            "my fingers buzz and tingle up in the high plank, back feels good. is my weight too far over my hands?",
             False,
         ),
         ("training for a fall marathon, where does core go in my week?", False),
@@ -273,14 +276,17 @@ def test_signs_in_other_languages_and_by_what_changed_and_their_look_alikes(
     [
         ("sore low back and my inner thighs went weird, like after the dentist. dead bugs ok?", True),
         ("my back is sore and now it tracks along the outside of my leg. bear walks?", True),
-        ("the most pain I've ever been in, back-wise. what should I do instead of crunches?", True),
+        (
+            "my mum says it's the most pain she's ever had in her back. what could she do instead of crunches?",
+            True,
+        ),
         ("I slip down the stairs on Tuesday and since then my back is very sore. Crunches?", True),
         (
             "No fever, no bathroom issues, I haven't fallen - just a stiff back after hills. How many sets?",
             False,
         ),
         ("on pins and needles waiting for my race results, should I do the core circuit tonight?", False),
-        ("my back actually aches less since January, since I started the dead bugs. keep going?", False),
+        ("since January my back has hurt less and less thanks to the dead bugs. keep going?", False),
     ],
 )
 def test_signs_told_plainly_by_sketched_readers_and_messages_that_only_sound_like_them(

@@ -118,7 +118,7 @@ def resolve_reference(
     return listed[position] if -len(listed) <= position < len(listed) else None
 
 
-# "Which of them do you do lying down?", "which ones need a mat?" after an answer that listed moves
+# "Which of those are done face up?", "which ones need a mat?" after an answer that listed moves
 # asks which of the moves.
 OF_THEM = re.compile(
     r"\b(which|what|how many|any)( ones)? of (them|those|these|the ones)\b|\b(which) ones\b", re.IGNORECASE

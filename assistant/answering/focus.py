@@ -144,7 +144,7 @@ def separate_asks(question: str) -> list[str]:
     return asks if len(asks) > 1 else []
 
 
-# "Sets, work time, rest, total time?", "the full prescription: sets, rest, how often": a list of
+# "Reps, rest, session length?", "the numbers please: sets, rest, how often": a list of
 # things asked in one breath, each an ask of its own though it has no asking word
 # (`Tuning.list_item_words`). An item that a conjunction opens ends a list, never its middle.
 JOINED = re.compile(r"^(and|or|but|so|then)\b", re.IGNORECASE)

@@ -10,7 +10,7 @@ lasting), each also as readers tell it by its effect ("my foot slaps the pavemen
 thermometer says 38.7", "painkillers don't touch it"), and, with an embedding model, closeness in
 meaning to the corpus's own list of warning signs. Ordinary soreness ("achy legs two days after a new
 session") is none of these, nor a fall the reader says did no harm, nor a problem long cleared up,
-nor a sign the reader says they do not have ("no numbness, nothing down the legs"), nor a fever
+nor a sign the reader says they do not have ("no tingling, no pain into the legs"), nor a fever
 without back pain, nor numb or tingling hands alone (the list names the legs and feet). Someone
 else's signs count: a parent asking for a child needs the notice as much; a sign told in pieces
 over a conversation counts as if told at once; and the signs' commonest words in five other
@@ -104,7 +104,7 @@ WARNING_SIGNS = [
     r"|\bwip(e|ed|ing)\b[^.?!]{0,50}\b((can'?t|cannot|barely|hardly|don'?t|not)\b[^.?!]{0,15}\bfeel|numb\w*|asleep)"
     r"|\b(can'?t|cannot|barely|hardly|don'?t)\s+(really\s+)?feel\b[^.?!]{0,25}\bwip(e|ed|ing)\b",
     r"\b(area|down there|privates|bum cheeks|buttocks|bottom)\b[^.?!]{0,20}\b(asleep|numb\w*|no feeling)\b|\bdidn'?t (even )?(realise|realize|notice|feel)\b[^.?!]{0,30}\b(peed|wet myself|leak\w*)\b",
-    # a wet patch nobody felt coming: "a wet patch on my shorts and I hadn't felt a thing"
+    # a wet patch nobody felt coming: "a wet patch on her leggings she never felt"
     r"\bwet (patch|spot|stain)\b[^.?!]{0,40}\b((had|did|have)n'?t|never|without)\s+(even\s+)?(feel\w*|felt|notic\w*|realis\w*|realiz\w*)"
     r"|\bwet (patch|spot|stain) (on|in) (my|the|his|her|their) (shorts|pants|trousers|leggings|tights|jeans|crotch|seat|bed)\b",
     # more described signs: a knee that gives way, pain that goes "till my knee", water that will
@@ -116,7 +116,7 @@ WARNING_SIGNS = [
     r"\b(paraesthesi\w*|paresthesi\w*|radiculopath\w*|neuropath\w*|foot ?drop|retention|incontinent"
     r"|hyp(o|er)a?esthesi\w*|dysa?esthesi\w*|dermatom\w*|pyrexi\w*|cachexi\w*|positive (slr|straight[- ]leg raise)"
     r"|(great[- ]toe|toe|ankle) (extension|dorsiflexion)|dorsiflexion (is |isn'?t |feels )?(weak|reduced|poor|not))\b",
-    # a foot, ankle or toes that will not come up: "can't pull my toes up", "my ankle won't flex up"
+    # a foot, ankle or toes that will not come up: "can't pull my toes up", "the foot won't come up"
     r"\b(can'?t|cannot|can not|won'?t|unable to|no longer)\s+(\w+\s+){0,2}(pull|lift|raise|flex|bend|bring|cock)\b[^.?!]{0,20}\b(toes?|foot|feet|ankle)\b(?![^.?!]{0,10}\b(off|behind)\b)"
     r"|\b(toes?|foot|feet|ankle)\b[^.?!]{0,15}\b(won'?t|can'?t|doesn'?t|will not|does not)\s+(\w+\s+)?(lift|flex|raise|come up|go up|pull up|bend up)",
     # a limb that does not feel one's own, a knee that folds, pain from the buttock to the calf
@@ -192,7 +192,7 @@ OTHER_LANGUAGES = [
     r"|perso peso)\b",
 ]
 _WARNING = re.compile("|".join(f"(?:{p})" for p in WARNING_SIGNS + OTHER_LANGUAGES), re.IGNORECASE)
-# A nerve symptom of the hands alone ("my fingers go tingly holding the plank") is none of the
+# A nerve symptom of the hands alone (fingers that fizz in a high plank) is none of the
 # list's, which names the legs and feet; told with a leg or foot, it still is.
 HANDS_ONLY = re.compile(
     rf"^(?![^.?!]*\b{LIMB}\b)(?=[^.?!]*\b(fingers?|hands?|wrists?|thumbs?|palms?|arms?)\b)[^.?!]*",
@@ -238,8 +238,8 @@ FIGURATIVE = re.compile(
     r"|tingl\w* (excited|excitement|with (excitement|anticipation|nerves))|(excited|nervous) tingl\w*)\b",
     re.IGNORECASE,
 )
-# Signs the reader says they do not have, as one who has read the list may ("no numbness or
-# tingling, nothing down the legs", "loo habits normal", "didn't take a tumble", "it's not keeping me
+# Signs the reader says they do not have, as one who has read the list may ("no tingling,
+# no numbness, no pain into the legs", "toilet as usual", "never had a fall", "it's not keeping me
 # awake"). Only a sign's name right after the word that denies it is set aside: "no feeling in my
 # foot" and "can't feel my toes" tell a sign, and a sign told beside a denied one still counts.
 SIGN_NAMES = (
@@ -316,7 +316,7 @@ THING_LEAKS = re.compile(
 SMALL_HOURS = re.compile(
     r"\b(awake|pacing|lying there|tossing and turning|can'?t (get back to )?sleep)\b[^.?!]{0,40}\b(at|till|until|by|around|gone|past)"
     r"\s+(like\s+|about\s+|around\s+)?[1-5](:\d\d)?\s*(am|a\.m\.)|\bsmall hours\b"
-    # woken, not up by choice: "I wake at 3 or 4 with my back throbbing" (up at 5 for a run is no sign)
+    # woken, not up by choice: "I woke at 2 with it pounding" (up at 5 for a run is no sign)
     r"|\b(wake|wakes|woke|waking)( up)? (at|around|about|by) [1-4](:\d\d)?\b(?!\s*(k|km|kms|miles|mi)\b)",
     re.IGNORECASE,
 )
@@ -337,7 +337,7 @@ NO_WAY_TO_SLEEP = re.compile(
     r"\bcan'?t get comfortable\b|\bno comfortable (position|way)\b|\bsleep\w*\s+(sitting up|upright|in (a|the|my) chair)\b",
     re.IGNORECASE,
 )
-# Weight gone, told as two readings ("71 kg in January, 64 kg this morning") or as a body grown thin,
+# Weight gone, told as two readings ("80 kg at Easter, 73 kg now") or as a body grown thin,
 # in a message that says the reader is not trying to lose it.
 NOT_TRYING = re.compile(
     r"\b((not|isn'?t|aren'?t|wasn'?t) (dieting|trying|on a diet)|(haven'?t|hasn'?t) (been )?(dieting|trying|changed)|appetite'?s? (is )?(fine|normal|good|the same)"
@@ -528,8 +528,8 @@ def denies_signs(question: str) -> bool:
 
 
 def told_in_pieces(messages: list[str]) -> bool:
-    """A sign told bit by bit over a conversation ("my back's a bit sore, nothing really" … "it does
-    wake me at 3am"): the reader's messages read as one, each on its own line."""
+    """A sign told bit by bit over a conversation ("my back's a touch stiff, no big deal" … "it's
+    been waking me in the small hours"): the reader's messages read as one, each on its own line."""
     return len(messages) > 1 and has_warning_signs("\n".join(messages))
 
 

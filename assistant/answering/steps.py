@@ -90,7 +90,7 @@ SESSION = r"(circuit|routine|session|workout)"
 # pause after every exercise?" asks when, not something of each move.
 EACH_MOVE = re.compile(
     rf"(?<!\bafter )(?<!\bbefore )(?<!\bbetween )(?<!\bper )\b(each|every|each and every)( single| last| individual)?( ?one)?( of the)? {MOVE}\b"
-    # "one form reminder per move", "a cue per exercise": a step of each move (not "30 seconds per move")
+    # "a single tip per move", "a cue per exercise": a step of each move (not "half a minute per move")
     rf"|\b(reminders?|cues?|tips?|pointers?|mistakes?|faults?|fix(es)?|set-?ups?|notes?|key points?) (per|for each|for every) {MOVE}\b",
     re.IGNORECASE,
 )
@@ -112,7 +112,7 @@ ALL_MOVES = re.compile(
     rf"|\b{MOVES}\b[^?]{{0,80}}\bwhat (are|r|were) (they|them|the ones|all (the )?(\d|five|four|six|of them))\b"
     rf"|\b{MOVES}\b[^?]{{0,60}}\b(\d(st|nd|rd|th)|first|second|third|fourth|fifth|last) (one|{MOVE})\b"
     # "list the moves", "name the exercises", "a rundown of the moves", "gimme the exercises", "the full
-    # lineup of moves", "sort the moves for me: which are on your back?"
+    # lineup of moves", "group the moves by which are on the floor"
     rf"|\b(list|name|rundown|overview|bullet|gimme|give me|show me|send me|line-?up|line up|sort|group|split)\b[^?]{{0,40}}\b{MOVES}\b"
     # what the session is made of: "what's in the circuit?", "what does the routine consist of?",
     # "walk me through the workout", "what goes into the session?"
@@ -164,8 +164,8 @@ def steps_asked(question: str) -> list[re.Pattern[str]]:
     if DONE_PROPERLY.search(question) and MISTAKE_STEPS not in asked and not asks_of_every_move(question):
         asked.append(MISTAKE_STEPS)
     # "How does a crunch differ from a dead bug?" asks how each is done, unless it names a step; so
-    # does such an ask beside one that names a step ("how are they different to do, and what goes
-    # wrong in each?").
+    # does such an ask beside one that names a step ("what sets them apart, and what do people get
+    # wrong on each?").
     comparing = [ask for ask in separate_asks(question) or [question] if COMPARING.search(ask)]
     if (
         any(not any(asks.search(ask) for asks, _ in STEP_KINDS) for ask in comparing)

@@ -95,9 +95,9 @@ class Tuning:
     carried_weight: float = 0.5
     # A question with this few meaningful words of its own rarely stands alone.
     short_question_terms: int = 2
-    # A list of things asked in one breath ("sets, work time, rest, total time?"): each item between
+    # A list of things asked in one breath ("reps, rest, session length?"): each item between
     # the first and the last (after a colon, every item but the last) has at most this many words,
-    # so a story told in commas ("I'm 45, run 30 miles a week, what…") is no list. The lists of the
+    # so a story told in commas ("I'm 45, do 50 km a week, what…") is no list. The lists of the
     # dev sets have items of one to three words.
     list_item_words: int = 3
 
