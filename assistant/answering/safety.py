@@ -496,10 +496,16 @@ def asks_about_a_professional(question: str) -> bool:
     return bool(PROFESSIONAL.search(question))
 
 
+def as_typed(text: str) -> str:
+    """The text with curly apostrophes made straight and contractions typed without one put right
+    ("cant" → "can't"), as the patterns expect."""
+    return BARE_CONTRACTION.sub(r"\1't", text.replace("’", "'"))
+
+
 def has_warning_signs(question: str) -> bool:
     """The broad net: any everyday wording of a warning sign (see the module docstring), spelt as
     written or with a misspelt symptom word put right."""
-    told = BARE_CONTRACTION.sub(r"\1't", question.replace("’", "'"))
+    told = as_typed(question)
     question = DENIED.sub(" ", FIGURATIVE.sub(" ", told))
     sentences = [
         sentence
@@ -524,7 +530,7 @@ def without_hands_numbness(sentence: str) -> str:
 def denies_signs(question: str) -> bool:
     """Whether the reader says which signs they do not have ("no fever, no bathroom issues"): such a
     message comes close in meaning to the list of signs without telling one."""
-    return bool(DENIED.search(BARE_CONTRACTION.sub(r"\1't", question.replace("’", "'"))))
+    return bool(DENIED.search(as_typed(question)))
 
 
 def told_in_pieces(messages: list[str]) -> bool:
