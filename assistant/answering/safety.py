@@ -20,6 +20,7 @@ languages get the notice though the question itself is declined.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 
 from assistant.text.rarity import english_rarity
@@ -27,7 +28,7 @@ from assistant.text.rarity import english_rarity
 LIMB = r"(legs?|foot|feet|toes?|heels?|buttocks?|butt|bum|glutes?|calf|calves|thighs?|hips?|knees?|shins?|ankles?|hamstrings?|groin)"
 # "I can't feel my abs working" is exercise talk; not feeling a limb or the skin is a nerve sign.
 NOT_FEELING = r"(can't|cannot|can not|couldn't)( really| quite| properly| fully)? feel (my |the |anything|a thing)\s*(?!(abs|core|muscles?|glutes|obliques|stomach)\b)(legs?|foot|feet|toes?|thighs?|calf|calves|hands?|bum|butt|bottom|groin|skin|side|it when|\b)"
-NERVE = rf"(numb(ness|ed|ing|s)?\b|an(a)?esthe(tic|sia)\b|like (at |after |from )?the dentist|novocaine\b|dental injection|tingl\w*|pins (and|n|&) needles|needles|electric\w*|zing\w*|dead leg|{NOT_FEELING}|loss of feeling|no feeling|lost (some |all |the )?(feeling|sensation)|burning (sensation|feeling)|(hot|live|red-hot) wire)"
+NERVE = rf"(numb(ness|ed|ing|s)?\b|an(a)?esthe(tic|sia)\b|like (at |after |from )?the dentist|dentist'?s? (injection|jab|needle)|novocaine\b|dental injection|tingl\w*|pins (and|n|&) needles|needles|electric\w*|zing\w*|dead leg|{NOT_FEELING}|loss of feeling|no feeling|lost (some |all |the )?(feeling|sensation)|burning (sensation|feeling)|(hot|live|red-hot) wire)"
 SPREAD = r"(shoot\w*|radiat\w*|travel\w*|spread\w*|extends?|extending|referr\w*|zaps?|follows?|following|tracks?|tracking)"
 # Words that make a sentence about pain, for the signs that lie in how the pain goes (how long,
 # since when): "for months" alone is as likely a training plan as a symptom, and "back into
@@ -93,7 +94,8 @@ WARNING_SIGNS = [
     # severity and course in other words
     rf"{WITH_HURT}\b(severe|excruciating|unbearable|agony|agoni[sz]ing|horrendous|crippling|persistent)\b",
     r"\b(severe|excruciating|unbearable|agony|agoni[sz]ing|horrendous|crippling)\b[^.?!]{0,40}\b(pain|ache|back)\b",
-    r"\b(can'?t|cannot|can not|couldn'?t|barely|hardly)\s+(get|put|pull)\s+(my\s+)?(socks|shoes|trainers|trousers|pants|clothes)\s+on\b|\b(can'?t|cannot|barely|hardly)\s+(get dressed|tie my (shoes|laces)|stand up( straight)?)\b",
+    r"\b(can'?t|cannot|can not|couldn'?t|barely|hardly)\s+(get|put|pull)\s+(my\s+|his\s+|her\s+)?(own\s+)?(socks|shoes|trainers|trousers|pants|clothes)\s+on\b|\b(can'?t|cannot|barely|hardly)\s+(get dressed|tie my (shoes|laces)|stand up( straight)?)\b",
+    r"\bhad to (dress|help) (me|him|her)\b[^.?!]{0,20}\b(socks|shoes|dressed|out of bed|up)\b|\b(gone|went|going|progressed|escalated|turned) from (a |an |some )?(\w+ )?(niggle|twinge|ache|annoyance|stiffness|tightness)\b[^.?!]{0,30}\bto\b",
     r"\bpain ?killers?\b[^.?!]{0,30}\b(don'?t|do not|doesn'?t|does not|not|no longer|barely|hardly|aren'?t)\b|\b(ibuprofen|paracetamol|tylenol|advil|codeine)\b[^.?!]{0,30}\b(don'?t|doesn'?t|not|no longer)\b( really)? (touch|help|work)",
     rf"{WITH_HURT}(\bno better\b|\bnot (any )?better\b|\b(hasn'?t|has not|haven'?t|have not|not) been right\b|\b(hasn'?t|has not|doesn'?t|does not|didn'?t) let up\b|\banother notch\b)",
     rf"{WITH_HURT}(\b(\d+|two|three|four|five|six|seven|eight|nine|ten|twelve)\s*(weeks|wks|months)\b(?! (plan|programme|program|block|build|training|of training)\b)|\b(for|over) the (past|last) (month|few weeks|couple of months)\b|\b(started|began|begun)\b[^.?!]{{0,30}}\b{LONG_AGO}\b)",
@@ -103,6 +105,8 @@ WARNING_SIGNS = [
     r"\b(peed|pees|weed myself|wee'?d|poop|poops|pooed|(go|do|doing|going) (a )?number (two|2)|bowel movements?)\b"
     r"|\bwip(e|ed|ing)\b[^.?!]{0,50}\b((can'?t|cannot|barely|hardly|don'?t|not)\b[^.?!]{0,15}\bfeel|numb\w*|asleep)"
     r"|\b(can'?t|cannot|barely|hardly|don'?t)\s+(really\s+)?feel\b[^.?!]{0,25}\bwip(e|ed|ing)\b",
+    # skin tested and not felt: "I can pinch the skin and barely feel it"
+    r"\b(pinch\w*|prod\w*|pok(e|es|ed|ing)|touch\w*|press\w*|scratch\w*)\b[^.?!]{0,40}\b(barely|hardly|can'?t|cannot|couldn'?t|don'?t|didn'?t) (really )?feel\b",
     r"\b(area|down there|privates|bum cheeks|buttocks|bottom)\b[^.?!]{0,20}\b(asleep|numb\w*|no feeling)\b|\bdidn'?t (even )?(realise|realize|notice|feel)\b[^.?!]{0,30}\b(peed|wet myself|leak\w*)\b",
     # a wet patch nobody felt coming: "a wet patch on her leggings she never felt"
     r"\bwet (patch|spot|stain)\b[^.?!]{0,40}\b((had|did|have)n'?t|never|without)\s+(even\s+)?(feel\w*|felt|notic\w*|realis\w*|realiz\w*)"
@@ -141,6 +145,7 @@ WARNING_SIGNS = [
     r"\b(pee|peeing|wee|weeing|urinat\w*|poo|pooing|pooping|pooed|pooped|soiled|soiling|soils|toilet|loo|wet(ting)? (myself|himself|herself|themselves|themself))\b",
     r"\b(can'?t|cannot|can not|don'?t|do not|doesn'?t|does not)\s+(really\s+|always\s+)?(tell|feel|sense|know)\s+when (i|he|she|they|we) (need|needs|have|has) to (go|pee|wee|poo)\b",
     r"\bleak(s|ed|ing|y)?\b|\b(can'?t|cannot|can not)( always| quite)? hold (it in|on to it|my (pee|wee|bladder|water))\b",
+    r"\b(wet|wetting|wets) (the|my|his|her|their) bed\b|\bbed-?wetting\b",
     # "some accidents lately": the everyday word for losing bladder control (or a crash)
     r"\b(had|having|have had|been having)\s+(a|an|some|a few|a couple of|few)?\s*(little |small |minor |embarrassing )?accidents?\b",
     r"\bnumb(ness|ed)?\b[^.?!]{0,20}\b(groin|bottom|between (my|the) legs)\b",
@@ -156,7 +161,8 @@ WARNING_SIGNS = [
     rf"^(?![^.?!]*\b((aches?|hurts?) less|less pain|better|improv\w*)\b){WITH_PAIN.lstrip('^')}\bsince\b[^.?!]{{0,25}}\b{LONG_AGO}\b",
     r"\b(won't|will not|doesn't|does not|hasn't|has not|isn't|is not|haven't)\s+((go|gone|going)(?! (anywhere|down|into|further|elsewhere|past|beyond|below)\b)|eased?|easing|improv\w*|settled?|getting better|got better|budg\w*|shift\w*|clear\w*)\b",
     rf"{WITH_PAIN}(\b(for|over|past|last|about|nearly|almost)\s+(the\s+)?(several|a few|few|a couple of|couple of|two|three|four|five|six|many|\d+)\s+(weeks|months)\b|\bfor (weeks|months|ages|yonks|forever)\b|\b(weeks|months) now\b|\bover a month\b|\bfor a month\b|\bfortnight\b)",
-    r"\b(severe|excruciating|unbearable|agoni[sz]ing|agony|crippling|debilitating|intense|worst)\b[^.?!]{0,15}\b(pain|ache|back)\b|\b(8|9|10|eight|nine|ten) out of (10|ten)\b|\b(8|9|10)/10\b",
+    r"\b(severe|excruciating|unbearable|agoni[sz]ing|agony|crippling|debilitating|intense|worst)\b[^.?!]{0,15}\b(pain|ache|back)\b"
+    r"|^(?![^.?!]*\b(rpe|effort|exertion|difficulty|intensity)\b)[^.?!]*?(\b(8|9|10|eight|nine|ten) out of (10|ten)\b|\b(8|9|10)/10\b)",
     r"\b(pain|ache|back|it)\s+(is|'s|feels|has been|got)\s+(really|very|so|super|extremely|insanely|unbelievably)\s+(bad|awful|terrible|horrible|intense|brutal)\b",
     r"\b(can'?t|cannot|can not|couldn'?t|barely|hardly)\s+get (out of|up from|off) (a|the|my|her|his|their) (chair|sofa|couch|seat|car|bed)\b",
     # pain that rest does not ease
@@ -208,11 +214,12 @@ INJURY_SIGNS = [
     r"\b(fell(?! behind| asleep| off (a|the) (cliff|wagon|plan)| (races?|racing|runs?|running|runners?|shoes?|season|club|series|routes?|tops?|paths?|walk\w*|league|events?)\b)|fallen(?! behind| asleep| off a cliff)|falling over|(?<!\bbelt )(?<!\bchain )(?<!\bform )(?<!\bpace )(?<!\bkeeps )(?<!\bkept )(?<!\bstarts )(?<!\bstarted )slipp(ed|ing)|\b(keeps|kept|starts|started) slipping (on|over|down|off)\b|tripped(?! up on| me up)|tripping|stumbled|crashed(?! (on|out|in)\b)|collided|wiped out|came off|went flying|landed (hard|badly|awkwardly|on))\b",
     r"\b(a|hard|bad|nasty|big|heavy|awkward)\s+(fall|tumble|crash|wipe-?out|spill|landing)\b",
     r"\b(trail|bike|ice|icy|ski|skiing|stair|stairs|ladder|horse|running|cycling)\s+(fall|crash|accident|spill)\b",
-    r"\b(ate it|ate dirt|ate pavement|took a (spill|tumble|fall|hit)|bailed|went down hard|hit the (deck|ground|pavement|floor|ice|road|tarmac|concrete|kerb|curb)|face-?plant\w*|wip(e|ed|ing) ?out|stacked it|arse over (tit|elbow)|ass over (tea ?kettle|elbow)|head over heels)\b",
+    r"\b(ate it|ate dirt|ate pavement|took a (spill|tumble|fall|hit)|bailed(?! (at|after|early|halfway|half-way|out|on (it|(the|my|that|this|today's) ([\w-]+ )?(run|session|workout|plan|race|rest|intervals|reps|tempo))))|went down hard|hit the (deck|ground|pavement|floor|ice|road|tarmac|concrete|kerb|curb)|face-?plant\w*|wip(e|ed|ing) ?out|stacked it|arse over (tit|elbow)|ass over (tea ?kettle|elbow)|head over heels)\b",
     r"^(?![^.?!]*\blike (i'?ve |i have |i )?(been|got)\b)[^.?!]*?\b(was|got|been|being) (hit|knocked|struck|tackled|rear-ended|kicked|elbowed|kneed|punched)\b|\binjured\b|\baccident(?!al)\b(?<!by accident)|\b(jumped|landed|fell) on (my|me)\b",
     r"\b(banged|bashed|smacked|whacked|hit|jarred|wrenched|twisted)\s+my\s+(lower\s+)?(back|spine|tailbone|coccyx)\b|\blanded (right |hard |smack |flat |heavily |badly )?on (my|her|his|their) (back|bum|butt|backside|tailbone|coccyx|spine)\b|\bwhiplash\b|\bcame a cropper\b",
     r"\b(drove|driven|crashed|ran|reversed|backed) into (my car|me)\b|\b(got|get|getting|was|been) flattened\b|\bbowled (me )?over\b|\bcame down (hard |heavily |badly )?on (my|the) (back|lower back|bum|backside|butt|tailbone|coccyx|hips?|side|ground|floor)\b|\b(horse|pony|bull|bike)\b[^.?!]{0,10}\b(threw|chucked|bucked|flung) (me|him|her|them)\b|\b(hit|struck) from behind\b",
-    r"\b(took|taken|take|takes|taking|got|had) a (hard |big |heavy |nasty |late |proper |bad )?(tackle|hit|knock|blow|bang|whack|clatter)\b"
+    r"\b(went|go|going|gone|flew|flown|flipped|came|sailed) over (the|my|his|her|their) (handle ?bars|bars|front wheel)\b|\bover the (handle ?bars|bars)\b"
+    r"|\b(took|taken|take|takes|taking|got|had) a (hard |big |heavy |nasty |late |proper |bad )?(tackle|hit|knock|blow|bang|whack|clatter)\b"
     r"|\b(got|been|was|were|get|getting) doored\b"
     r"|\bslip(s|ped)? (on|down) (the|a|some|my) (stairs|steps|ice|floor|pavement|path|kerb|curb)\b"
     r"|\b(hit|banged|bashed|smacked|whacked|struck) (the|my|her|his) (lower |low )?back (on|against)\b"
@@ -234,7 +241,7 @@ NO_HARM = re.compile(
 )
 # "A fever of excitement", "cabin fever", a hydration bladder: a sign's word in other senses.
 FIGURATIVE = re.compile(
-    r"\b(on pins (and|n|&) needles|accident(?=[^.?!]*\b(spill\w*|knocked|coffee|tea|cup|mug|glass|wine|juice|paint)\b)|happy accidents?|(hydration|water|drinks?) (bladders?|reservoirs?)|fever (of|pitch)|feverish (training|block|build|pace|week|mileage|schedule)|fall (marathon|half|race|races|season|10k|5k|ultra|series|league|term|semester|block|training)|(cabin|race|spring|football|marathon|gold) fever|numb (with|from) (the )?(boredom|cold|fear|shock|grief)"
+    r"\b(on pins (and|n|&) needles|pins (and|n|&) needles (waiting|about|over|until|till|before)|accident(?=[^.?!]*\b(spill\w*|knocked|coffee|tea|cup|mug|glass|wine|juice|paint)\b)|happy accidents?|(hydration|water|drinks?) (bladders?|reservoirs?)|fever (of|pitch)|feverish (training|block|build|pace|week|mileage|schedule)|fall (marathon|half|race|races|season|10k|5k|ultra|series|league|term|semester|block|training)|(cabin|race|spring|football|marathon|gold) fever|numb (with|from) (the )?(boredom|cold|fear|shock|grief)"
     r"|tingl\w* (excited|excitement|with (excitement|anticipation|nerves))|(excited|nervous) tingl\w*)\b",
     re.IGNORECASE,
 )
@@ -254,6 +261,7 @@ DENIED = re.compile(
     r"\b(no|not|nor|without|zero|never had|haven'?t had|hasn'?t had|don'?t have|doesn'?t have|didn'?t have|no sign of"
     rf"|free of|none of the)\s+(any\s+|real\s+|obvious\s+)?{SIGN_NAMES}(\s*(,|or|and|nor|/)\s*(no\s+|any\s+)?{SIGN_NAMES})*\b"
     r"|\bnothing (radiating|shooting|travelling|traveling|going down|down (my|the) legs?)\b"
+    r"|\bnothing (spreads|spreading|goes|going|runs|running|travels|moves|moving|shoots)\s+(down|into)\b"
     r"|\b(doesn'?t|does not|don'?t|do not|never|isn'?t|is not|not)\s+(go|goes|going|travel\w*|spread\w*|shoot\w*|radiat\w*|run|runs|move|moves)"
     r"\s+(down|into|to) (my|the|either|both|his|her)?\s*(legs?|feet|foot|buttocks?|bum)\b"
     r"|\b(didn'?t|did not|never|haven'?t|have not) (take|taken|have|had) a (tumble|fall|knock|spill)\b"
@@ -264,7 +272,7 @@ DENIED = re.compile(
     r"|\b(my )?back('s| is| feels?)\s+(totally |completely |perfectly |absolutely )?(fine|ok|okay|normal|good|great|solid)\b"
     r"|\bneuro(logically)? intact\b|\b(sensation|power|reflexes)( and (sensation|power|reflexes))? (are |is )?(normal|intact)\b"
     r"|\b(legs and feet|feet and legs|legs|feet|toilet( stuff| habits)?|loo( habits)?|bladder|bowels?|waterworks)\b"
-    r"\s+(feel\s+|are\s+|is\s+|all\s+)*(totally |completely |perfectly |absolutely |entirely )?(normal|fine|unchanged|as usual)\b",
+    r"(\s+and (everything|all)( else)?)?\s+(feel\s+|are\s+|is\s+|all\s+)*(totally |completely |perfectly |absolutely |entirely )?(normal|fine|unchanged|as usual)\b",
     re.IGNORECASE,
 )
 # Signs long over ("a trapped nerve back in 2019 that cleared up"): the sentence that tells them says
@@ -323,25 +331,29 @@ SMALL_HOURS = re.compile(
 # In a message about pain or a nerve symptom, something that goes down into a limb ("it goes down into
 # my calf"): "which moves go down on the knees?" says the same of exercises.
 TRAVELS = re.compile(
-    rf"\b(go|goes|going|went|gone|runs|running|ran|moves|moving|creeps?|creeping|comes?|coming|spills?)\b[^.?!]{{0,35}}\b(down|into)\b[^.?!]{{0,25}}\b{LIMB}\b",
+    rf"\b(go|goes|going|went|gone|runs|running|ran|moves|moving|creeps?|creeping|comes?|coming|spills?|drips?|dripping|trickl\w*|seeps?|seeping|flows?|flowing|pours?|pouring|snakes?|snaking|wanders?|wandering)\b[^.?!]{{0,35}}\b(down|into)\b[^.?!]{{0,25}}\b{LIMB}\b",
     re.IGNORECASE,
 )
 ABOUT_SYMPTOMS = re.compile(rf"\b{PAINFUL}|{NERVE}|\btight(ness)?\b", re.IGNORECASE)
 # In a message about pain, pain that wakes one ("then it woke me at 4"), though the sentence says only "it".
-WAKES = re.compile(r"\b(wakes?|woke|waking) me\b|\b(wake|keeps?) me (up|awake)\b", re.IGNORECASE)
+WAKES = re.compile(
+    r"\b(wakes?|woke|waking) me\b|\b(wake|keeps?) me (up|awake)\b"
+    r"|\b(jolt|jolts|jolted|jolting|start|starts|started|starting|bolt|bolts|bolted|bolting|jerk|jerks|jerked|jerking)\s+awake\b",
+    re.IGNORECASE,
+)
 ABOUT_PAIN = re.compile(rf"\b{PAINFUL}", re.IGNORECASE)
 # Signs that count only in a message of that kind, though their own sentence says only "it".
 # In a message about pain, no position to sleep in: "can't get comfortable at all",
 # "sleeping upright in a chair", though the sentence does not say what hurts.
 NO_WAY_TO_SLEEP = re.compile(
-    r"\bcan'?t get comfortable\b|\bno comfortable (position|way)\b|\bsleep\w*\s+(sitting up|upright|in (a|the|my) chair)\b",
+    r"\bcan'?t get comfortable\b|\bno comfortable (position|way)\b|\bsleep\w*\s+(sitting up|upright|in (a|the|my|her|his|their) (chair|recliner|armchair))\b",
     re.IGNORECASE,
 )
 # Weight gone, told as two readings ("80 kg at Easter, 73 kg now") or as a body grown thin,
 # in a message that says the reader is not trying to lose it.
 NOT_TRYING = re.compile(
     r"\b((not|isn'?t|aren'?t|wasn'?t) (dieting|trying|on a diet)|(haven'?t|hasn'?t) (been )?(dieting|trying|changed)|appetite'?s? (is )?(fine|normal|good|the same)"
-    r"|eating (more|the same|normally)|(not|isn'?t|aren'?t) eating (any )?less)\b",
+    r"|eating (more|the same|normally)|(not|isn'?t|aren'?t) eating (any )?less|same (food|diet|meals)|training less|no (change|changes) (in|to) (my |what i eat|diet))\b",
     re.IGNORECASE,
 )
 WEIGHT_GONE = re.compile(
@@ -371,6 +383,25 @@ SIGNS_IN_CONTEXT = (
     (NOT_TRYING, WEIGHT_GONE),
     (ABOUT_PAIN, BODY_WIDE),
 )
+# A question about the list asked in general by a reader who says it is not about them ("why is the
+# bladder thing on the list? I don't have anything like that"): the list's words tell no sign then.
+ASKED_IN_GENERAL = re.compile(
+    r"\b(asking (in general|generally|hypothetically|out of (curiosity|interest)|for (future )?reference)"
+    r"|(i'?m|i am) not (in (any )?pain|hurting|injured|affected|sore)( myself)?"
+    r"|i (don'?t|do not) have (anything|any of (that|those|these|them|the (signs|symptoms)))( like (that|this|those|it))?"
+    r"|(none|nothing) of (that|those|these|them|it) (applies|apply) to me)\b",
+    re.IGNORECASE,
+)
+ABOUT_THE_LIST = re.compile(r"\b(list|listed|warning signs?|red[- ]flags?)\b", re.IGNORECASE)
+SOMEONE_ELSE = re.compile(
+    r"\b(he|she|his|her|him|they|their|my (son|daughter|kid|child|wife|husband|partner|boyfriend|girlfriend"
+    r"|friend|mum|mom|dad|mother|father|brother|sister|client|athlete|runner))\b",
+    re.IGNORECASE,
+)
+# Pain scored out of ten, reading by reading ("week 1: 3/10, week 2: 5/10, week 3: 7/10"); effort
+# scored the same way (RPE, "how hard") is training, not pain.
+RATING = re.compile(r"\b(10|\d)(\.5)?\s*(/|out of)\s*10\b", re.IGNORECASE)
+EFFORT = re.compile(r"\b(rpe|effort|exertion|difficulty|intensity|hard|tough|easy)\b", re.IGNORECASE)
 # Contractions typed without the apostrophe on a phone ("cant", "hasnt"), put right before matching.
 BARE_CONTRACTION = re.compile(r"\b(can|don|won|isn|hasn|haven|doesn|didn|couldn|wasn|aren)t\b", re.IGNORECASE)
 
@@ -506,6 +537,10 @@ def has_warning_signs(question: str) -> bool:
     """The broad net: any everyday wording of a warning sign (see the module docstring), spelt as
     written or with a misspelt symptom word put right."""
     told = as_typed(question)
+    if asked_in_general(told):
+        return False
+    if rising_ratings(told):
+        return True
     question = DENIED.sub(" ", FIGURATIVE.sub(" ", told))
     sentences = [
         sentence
@@ -522,6 +557,21 @@ def has_warning_signs(question: str) -> bool:
     )
 
 
+def asked_in_general(told: str) -> bool:
+    """A question about the list from a reader who says none of it is theirs (no one else named)."""
+    return bool(
+        ASKED_IN_GENERAL.search(told) and ABOUT_THE_LIST.search(told) and not SOMEONE_ELSE.search(told)
+    )
+
+
+def rising_ratings(told: str) -> bool:
+    """Pain scores out of ten that climb reading by reading, three or more of them: pain that keeps
+    getting worse, told in numbers."""
+    scores = [float(match.group(1) + (match.group(2) or "")) for match in RATING.finditer(told)]
+    climbing = len(scores) >= 3 and all(before < after for before, after in itertools.pairwise(scores))
+    return climbing and not EFFORT.search(told)
+
+
 def without_hands_numbness(sentence: str) -> str:
     """The sentence without its nerve symptom when it speaks of the hands and no leg or foot."""
     return _NERVE.sub(" ", sentence) if HANDS_ONLY.match(sentence) else sentence
@@ -530,7 +580,8 @@ def without_hands_numbness(sentence: str) -> str:
 def denies_signs(question: str) -> bool:
     """Whether the reader says which signs they do not have ("no fever, no bathroom issues"): such a
     message comes close in meaning to the list of signs without telling one."""
-    return bool(DENIED.search(as_typed(question)))
+    told = as_typed(question)
+    return bool(DENIED.search(told)) or asked_in_general(told)
 
 
 def told_in_pieces(messages: list[str]) -> bool:
