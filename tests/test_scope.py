@@ -251,3 +251,20 @@ def test_after_an_answer_on_the_routine_doing_it_before_a_race_is_asked_of_the_r
     ]
     answer = assistant.answer("can I still do it the morning of my trail race?", turns)
     assert not answer.abstained and "right before a hard workout or a race" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "declined"),
+    [
+        ("how do I get better at pull-ups before my obstacle race next month? i can't get past 3 reps", True),
+        ("how long should I rest between sets? i feel like my planks are getting stronger", False),
+    ],
+)
+def test_without_a_model_a_remark_after_the_question_does_not_decide_whether_it_is_answered(
+    assistant: Assistant, question: str, declined: bool
+) -> None:
+    """The remark ("i can't get past 3 reps") says how the reader feels; only the question it
+    follows decides whether the corpus answers."""
+    answer = assistant.answer(question)
+    assert answer.abstained is declined
+    assert declined or answer.citations

@@ -203,6 +203,26 @@ def question_part(ask: str) -> str | None:
     return last.rstrip(" ,;:.?!")
 
 
+# A question put without a question mark or an asking word first ("10k in 2 wks should i still do
+# core that week"): a verb that asks, then who or what it asks of.
+ASKING_INSIDE = re.compile(
+    r"\b(should|can|could|do|does|did|is|are|will|would|shall|may|might|must|am)\s+(i|we|you|it|they|he|she|my|the|this|that)\b"
+    r"|\b(how|what|why|when|which|where|who|whether)\b",
+    re.IGNORECASE,
+)
+
+
+def is_aside(ask: str, before: list[str]) -> bool:
+    """A remark after a question ("…too slow for a first 5k? feel like everyone is miles ahead of
+    me"): it says how the reader feels, and asks nothing the answer must cover. A story before the
+    question is different: it sets the scene the question asks about."""
+    return (
+        any(question_part(earlier) for earlier in before)
+        and question_part(ask) is None
+        and not ASKING_INSIDE.search(ask)
+    )
+
+
 def asked_things(question: str) -> list[tuple[str, bool]]:
     """The heads of the noun phrases the question asks for, each with whether it is counted
     ("how many …"). Empty when the question asks for no thing ("is that normal?")."""

@@ -30,6 +30,7 @@ from assistant.answering.extractive import (
 from assistant.answering.focus import (
     FocusCheck,
     asks_something,
+    is_aside,
     points_back,
     question_part,
     says_enough,
@@ -338,8 +339,11 @@ class Assistant:
         # A question that asks several things is answerable when one of its asks is: the words of
         # the others ("…and is yoga better?") must not sink the part the corpus answers.
         uncovered = []
-        for ask in separate_asks(standalone.question):
+        asks = separate_asks(standalone.question)
+        for position, ask in enumerate(asks):
             if points_back(ask):  # "…? Please list them all." asks nothing of its own
+                continue
+            if is_aside(ask, asks[:position]):
                 continue
             part = analyze_query(ask, self.glossary, self.index.stats, standalone.carried, self.speller)
             ask_vector = self.meaning.embed(ask) if self.meaning is not None else None
