@@ -999,3 +999,31 @@ def test_a_comparison_that_also_names_a_step_gets_how_each_is_done_and_that_step
         "bear walks versus shoulder taps: how do they differ, and what do people get wrong on each?",
     )
     assert text.count("How to do it:") == 2 and text.count("Common mistake:") == 2, text
+
+
+@BOTH
+@pytest.mark.parametrize(
+    ("question", "move", "step"),
+    [
+        # a move named as one word, as readers type it
+        ("how do you do shouldertaps", "Shoulder taps", "Set-up:"),
+        ("main mistake with bearwalks", "Bear walks", "Common mistake:"),
+        # what a move is, or "no idea how": how it is done
+        ("what's a bear walk? never heard of it", "Bear walks", "How to do it:"),
+        ("my coach wants crunches but I'm not sure how, any help?", "Crunches", "How to do it:"),
+        # the rules of a move are its cue; levelling it up is its progression
+        ("any rules to stick to on dead bugs?", "Dead bug", "Cue:"),
+        ("dead bugs are fine now, how can I level them up?", "Dead bug", "Make it harder:"),
+    ],
+)
+def test_a_question_on_one_move_gets_the_step_it_asks_for_first(
+    request: pytest.FixtureRequest, which: str, question: str, move: str, step: str
+) -> None:
+    first_quote = answer_text(request, which, question).split("[1]")[0]
+    assert first_quote.startswith(move) and step in first_quote
+
+
+def test_a_lift_with_a_move_s_word_in_it_is_no_move(assistant: Assistant) -> None:
+    """ "Deadlift" is no dead bug: only the corpus's own two-word names are split."""
+    answer = assistant.answer("how do I fix my deadlift lockout?")
+    assert "Dead bug" not in answer.text

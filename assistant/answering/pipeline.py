@@ -165,11 +165,14 @@ class Assistant:
         self.glossary = glossary
         self.llm = llm
         self.retriever = PassageRetriever(index, settings.top_k)
-        self.speller = Speller(index.stats.words | {w for phrase in glossary for w in phrase.split()})
         nodes = index_nodes(index)
         # Subjects a follow-up can point at ("the second one"): the corpus's short section names.
         topics = dict.fromkeys(n.metadata.get("topic", "") for n in nodes)
         self.subjects = [t for t in topics if t and len(content_terms(t)) <= 2]
+        self.speller = Speller(
+            index.stats.words | {w for phrase in glossary for w in phrase.split()},
+            [*self.subjects, *glossary],
+        )
         self.moves = [
             t
             for t in self.subjects

@@ -20,7 +20,10 @@ STEP_KINDS = (
             r"\bhow (do|does|should|can|would|to) (i|you|u|we|one|it|they|this|that)?\s*(even |just |\w+ly )?(do|perform|start|set|get|work|move)\b"
             r"|\bhow (do|does) (the |a |an |those |these )?[\w-]+( [\w-]+)? work\b"
             r"|\bhow (is|are)\b[^?]{0,25}\b(done|performed|carried out)\b"
-            r"|\bhow to\b|\b(start|begin)s? (on|in|from) (your|my|the|a)\b|\b(right way to|form|technique|set-?ups?|(?<!few )(?<!small )(?<!baby )(?<!of )(?<!\d )steps?|positions?|instructions?|execute|execution)\b|\bwhat does\b.*\blook like\b",
+            r"|\bhow to\b|\b(start|begin)s? (on|in|from) (your|my|the|a)\b|\b(right way to|form|technique|set-?ups?|(?<!few )(?<!small )(?<!baby )(?<!of )(?<!\d )steps?|positions?|instructions?|execute|execution)\b|\bwhat does\b.*\blook like\b"
+            # "what's a dead bug?", "no idea how": what the move is, told by how it is done
+            r"|\b(what'?s|what is|whats|wat is|what are|what r) (a|an) [\w-]+( [\w-]+)?\s*\?"
+            r"|\b(no|any) idea how\b|\bnot sure how\b|\b(don'?t|do not|dunno) (really )?know how\b",
             re.IGNORECASE,
         ),
         re.compile(r"^(set-?up|how to do it|starting position|position|steps?|how to)\b", re.IGNORECASE),
@@ -41,7 +44,7 @@ STEP_KINDS = (
     ),
     (
         re.compile(
-            r"\b(harder|progress\w*|too easy|advanc\w*|level up|challeng\w*|tougher|add (weight|load|resistance)|next step)\b"
+            r"\b(harder|progress\w*|too easy|advanc\w*|level (it |them |this |that )?up|challeng\w*|tougher|add (weight|load|resistance)|next step)\b"
             # "can it get more difficult? it feels easy now"
             r"|\b(more difficult|(is|it'?s|getting|gets|got|feels?) (too |really |so |very )?easy|easy now|step (it )?up)\b",
             re.IGNORECASE,
@@ -50,7 +53,8 @@ STEP_KINDS = (
     ),
     (
         re.compile(
-            r"\b(most important|key|#1|number one|main thing|cue|focus on|remember|get right|matters? most|one thing)\b"
+            r"\b(most important|key|#1|number one|main thing|cue|focus on|remember|get right|matters? most|one thing"
+            r"|rules?|dos and don'?ts|do'?s and don'?ts)\b"
             r"|\b(she|he|they|trainer|coach)('s| is| are)? (really )?after\b",  # "what is she after in it?"
             re.IGNORECASE,
         ),
