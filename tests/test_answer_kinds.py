@@ -1027,3 +1027,23 @@ def test_a_lift_with_a_move_s_word_in_it_is_no_move(assistant: Assistant) -> Non
     """ "Deadlift" is no dead bug: only the corpus's own two-word names are split."""
     answer = assistant.answer("how do I fix my deadlift lockout?")
     assert "Dead bug" not in answer.text
+
+
+@BOTH
+@pytest.mark.parametrize(
+    ("question", "advice"),
+    [
+        (
+            "complete novice at 50 who has only just started couch to 5k, how do I build up to this?",
+            "one set",
+        ),
+        ("when should i squeeze the core thing in around my c25k runs", "easy run"),
+        ("is it fine to hit the ab circuit the day before my fitness test?", "race"),
+    ],
+)
+def test_taking_up_the_routine_in_the_reader_s_words_is_asked_of_the_routine(
+    request: pytest.FixtureRequest, which: str, question: str, advice: str
+) -> None:
+    """ "Ease into it", "the core stuff": the routine, though the reader's story (age, a running plan)
+    comes closer to questions the corpus does not answer."""
+    assert advice in answer_text(request, which, question)

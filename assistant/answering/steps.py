@@ -194,13 +194,18 @@ def instructs_a_move(text: str) -> bool:
     return len(LABELLED_STEP.findall(text)) >= 2
 
 
-# Asking leave to do something: "can I still do…", "is it ok to skip…".
+# Asking leave to do something: "can I still do…", "is it ok to skip…", "ok to smash…".
 DOING = (
     r"\b(can|could|should|may|must|(ok|okay|fine|alright|all right|safe|good|bad|better|wise) to)\s+"
-    r"((i|we|you)\s+)?(still\s+)?(do|try|skip|start|repeat)\s+"
+    r"((i|we|you)\s+)?(still\s+)?(do|try|skip|start|repeat|smash|hit|fit in|squeeze in|add|begin)\s+"
 )
-# The routine as the object of a verb: "this session", "the core moves", "my ab circuit".
-THE_ROUTINE = rf"(the|this|these|those|my|her)\s+(core\s+|ab\s+)?({SESSION}|{MOVES})\b"
+# The routine as the object of a verb: "this session", "the core moves", "my ab circuit", "the core
+# thing".
+THE_ROUTINE = (
+    rf"(the|this|these|those|my|her)\s+((core\s+|ab\s+)?({SESSION}|{MOVES})|(core|ab) (thing|stuff|work))\b"
+)
+# Taking the routine up bit by bit: "how do I ease into it?", "build up to all this".
+EASING_IN = r"\b(ease|easing|build|building|work|working|ramp|ramping|phase|phasing) (into|up to|up into|in to) (it|this|them|these|all (of )?this|all (of )?that)\b"
 # What the routine holds or needs: "in this routine", "throughout the circuit", "before the core
 # moves", "while doing these moves", "does the session include…" (not "on days with a session", "lunch on session days").
 OF_THE_ROUTINE = re.compile(
@@ -212,7 +217,8 @@ OF_THE_ROUTINE = re.compile(
     # (asked of doing it, not said in passing: "lunch ideas for days I do the session?")
     rf"|{DOING}{THE_ROUTINE}"
     # where it goes in a week: "fit this session into my schedule", "slot these moves in"
-    rf"|\b(fit|fitting|slot|slotting|schedule|scheduling|squeeze|squeezing|work|working)\s+(in\s+)?{THE_ROUTINE}",
+    rf"|\b(fit|fitting|slot|slotting|schedule|scheduling|squeeze|squeezing|work|working)\s+(in\s+)?{THE_ROUTINE}"
+    rf"|{EASING_IN}",
     re.IGNORECASE,
 )
 
