@@ -1047,3 +1047,32 @@ def test_taking_up_the_routine_in_the_reader_s_words_is_asked_of_the_routine(
     """ "Ease into it", "the core stuff": the routine, though the reader's story (age, a running plan)
     comes closer to questions the corpus does not answer."""
     assert advice in answer_text(request, which, question)
+
+
+@BOTH
+def test_a_chain_of_short_follow_ups_keeps_the_subject_of_the_question_that_began_it(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    """ "How come not right before?" after "and when not?" after a question on when to do the session: the
+    session, not a question on its own."""
+    turns = [
+        {"role": "user", "content": "what time of the week suits the core session best?"},
+        {"role": "assistant", "content": "After an easy run or on a rest day."},
+        {"role": "user", "content": "and when not?"},
+        {"role": "assistant", "content": "Not right before a hard workout or a race."},
+    ]
+    answer = request.getfixturevalue(which).answer("how come not right before?", turns)
+    assert not answer.abstained and "fresh" in answer.text
+
+
+@BOTH
+def test_a_follow_up_asking_to_change_it_is_about_it_whatever_its_other_words(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    turns = [
+        {"role": "user", "content": "talk me through a dead bug"},
+        {"role": "assistant", "content": "Lie on your back, arms up, knees at 90 degrees, lower one foot."},
+    ]
+    question = "nailed it after a fortnight, honestly it's a breeze now lol. how do I make it tougher?"
+    answer = request.getfixturevalue(which).answer(question, turns)
+    assert not answer.abstained and "Make it harder:" in answer.text

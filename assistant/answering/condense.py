@@ -135,7 +135,7 @@ def condense_deterministic(
 ) -> Standalone:
     """Carry the previous question and the subjects of the previous answer; when the new question
     names (or points at) a subject of its own, the old subjects are not carried."""
-    previous = next(turn.content for turn in reversed(history) if turn.role == "user")
+    previous = asked_before(history, subjects)
     if points_back(question):  # "Explain.", "list them all": the question before, asked again
         return Standalone(previous)
     answer = next((t.content for t in reversed(history) if t.role == "assistant"), "")
@@ -153,6 +153,16 @@ def condense_deterministic(
     elif own:  # "and crunches?" after a question on another move: ask the same of crunches
         carried = [strip_subjects(previous, subjects)]
     return Standalone(question, " ".join(c for c in carried if c.strip()))
+
+
+def asked_before(history: Sequence[Turn], subjects: Sequence[str]) -> str:
+    """The reader's previous question; when that was itself a follow-up ("and when shouldn't I?"),
+    with the question it followed, so a chain of short follow-ups keeps its subject."""
+    asked = [i for i, turn in enumerate(history) if turn.role == "user"]
+    previous = history[asked[-1]].content
+    if len(asked) > 1 and is_follow_up(previous, history[: asked[-1]], subjects):
+        return f"{previous} {history[asked[-2]].content}"
+    return previous
 
 
 def strip_subjects(text: str, subjects: Sequence[str]) -> str:

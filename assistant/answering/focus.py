@@ -109,9 +109,19 @@ def asks_something(text: str) -> bool:
     return bool(ASKING.search(text) or REQUEST.search(text)) and len(content_terms(text)) >= least
 
 
+# A follow-up that asks to do something to what was said ("any way to make it tougher?", "can I
+# keep doing them on race week?"): its subject is the one before, whatever its other words say.
+ACTS_ON_IT = re.compile(
+    r"\b(make|making|do|doing|try|trying|keep|keeping|hold|holding|progress|progressing|modify|adapt|scale"
+    r"|change|skip|skipping|repeat|switch|swap|split|level)\s+(it|them|that|those|these)\b",
+    re.IGNORECASE,
+)
+
+
 def says_enough(text: str) -> bool:
-    """Whether a follow-up says enough to be judged on its own words (`Tuning.own_words_terms`)."""
-    return len(content_terms(text)) >= TUNING.own_words_terms
+    """Whether a follow-up says enough to be judged on its own words (`Tuning.own_words_terms`):
+    not one that asks to do something to what was said before."""
+    return len(content_terms(text)) >= TUNING.own_words_terms and not ACTS_ON_IT.search(text)
 
 
 # Words of a request that only points back at what the question before it asked ("Please give me
