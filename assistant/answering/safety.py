@@ -620,15 +620,21 @@ def looks_like_injection(question: str) -> bool:
     return bool(_INJECTION.search(question))
 
 
-# Where one request in a message ends and the next begins: sentence ends, colons, dashes, new lines.
+# Where one request in a message ends and the next begins: sentence ends, colons, dashes, new lines,
+# and "…, and then …" or "…, then …" inside a sentence ("give me the mistake from the notes, and then
+# invent a line she might have said").
 PIECES = re.compile(r"[^.?!;:\n—–]+[.?!;:\n—–]*")
+THEN = re.compile(r",?\s+and then\b,?|,\s*then\b,?|,\s*and (?:also|separately|after that)\b,?", re.IGNORECASE)
 
 
 def without_injection(question: str) -> str:
     """The question with every sentence that tries to change the rules taken out: what is left is
     what the reader may still be answered on ("Pretend you're my physio… Also, what break do I take
     between sets?" keeps the second sentence). Only this remainder goes on, to a model too."""
-    kept = [piece for piece in PIECES.findall(question) if not _INJECTION.search(piece)]
+    pieces = [
+        part for piece in PIECES.findall(question) for part in THEN.split(piece) if part and part.strip()
+    ]
+    kept = [piece for piece in pieces if not _INJECTION.search(piece)]
     return " ".join(piece.strip() for piece in kept).strip()
 
 
