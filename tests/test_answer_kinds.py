@@ -1076,3 +1076,9 @@ def test_a_follow_up_asking_to_change_it_is_about_it_whatever_its_other_words(
     question = "nailed it after a fortnight, honestly it's a breeze now lol. how do I make it tougher?"
     answer = request.getfixturevalue(which).answer(question, turns)
     assert not answer.abstained and "Make it harder:" in answer.text
+
+
+@BOTH
+def test_quicker_is_the_corpus_s_faster(request: pytest.FixtureRequest, which: str) -> None:
+    """A reader's word for what the corpus says in its own ("quicker" for "faster miles")."""
+    assert "faster miles" in answer_text(request, which, "honestly, would all this make me any quicker?")
