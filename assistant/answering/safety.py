@@ -33,7 +33,7 @@ SPREAD = r"(shoot\w*|radiat\w*|travel\w*|spread\w*|extends?|extending|referr\w*|
 # Words that make a sentence about pain, for the signs that lie in how the pain goes (how long,
 # since when): "for months" alone is as likely a training plan as a symptom, and "back into
 # running" is a return, not a back.
-PAINFUL = r"(lbp|pain\w*|hurt\w*|ach(e|es|ed|ing|y)|sore\w*|back(?! (running|to|into|in|on|from|after|at|home|out|again|with)\b)|niggl\w*|twing\w*|grief|killing|stiff\w*|spasm\w*|symptoms?)"
+PAINFUL = r"(lbp|pain\w*|hurt\w*|ach(e|es|ed|ing|y)|sore\w*|back(?! (running|to|into|in|on|from|after|at|home|out|again|with)\b)|niggl\w*|twing\w*|grief|killing|stiff\w*|spasm\w*|symptoms?|winc(e|es|ed|ing)|grimac\w*)"
 WITH_PAIN = rf"^(?=[^.?!]*\b{PAINFUL}\b)[^.?!]*?"
 # The same, with a word that names the pain itself: "my back feels stronger 6 weeks in" is no symptom.
 HURTING = (
@@ -95,8 +95,19 @@ WARNING_SIGNS = [
     rf"{WITH_HURT}\b(severe|excruciating|unbearable|agony|agoni[sz]ing|horrendous|crippling|persistent)\b",
     r"\b(severe|excruciating|unbearable|agony|agoni[sz]ing|horrendous|crippling)\b[^.?!]{0,40}\b(pain|ache|back)\b",
     r"\b(can'?t|cannot|can not|couldn'?t|barely|hardly)\s+(get|put|pull)\s+(my\s+|his\s+|her\s+)?(own\s+)?(socks|shoes|trainers|trousers|pants|clothes)\s+on\b|\b(can'?t|cannot|barely|hardly)\s+(get dressed|tie my (shoes|laces)|stand up( straight)?)\b",
+    r"\bscale (of|from) (1|one)\s*(-|to)\s*(10|ten)\b[^.?!]{0,40}\b([89]|10)\b"
+    r"|^(?![^.?!]*\b(rpe|effort|exertion|difficulty|intensity|workout|session|tempo|intervals?)\b)[^.?!]*?"
+    r"\b(a solid|like a|easily a) ([89]|10)\b(?!\s*(k|km|mi|miles|min|mins|minutes|sets|reps|am|pm))"
+    r"|\b(getting|get|got) (down )?(on|onto|to) the floor\b[^.?!]{0,20}\b(impossible|is not happening|isn'?t happening)\b"
+    r"|\b(can'?t|cannot|couldn'?t|unable to)\s+(get|lie) (down )?(on|onto|to) the floor\b"
+    r"|\b(both hands|two hands)\b[^.?!]{0,40}\b(stand up|get up|sit down|get out of)\b"
+    r"|\b(can'?t|cannot|couldn'?t|unable to)[- ](turn|roll)[- ]over[- ]in[- ]bed\b"
+    r"|\b(won'?t|doesn'?t|does not|will not) let me bend\b|\bcan'?t bend (at all|over|down)\b"
+    r"|\b(needed|need|needs|had) (my |his |her |our |a )?[\w-]+ to (put|get|pull|tie) (my|his|her) (socks|shoes|trousers|pants|laces)\b",
     r"\bhad to (dress|help) (me|him|her)\b[^.?!]{0,20}\b(socks|shoes|dressed|out of bed|up)\b|\b(gone|went|going|progressed|escalated|turned) from (a |an |some )?(\w+ )?(niggle|twinge|ache|annoyance|stiffness|tightness)\b[^.?!]{0,30}\bto\b",
-    r"\bpain ?killers?\b[^.?!]{0,30}\b(don'?t|do not|doesn'?t|does not|not|no longer|barely|hardly|aren'?t)\b|\b(ibuprofen|paracetamol|tylenol|advil|codeine)\b[^.?!]{0,30}\b(don'?t|doesn'?t|not|no longer)\b( really)? (touch|help|work)",
+    r"\bpain ?killers?\b[^.?!]{0,30}\b(don'?t|do not|doesn'?t|does not|not|no longer|barely|hardly|aren'?t)\b|\b(ibuprofen|paracetamol|tylenol|advil|codeine|naproxen|pain ?killers?|pills|meds|tablets)\b[^.?!]{0,60}"
+    r"\b((don'?t|doesn'?t|didn'?t|not|no longer|barely|hardly)\b( really| even)? (touch|help|work|do anything|does anything|make a dent|take the edge)"
+    r"|(does|do|did) (nothing|sod all|zilch|zero))",
     rf"{WITH_HURT}(\bno better\b|\bnot (any )?better\b|\b(hasn'?t|has not|haven'?t|have not|not) been right\b|\b(hasn'?t|has not|doesn'?t|does not|didn'?t) let up\b|\banother notch\b)",
     rf"{WITH_HURT}(\b(\d+|two|three|four|five|six|seven|eight|nine|ten|twelve)\s*(weeks|wks|months)\b(?! (plan|programme|program|block|build|training|of training)\b)|\b(for|over) the (past|last) (month|few weeks|couple of months)\b|\b(started|began|begun)\b[^.?!]{{0,30}}\b{LONG_AGO}\b)",
     r"\b(in|at|during) the night\b[^.?!]{0,60}\b(pain\w*|hurts?|hurting|aches?|aching|throb\w*|sore)\b",
@@ -151,7 +162,7 @@ WARNING_SIGNS = [
     r"\bnumb(ness|ed)?\b[^.?!]{0,20}\b(groin|bottom|between (my|the) legs)\b",
     # the course of the pain: worse, at night, lasting, severe
     r"\b(it|pain|ache|aching|soreness|back)\s+(\w+\s+)?(creeps?|creeping|crept|ratchets?|ratcheting|inch(es|ing)?|edg(es|ing)|ticks?|ticking)\s+up\b|"
-    r"\b(getting|gets|got|growing|grows|becoming|keeps getting)\s+(worse|worser)\b|\bworse and worse\b|\bworsen\w*|\bworse (every|each) (day|week|run)\b",
+    r"\b(getting|gets|got|gotten|grown|growing|grows|becoming|become|became|keeps getting)\s+(\w+\s+)?(worse|worser)\b|\bworse and worse\b|\bworsen\w*|\bworse (every|each) (single )?(day|week|run)\b",
     r"\b(got|gotten|getting|become|became|turned)\s+(properly|really|much|so|seriously|very)\s+(bad|worse)\b",
     r"\b(pain|hurts?|hurting|aches?|aching|sore|throb\w*|worse|back)\b[^.?!]{0,30}\b(at|in the|during the) night\b|\bcan't sleep\b|\bcannot sleep\b",
     r"\b(every|each) (day|week|run|month) (it'?s |it gets |it is )?(a bit |a little |slightly |even )?(worse|more than the (day|week|run|month) before)\b"
@@ -325,7 +336,11 @@ SMALL_HOURS = re.compile(
     r"\b(awake|pacing|lying there|tossing and turning|can'?t (get back to )?sleep)\b[^.?!]{0,40}\b(at|till|until|by|around|gone|past)"
     r"\s+(like\s+|about\s+|around\s+)?[1-5](:\d\d)?\s*(am|a\.m\.)|\bsmall hours\b"
     # woken, not up by choice: "I woke at 2 with it pounding" (up at 5 for a run is no sign)
-    r"|\b(wake|wakes|woke|waking)( up)? (at|around|about|by) [1-4](:\d\d)?\b(?!\s*(k|km|kms|miles|mi)\b)",
+    r"|\b(wake|wakes|woke|waking)( up)? (at|around|about|by)( like| about| around)? [1-4](:\d\d)?(\s*(am|a\.m\.))?\b(?!\s*(k|km|kms|miles|mi)\b)"
+    # (not woken by something else: "because of the neighbour's dog")
+    r"(?![^.?!]{0,20}\b(because of|thanks to|due to|from) (the |a |an |my |our |his |her )?(?!back|pain|lower back)\w+)"
+    r"|\bmiddle of the night\b|\b(awake|up|sleep|sleeping)\b[^.?!]{0,30}\b(because of|due to|thanks to) (my|the|his|her|their) (back|pain)\b"
+    r"|\b(too much|too sore|too painful|too bad) to (sleep|get to sleep|get comfy|lie down)\b",
     re.IGNORECASE,
 )
 # In a message about pain or a nerve symptom, something that goes down into a limb ("it goes down into
@@ -375,6 +390,20 @@ BODY_WIDE = re.compile(
     ),
     re.IGNORECASE,
 )
+# In a message about pain, pain that was less before ("just an ache after long runs at first; now it
+# aches after short ones too"), that is there at rest ("even when I'm sitting at my desk", "on rest
+# days too"), or that is sliding downhill.
+WORSE_THAN_BEFORE = re.compile(
+    r"\b(at first|to begin with|initially|in the beginning|used to)\b"
+    r"(?![^?!]{0,120}\b(better|improv\w*|barely|without|less|easier|stronger|fitter|no longer)\b)"
+    r"[^?!]{0,120}\b(now|these days|lately|this week|today)\b"
+    r"|\b(last|previous) week\b[^?!]{0,80}\bthis week\b"
+    r"|\beven (when|while|if) (i'?m |i am |he'?s |she'?s |they'?re )?(just )?(sitting|sat|resting|lying|lying down|still|asleep)\b"
+    r"|\b(there|hurts|aches?|sore|present) (even )?on (my |his |her )?rest days( too)?\b"
+    r"|\bon a downhill slide\b|\b(it|it'?s|back|back'?s|things|he|she|he'?s|she'?s)\s+(is |are |has |have )?(been )?"
+    r"(going|gone|went|headed|heading) downhill\b",
+    re.IGNORECASE,
+)
 SIGNS_IN_CONTEXT = (
     (ABOUT_PAIN, WAKES),
     (ABOUT_PAIN, SMALL_HOURS),
@@ -382,6 +411,7 @@ SIGNS_IN_CONTEXT = (
     (ABOUT_SYMPTOMS, TRAVELS),
     (NOT_TRYING, WEIGHT_GONE),
     (ABOUT_PAIN, BODY_WIDE),
+    (ABOUT_PAIN, WORSE_THAN_BEFORE),
 )
 # A question about the list asked in general by a reader who says it is not about them ("why is the
 # bladder thing on the list? I don't have anything like that"): the list's words tell no sign then.
