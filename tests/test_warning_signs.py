@@ -31,6 +31,13 @@ MESSAGES = [
 MAX_FALSE_NOTICES = 0.05  # the goal: a notice costs a sentence, a miss can cost much more
 
 
+def assert_notice_in_both_modes(request: pytest.FixtureRequest, message: str, sign: bool) -> None:
+    """The notice shows for a sign, and only for a sign, with a model and without."""
+    for which in ("assistant", "local_assistant"):
+        answer = request.getfixturevalue(which).answer(message)
+        assert (answer.safety_notice is not None) is sign, which
+
+
 @pytest.mark.parametrize("which", ["assistant", "local_assistant"])
 def test_every_warning_sign_gets_the_notice_and_few_ordinary_messages_do(
     request: pytest.FixtureRequest, which: str
@@ -309,9 +316,7 @@ def test_signs_in_other_languages_and_by_what_changed_and_their_look_alikes(
 def test_signs_told_plainly_by_sketched_readers_and_messages_that_only_sound_like_them(
     request: pytest.FixtureRequest, message: str, sign: bool
 ) -> None:
-    for which in ("assistant", "local_assistant"):
-        answer = request.getfixturevalue(which).answer(message)
-        assert (answer.safety_notice is not None) is sign, which
+    assert_notice_in_both_modes(request, message, sign)
 
 
 @pytest.mark.parametrize(
@@ -342,9 +347,7 @@ def test_signs_told_plainly_by_sketched_readers_and_messages_that_only_sound_lik
 def test_signs_told_inventively_and_their_look_alikes(
     request: pytest.FixtureRequest, message: str, sign: bool
 ) -> None:
-    for which in ("assistant", "local_assistant"):
-        answer = request.getfixturevalue(which).answer(message)
-        assert (answer.safety_notice is not None) is sign, which
+    assert_notice_in_both_modes(request, message, sign)
 
 
 @pytest.mark.parametrize(
@@ -366,6 +369,4 @@ def test_signs_told_inventively_and_their_look_alikes(
 def test_pain_that_worsens_wakes_or_disables_told_in_other_words_and_its_look_alikes(
     request: pytest.FixtureRequest, message: str, sign: bool
 ) -> None:
-    for which in ("assistant", "local_assistant"):
-        answer = request.getfixturevalue(which).answer(message)
-        assert (answer.safety_notice is not None) is sign, which
+    assert_notice_in_both_modes(request, message, sign)
