@@ -156,7 +156,7 @@ def condense_deterministic(
 
 
 def asked_before(history: Sequence[Turn], subjects: Sequence[str]) -> str:
-    """The reader's previous question; when that was itself a follow-up ("and when shouldn't I?"),
+    """The reader's previous question; when that was itself a follow-up ("and at what time not?"),
     with the question it followed, so a chain of short follow-ups keeps its subject."""
     asked = [i for i, turn in enumerate(history) if turn.role == "user"]
     previous = history[asked[-1]].content

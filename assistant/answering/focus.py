@@ -109,8 +109,8 @@ def asks_something(text: str) -> bool:
     return bool(ASKING.search(text) or REQUEST.search(text)) and len(content_terms(text)) >= least
 
 
-# A follow-up that asks to do something to what was said ("any way to make it tougher?", "can I
-# keep doing them on race week?"): its subject is the one before, whatever its other words say.
+# A follow-up that asks to do something to what was said ("could I scale it up?", "fine to keep
+# doing them in taper week?"): its subject is the one before, whatever its other words say.
 ACTS_ON_IT = re.compile(
     r"\b(make|making|do|doing|try|trying|keep|keeping|hold|holding|progress|progressing|modify|adapt|scale"
     r"|change|skip|skipping|repeat|switch|swap|split|level)\s+(it|them|that|those|these)\b",
@@ -213,8 +213,8 @@ def question_part(ask: str) -> str | None:
     return last.rstrip(" ,;:.?!")
 
 
-# A question put without a question mark or an asking word first ("10k in 2 wks should i still do
-# core that week"): a verb that asks, then who or what it asks of.
+# A question put without a question mark or an asking word first ("half marathon sunday should i
+# skip the circuit friday"): a verb that asks, then who or what it asks of.
 ASKING_INSIDE = re.compile(
     r"\b(should|can|could|do|does|did|is|are|will|would|shall|may|might|must|am)\s+(i|we|you|it|they|he|she|my|the|this|that)\b"
     r"|\b(how|what|why|when|which|where|who|whether)\b",
@@ -223,9 +223,9 @@ ASKING_INSIDE = re.compile(
 
 
 def is_aside(ask: str, before: list[str]) -> bool:
-    """A remark after a question ("…too slow for a first 5k? feel like everyone is miles ahead of
-    me"): it says how the reader feels, and asks nothing the answer must cover. A story before the
-    question is different: it sets the scene the question asks about."""
+    """A remark after a question ("…a decent time for a debut half? the whole club seems quicker
+    than me"): it says how the reader feels, and asks nothing the answer must cover. A story before
+    the question is different: it sets the scene the question asks about."""
     return (
         any(question_part(earlier) for earlier in before)
         and question_part(ask) is None

@@ -116,7 +116,7 @@ WARNING_SIGNS = [
     r"\b(peed|pees|weed myself|wee'?d|poop|poops|pooed|(go|do|doing|going) (a )?number (two|2)|bowel movements?)\b"
     r"|\bwip(e|ed|ing)\b[^.?!]{0,50}\b((can'?t|cannot|barely|hardly|don'?t|not)\b[^.?!]{0,15}\bfeel|numb\w*|asleep)"
     r"|\b(can'?t|cannot|barely|hardly|don'?t)\s+(really\s+)?feel\b[^.?!]{0,25}\bwip(e|ed|ing)\b",
-    # skin tested and not felt: "I can pinch the skin and barely feel it"
+    # skin tested and not felt: "when I prod my shin I hardly feel a thing"
     r"\b(pinch\w*|prod\w*|pok(e|es|ed|ing)|touch\w*|press\w*|scratch\w*)\b[^.?!]{0,40}\b(barely|hardly|can'?t|cannot|couldn'?t|don'?t|didn'?t) (really )?feel\b",
     r"\b(area|down there|privates|bum cheeks|buttocks|bottom)\b[^.?!]{0,20}\b(asleep|numb\w*|no feeling)\b|\bdidn'?t (even )?(realise|realize|notice|feel)\b[^.?!]{0,30}\b(peed|wet myself|leak\w*)\b",
     # a wet patch nobody felt coming: "a wet patch on her leggings she never felt"
@@ -337,7 +337,7 @@ SMALL_HOURS = re.compile(
     r"\s+(like\s+|about\s+|around\s+)?[1-5](:\d\d)?\s*(am|a\.m\.)|\bsmall hours\b"
     # woken, not up by choice: "I woke at 2 with it pounding" (up at 5 for a run is no sign)
     r"|\b(wake|wakes|woke|waking)( up)? (at|around|about|by)( like| about| around)? [1-4](:\d\d)?(\s*(am|a\.m\.))?\b(?!\s*(k|km|kms|miles|mi)\b)"
-    # (not woken by something else: "because of the neighbour's dog")
+    # (not woken by something else: "thanks to the toddler")
     r"(?![^.?!]{0,20}\b(because of|thanks to|due to|from) (the |a |an |my |our |his |her )?(?!back|pain|lower back)\w+)"
     r"|\bmiddle of the night\b|\b(awake|up|sleep|sleeping)\b[^.?!]{0,30}\b(because of|due to|thanks to) (my|the|his|her|their) (back|pain)\b"
     r"|\b(too much|too sore|too painful|too bad) to (sleep|get to sleep|get comfy|lie down)\b",
@@ -390,9 +390,9 @@ BODY_WIDE = re.compile(
     ),
     re.IGNORECASE,
 )
-# In a message about pain, pain that was less before ("just an ache after long runs at first; now it
-# aches after short ones too"), that is there at rest ("even when I'm sitting at my desk", "on rest
-# days too"), or that is sliding downhill.
+# In a message about pain, pain that was less before ("only a twinge on hills initially, and now it's
+# there on flat 5ks"), that is there at rest ("even while I'm lying on the sofa", "sore on rest days
+# too"), or that is sliding downhill.
 WORSE_THAN_BEFORE = re.compile(
     r"\b(at first|to begin with|initially|in the beginning|used to)\b"
     r"(?![^?!]{0,120}\b(better|improv\w*|barely|without|less|easier|stronger|fitter|no longer)\b)"
@@ -413,8 +413,8 @@ SIGNS_IN_CONTEXT = (
     (ABOUT_PAIN, BODY_WIDE),
     (ABOUT_PAIN, WORSE_THAN_BEFORE),
 )
-# A question about the list asked in general by a reader who says it is not about them ("why is the
-# bladder thing on the list? I don't have anything like that"): the list's words tell no sign then.
+# A question about the list asked in general by a reader who says it is not about them ("what does
+# the fever line on the list mean? none of that applies to me"): the list's words tell no sign then.
 ASKED_IN_GENERAL = re.compile(
     r"\b(asking (in general|generally|hypothetically|out of (curiosity|interest)|for (future )?reference)"
     r"|(i'?m|i am) not (in (any )?pain|hurting|injured|affected|sore)( myself)?"
@@ -428,7 +428,7 @@ SOMEONE_ELSE = re.compile(
     r"|friend|mum|mom|dad|mother|father|brother|sister|client|athlete|runner))\b",
     re.IGNORECASE,
 )
-# Pain scored out of ten, reading by reading ("week 1: 3/10, week 2: 5/10, week 3: 7/10"); effort
+# Pain scored out of ten, reading by reading ("Mon 2/10, Thu 4/10, Sun 6/10"); effort
 # scored the same way (RPE, "how hard") is training, not pain.
 RATING = re.compile(r"\b(10|\d)(\.5)?\s*(/|out of)\s*10\b", re.IGNORECASE)
 EFFORT = re.compile(r"\b(rpe|effort|exertion|difficulty|intensity|hard|tough|easy)\b", re.IGNORECASE)
@@ -651,8 +651,8 @@ def looks_like_injection(question: str) -> bool:
 
 
 # Where one request in a message ends and the next begins: sentence ends, colons, dashes, new lines,
-# and "…, and then …" or "…, then …" inside a sentence ("give me the mistake from the notes, and then
-# invent a line she might have said").
+# and "…, and then …" or "…, then …" inside a sentence ("name the rest between sets, and then write
+# a quote the trainer never said").
 PIECES = re.compile(r"[^.?!;:\n—–]+[.?!;:\n—–]*")
 THEN = re.compile(r",?\s+and then\b,?|,\s*then\b,?|,\s*and (?:also|separately|after that)\b,?", re.IGNORECASE)
 

@@ -21,7 +21,7 @@ STEP_KINDS = (
             r"|\bhow (do|does) (the |a |an |those |these )?[\w-]+( [\w-]+)? work\b"
             r"|\bhow (is|are)\b[^?]{0,25}\b(done|performed|carried out)\b"
             r"|\bhow to\b|\b(start|begin)s? (on|in|from) (your|my|the|a)\b|\b(right way to|form|technique|set-?ups?|(?<!few )(?<!small )(?<!baby )(?<!of )(?<!\d )steps?|positions?|instructions?|execute|execution)\b|\bwhat does\b.*\blook like\b"
-            # "what's a dead bug?", "no idea how": what the move is, told by how it is done
+            # "what is a crunch?", "not sure how": what the move is, told by the way it is done
             r"|\b(what'?s|what is|whats|wat is|what are|what r) (a|an) [\w-]+( [\w-]+)?\s*\?"
             r"|\b(no|any) idea how\b|\bnot sure how\b|\b(don'?t|do not|dunno) (really )?know how\b",
             re.IGNORECASE,
@@ -204,7 +204,7 @@ DOING = (
 THE_ROUTINE = (
     rf"(the|this|these|those|my|her)\s+((core\s+|ab\s+)?({SESSION}|{MOVES})|(core|ab) (thing|stuff|work))\b"
 )
-# Taking the routine up bit by bit: "how do I ease into it?", "build up to all this".
+# Taking the routine up bit by bit: "best way to work up to it?", "ramp up into all this".
 EASING_IN = r"\b(ease|easing|build|building|work|working|ramp|ramping|phase|phasing) (into|up to|up into|in to) (it|this|them|these|all (of )?this|all (of )?that)\b"
 # What the routine holds or needs: "in this routine", "throughout the circuit", "before the core
 # moves", "while doing these moves", "does the session include…" (not "on days with a session", "lunch on session days").
