@@ -1008,6 +1008,7 @@ def test_a_comparison_that_also_names_a_step_gets_how_each_is_done_and_that_step
         # a move named as one word, as readers type it
         ("how do you do shouldertaps", "Shoulder taps", "Set-up:"),
         ("main mistake with bearwalks", "Bear walks", "Common mistake:"),
+        ("whats a deadbug?? no clue how", "Dead bug", "Set-up:"),
         # what a move is, or "no idea how": how it is done
         ("what's a bear walk? never heard of it", "Bear walks", "How to do it:"),
         ("my coach wants crunches but I'm not sure how, any help?", "Crunches", "How to do it:"),

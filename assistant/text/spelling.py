@@ -30,13 +30,16 @@ class Speller:
 
     def correct_word(self, word: str) -> str:
         lowered = word.lower()
-        if lowered in self.vocabulary or lowered in STOPWORDS:
+        if lowered in STOPWORDS:
             return word
-        # An everyday English word is what the reader meant ("give" is not a typo of "gives").
+        # An everyday English word is what the reader meant ("give" is not a typo of "gives"); a
+        # rare one may be a two-word name typed as one, even one the corpus's questions spell so.
         if english_rarity(lowered) < 1.0:
             return word
         if joined := self.split_joined(lowered):
             return joined
+        if lowered in self.vocabulary:
+            return word
         # Same first letter: typos rarely change it, and it keeps the search fast.
         match = difflib.get_close_matches(lowered, self.by_initial.get(lowered[0], []), n=1, cutoff=CUTOFF)
         return match[0] if match else word
