@@ -50,6 +50,8 @@ LONG_AGO = (
 STRANGE = r"(numb\w*|dead|asleep|sleep|odd\w*|weird\w*|dull|tingl\w*|no feeling|strange\w*|feels?|feeling|sensation)\b"
 # What a sentence names when the pain it tells comes from the exercises.
 EXERCISE_WORDS = r"exercises?|moves?|reps?|sets?|crunch\w*|sit-?ups?|planks?|dead ?bugs?|shoulder taps?|bear (walks?|crawls?)|circuit|session"
+# Words that make a score out of ten one of effort, not of pain ("RPE 8/10", "9 out of 10 effort").
+SCORED_EFFORT = r"(rpe|effort|exertion|difficulty|intensity)"
 WARNING_SIGNS = [
     rf"\b{NERVE}",
     r"\bsciatic\w*|\bslipped dis[ck]\b|\btrapped nerve\b|\bpinched nerve\b|\bnerve pain\b|\bnervy\b",
@@ -96,7 +98,7 @@ WARNING_SIGNS = [
     r"\b(severe|excruciating|unbearable|agony|agoni[sz]ing|horrendous|crippling)\b[^.?!]{0,40}\b(pain|ache|back)\b",
     r"\b(can'?t|cannot|can not|couldn'?t|barely|hardly)\s+(get|put|pull)\s+(my\s+|his\s+|her\s+)?(own\s+)?(socks|shoes|trainers|trousers|pants|clothes)\s+on\b|\b(can'?t|cannot|barely|hardly)\s+(get dressed|tie my (shoes|laces)|stand up( straight)?)\b",
     r"\bscale (of|from) (1|one)\s*(-|to)\s*(10|ten)\b[^.?!]{0,40}\b([89]|10)\b"
-    r"|^(?![^.?!]*\b(rpe|effort|exertion|difficulty|intensity|workout|session|tempo|intervals?)\b)[^.?!]*?"
+    rf"|^(?![^.?!]*\b({SCORED_EFFORT}|workout|session|tempo|intervals?)\b)[^.?!]*?"
     r"\b(a solid|like a|easily a) ([89]|10)\b(?!\s*(k|km|mi|miles|min|mins|minutes|sets|reps|am|pm))"
     r"|\b(getting|get|got) (down )?(on|onto|to) the floor\b[^.?!]{0,20}\b(impossible|is not happening|isn'?t happening)\b"
     r"|\b(can'?t|cannot|couldn'?t|unable to)\s+(get|lie) (down )?(on|onto|to) the floor\b"
@@ -173,7 +175,7 @@ WARNING_SIGNS = [
     r"\b(won't|will not|doesn't|does not|hasn't|has not|isn't|is not|haven't)\s+((go|gone|going)(?! (anywhere|down|into|further|elsewhere|past|beyond|below)\b)|eased?|easing|improv\w*|settled?|getting better|got better|budg\w*|shift\w*|clear\w*)\b",
     rf"{WITH_PAIN}(\b(for|over|past|last|about|nearly|almost)\s+(the\s+)?(several|a few|few|a couple of|couple of|two|three|four|five|six|many|\d+)\s+(weeks|months)\b|\bfor (weeks|months|ages|yonks|forever)\b|\b(weeks|months) now\b|\bover a month\b|\bfor a month\b|\bfortnight\b)",
     r"\b(severe|excruciating|unbearable|agoni[sz]ing|agony|crippling|debilitating|intense|worst)\b[^.?!]{0,15}\b(pain|ache|back)\b"
-    r"|^(?![^.?!]*\b(rpe|effort|exertion|difficulty|intensity)\b)[^.?!]*?(\b(8|9|10|eight|nine|ten) out of (10|ten)\b|\b(8|9|10)/10\b)",
+    rf"|^(?![^.?!]*\b{SCORED_EFFORT}\b)[^.?!]*?(\b(8|9|10|eight|nine|ten) out of (10|ten)\b|\b(8|9|10)/10\b)",
     r"\b(pain|ache|back|it)\s+(is|'s|feels|has been|got)\s+(really|very|so|super|extremely|insanely|unbelievably)\s+(bad|awful|terrible|horrible|intense|brutal)\b",
     r"\b(can'?t|cannot|can not|couldn'?t|barely|hardly)\s+get (out of|up from|off) (a|the|my|her|his|their) (chair|sofa|couch|seat|car|bed)\b",
     # pain that rest does not ease
@@ -431,7 +433,7 @@ SOMEONE_ELSE = re.compile(
 # Pain scored out of ten, reading by reading ("Mon 2/10, Thu 4/10, Sun 6/10"); effort
 # scored the same way (RPE, "how hard") is training, not pain.
 RATING = re.compile(r"\b(10|\d)(\.5)?\s*(/|out of)\s*10\b", re.IGNORECASE)
-EFFORT = re.compile(r"\b(rpe|effort|exertion|difficulty|intensity|hard|tough|easy)\b", re.IGNORECASE)
+EFFORT = re.compile(rf"\b({SCORED_EFFORT}|hard|tough|easy)\b", re.IGNORECASE)
 # Contractions typed without the apostrophe on a phone ("cant", "hasnt"), put right before matching.
 BARE_CONTRACTION = re.compile(r"\b(can|don|won|isn|hasn|haven|doesn|didn|couldn|wasn|aren)t\b", re.IGNORECASE)
 
