@@ -72,7 +72,7 @@ WARNING_SIGNS = [
     rf"\b(pain|ache|aching|hurts?|hurting|zaps?|zapping|twinges?|jolts?|burn\w*)\b[^.?!]{{0,50}}\b(down|into|through)\b[^.?!]{{0,25}}\b{LIMB}\b",
     rf"\b(weak\w*|giv(es|ing|en) way|gave way|buckl\w*|collaps\w*|drag\w*|floppy)\b[^.?!]{{0,25}}\b{LIMB}\b",
     # the limb itself gives way ("my left leg feels weak"), not "from my knees, I'm kinda weak"
-    rf"\b{LIMB}\s+((feels?|felt|feeling|are|is|went|goes|going|keeps?|getting|gets|got|just|has|have|been|become)\s+){{0,2}}(so |really |very |kind of |kinda |a bit |suddenly |gone )?(weak\w*|giv(es|ing|en) way|gave way|buckl\w*|collaps\w*|drag\w*)\b",
+    rf"\b{LIMB}\s+((feels?|feel|felt|feeling|are|is|went|goes|go|going|keeps?|getting|gets|got|just|has|have|been|become|started|starting|begun|beginning|to)\s+){{0,4}}(so |really |very |kind of |kinda |a bit |suddenly |gone |all ){{0,2}}(weak\w*|giv(es|ing|en) way|gave way|buckl\w*|collaps\w*|drag\w*)\b",
     r"\bfoot drop\b",
     # a limb that goes to sleep or stops working; "my legs are dead after the race" is tiredness,
     # "my leg went dead" is not
@@ -505,7 +505,15 @@ INJECTION_PATTERNS = [
     # knowledge from elsewhere: "use what you generally know", "look it up online"
     r"\b(what|everything|all) (you|u) (generally |already |actually )?know\b|\bgeneral knowledge\b"
     r"|\b(your|wider|broader)\s+((wider|broader|general|own|other)\s+)?((training|running|fitness|medical)\s+)?knowledge\b"
-    r"|\b(check|search|browse|google|look (it |this |that )?up on)\b[^.?!]{0,15}\b(the )?(internet|web|online)\b",
+    r"|\b(check|search|browse|google|look (it |this |that )?up on)\b[^.?!]{0,15}\b(the )?(internet|web|online)\b"
+    # or from beyond the one source: "you know more than one blog post", "the latest research"
+    r"|\b(you|u)\b[^.?!]{0,20}\bknow (way |much |far |a lot |loads )?more than\b"
+    r"|\b(latest|recent|current|newest|up-to-date)\s+(research|studies|science|evidence|literature)\b",
+    # an opinion of its own, or a clinician's part: "in your own opinion", "you're a doctor now"
+    r"\b(your|ur) (own|personal) (opinion|view|take|thoughts|verdict)\b|\bpersonal opinion\b"
+    r"|\bi know what the (blog|article|notes|post|piece) says\b"
+    r"|\b(you'?re|you are|ur|u r|be)\s+(now\s+)?(a|an|my)\s+(doctor|physio\w*|gp|nurse|chiropractor|osteopath"
+    r"|therapist|medic|pharmacist|dietitian|nutritionist|surgeon|specialist)\b|\bprescribe (me|us|him|her)\b",
     # leave granted by someone who claims the right: "I'm allowing you to…", "you have my permission"
     r"\b(authori[sz]\w*|allow\w*|permit\w*|unlock\w*)\s+(you|u)\s+to\b|\b(you|u) (have|got) (my|our|full) permission\b",
     # how it was set up, in other words: "how precisely were you set up?", "the rules you obey"
