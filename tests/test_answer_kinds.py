@@ -1083,3 +1083,20 @@ def test_a_follow_up_asking_to_change_it_is_about_it_whatever_its_other_words(
 def test_quicker_is_the_corpus_s_faster(request: pytest.FixtureRequest, which: str) -> None:
     """A reader's word for what the corpus says in its own ("quicker" for "faster miles")."""
     assert "faster miles" in answer_text(request, which, "honestly, would all this make me any quicker?")
+
+
+@BOTH
+def test_a_short_second_ask_that_names_its_thing_is_named_as_not_covered(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    """ "…and which gloves are best?" has one meaningful word, but it names the thing it asks for:
+    an ask of its own, which the answer says it cannot cover, not one folded into the first."""
+    text = answer_text(request, which, "how long do I hold each move, and which gloves are best?")
+    assert "30 seconds" in text
+    assert "don't cover this part of your question" in text and "which gloves are best" in text
+
+
+def test_a_plus_sign_inside_a_name_does_not_split_the_question(assistant: Assistant) -> None:
+    """ "Well+Good" is a name: its "+" joins no second ask ("which well" is nothing asked)."""
+    answer = assistant.answer("which well+good running program is Copeland the trainer for?")
+    assert "Program" in answer.text and "don't cover" not in answer.text

@@ -71,10 +71,10 @@ COUNT_WINDOW = 3
 ORDINAL = re.compile(r"^\d+(st|nd|rd|th)?$")
 # How many passages must use a word no heading or question names before it counts as a subject.
 NAMED_DF = 2
-# Where one ask ends and the next begins: "?", ";", "and" (typed "n", "&", "+"), "also", or a comma
-# before a new asking word ("how long is it, how many calories…").
+# Where one ask ends and the next begins: "?", ";", "and" (typed "n", "&", "+", not inside a name
+# like "Well+Good"), "also", or a comma before a new asking word ("how long is it, how many…").
 ASKS = re.compile(
-    r"\?|;|&|\+|\b(?:and|n|also|plus|but)\b"
+    r"\?|;|(?<!\w)[&+](?!\w)|\b(?:and|n|also|plus|but)\b"
     r"|,\s*(?=(?:how|what|which|when|where|why|who|is|are|do|does|can|should)\b)",
     re.IGNORECASE,
 )
@@ -100,12 +100,19 @@ REQUEST = re.compile(
 
 # "…; how many reps, roughly?": a count names its thing, so one meaningful word makes an ask of its own.
 COUNTS = re.compile(r"\bhow (many|much)\b", re.IGNORECASE)
+# "…and which shoes are best?", "what mat should I get?": the thing asked for is named, so one
+# meaningful word makes an ask too; not "what happens at 6-6", where the word after "what" is a verb.
+NAMES_A_THING = re.compile(
+    r"\bwhich\s+(?!(is|are|was|were|one|ones|of|do|does|would|should|can|will)\b)\w+|\bwhat\s+((kind|sort|type) of\s+)?\w+\s+(is|are|should|do|does|would|will|can)\b",
+    re.IGNORECASE,
+)
 
 
 def asks_something(text: str) -> bool:
     """Whether the text asks anything: an asking word or a request, and at least two meaningful words
-    (one, when it asks how many or how much of it)."""
-    least = 1 if COUNTS.search(text) else MIN_ASK_TERMS
+    (one, when it asks how many or how much of it, or names the thing it asks for: "and which
+    shoes are best?")."""
+    least = 1 if COUNTS.search(text) or NAMES_A_THING.search(text) else MIN_ASK_TERMS
     return bool(ASKING.search(text) or REQUEST.search(text)) and len(content_terms(text)) >= least
 
 
