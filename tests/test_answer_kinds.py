@@ -1100,3 +1100,20 @@ def test_a_plus_sign_inside_a_name_does_not_split_the_question(assistant: Assist
     """ "Well+Good" is a name: its "+" joins no second ask ("which well" is nothing asked)."""
     answer = assistant.answer("which well+good running program is Copeland the trainer for?")
     assert "Program" in answer.text and "don't cover" not in answer.text
+
+
+@BOTH
+def test_a_sentence_asking_for_a_thing_elsewhere_is_named_beside_the_answer_to_the_rest(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    """A question the corpus answers, then another sentence asking for a thing only questions
+    elsewhere name: the first is answered, the second named as not covered in the reader's own words
+    (without the lead-in "Then:"), and the whole is not declined."""
+    text = answer_text(
+        request,
+        which,
+        "The dead bug makes my back arch, how do I fix that. Then: which trail shoes are best for muddy fells?",
+    )
+    assert "back stays flat" in text
+    assert "don't cover this part of your question" in text
+    assert "“which trail shoes are best for muddy fells”" in text

@@ -210,16 +210,22 @@ QUESTION_START = re.compile(
 )
 
 
+# Words that join a question to the one before it ("oh and which…", "also what…"): not the question.
+LEADING_JOIN = re.compile(r"^((oh|and|also|plus|but|so|then|ok|okay)\b[\s,]*)+", re.IGNORECASE)
+
+
 def question_part(ask: str) -> str | None:
-    """The question an ask puts, as the reader wrote it, without a greeting or story before it
-    ("Hello, two questions. What's the best…" → "What's the best…"; a dash between two spaces ends
-    a sentence too; "I'd love a plan for…" asks too); None for a remark."""
-    last = re.split(r"(?<=[.!?])\s+|\s+[-–—]+\s+", ask.strip())[-1].strip(" ,;:-")
+    """The question an ask puts, as the reader wrote it, without a greeting, story or lead-in before
+    it ("Hello, two questions. What's the best…" → "What's the best…"; a dash between two spaces or
+    a colon ends a sentence too, "oh and" joins; "I'd love a plan for…" asks too); None for a remark."""
+    last = re.split(r"(?<=[.!?:])\s+|\s+[-–—]+\s+", ask.strip())[-1].strip(" ,;:-")
+    last = LEADING_JOIN.sub("", last)
     if not QUESTION_START.search(last) and not last.endswith("?") and not REQUEST.search(last):
         return None
     return last.rstrip(" ,;:.?!")
 
 
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # A question put without a question mark or an asking word first ("half marathon sunday should i
 # skip the circuit friday"): a verb that asks, then who or what it asks of.
 ASKING_INSIDE = re.compile(
@@ -316,12 +322,27 @@ class FocusCheck:
         if head is None:
             single = len(separate_asks(question)) <= 1
             return self.mostly_unknown(question) if single and not follow_up else None
-        others = [
-            ask
-            for ask in ASKS.split(question)
-            if not re.search(rf"\b{re.escape(head)}\b", ask, re.IGNORECASE) and asks_something(ask)
-        ]
-        return None if others else head
+        return None if self.unknown_ask(question) else head
+
+    def unknown_ask(self, question: str) -> str | None:
+        """The part of the question that asks for a thing the corpus never speaks of
+        (`unknown_head`), when the rest asks something the corpus does speak of: another ask
+        ("…, and how long is the session?"), or another sentence that asks in the corpus's words
+        ("Crunches strain my neck, how do I stop that. Next question: best headlamp?"). None when
+        the question asks for no such thing, or for nothing else."""
+        head = self.unknown_head(question)
+        if head is None:
+            return None
+        named = re.compile(rf"\b{re.escape(head)}\b", re.IGNORECASE)
+        sentences = SENTENCE_END.split(question.strip())
+        if any(not named.search(ask) and asks_something(ask) for ask in ASKS.split(question)):
+            asking = next((ask for ask in ASKS.split(question) if named.search(ask)), question)
+            return next(s for s in [*SENTENCE_END.split(asking.strip()), asking] if named.search(s))
+        rest = " ".join(sentence for sentence in sentences if not named.search(sentence))
+        known = [t for t in content_terms(rest) if self.speaks_of(t)]
+        if not ("?" in rest or ASKING_INSIDE.search(rest)) or len(known) < MIN_ASK_TERMS:
+            return None
+        return next(sentence for sentence in sentences if named.search(sentence))
 
     def mostly_unknown(self, question: str) -> str | None:
         """The words of a question that is mostly about things the corpus never mentions ("when do
