@@ -1117,3 +1117,16 @@ def test_a_sentence_asking_for_a_thing_elsewhere_is_named_beside_the_answer_to_t
     assert "back stays flat" in text
     assert "don't cover this part of your question" in text
     assert "“which trail shoes are best for muddy fells”" in text
+
+
+@BOTH
+def test_stiffness_the_morning_after_gets_the_sentence_on_normal_soreness(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    """Next-day stiffness told in a reader's words ("a bit stiff the morning after") is ordinary
+    soreness: the answer leads with the sentence that says it is normal, with no notice."""
+    answer = request.getfixturevalue(which).answer(
+        "abs a bit stiff the morning after, did I do the moves wrong?"
+    )
+    assert answer.text.startswith("Mild muscle soreness a day or two after a new session is normal")
+    assert answer.safety_notice is None
