@@ -334,15 +334,17 @@ class FocusCheck:
         if head is None:
             return None
         named = re.compile(rf"\b{re.escape(head)}\b", re.IGNORECASE)
+        asks = ASKS.split(question)
+        if any(not named.search(ask) and asks_something(ask) for ask in asks):
+            asking = next((ask for ask in asks if named.search(ask)), question)
+            return next((s for s in SENTENCE_END.split(asking.strip()) if named.search(s)), asking)
         sentences = SENTENCE_END.split(question.strip())
-        if any(not named.search(ask) and asks_something(ask) for ask in ASKS.split(question)):
-            asking = next((ask for ask in ASKS.split(question) if named.search(ask)), question)
-            return next(s for s in [*SENTENCE_END.split(asking.strip()), asking] if named.search(s))
+        asking = next((sentence for sentence in sentences if named.search(sentence)), None)
         rest = " ".join(sentence for sentence in sentences if not named.search(sentence))
         known = [t for t in content_terms(rest) if self.speaks_of(t)]
-        if not ("?" in rest or ASKING_INSIDE.search(rest)) or len(known) < MIN_ASK_TERMS:
+        if asking is None or not ("?" in rest or ASKING_INSIDE.search(rest)) or len(known) < MIN_ASK_TERMS:
             return None
-        return next(sentence for sentence in sentences if named.search(sentence))
+        return asking
 
     def mostly_unknown(self, question: str) -> str | None:
         """The words of a question that is mostly about things the corpus never mentions ("when do

@@ -512,7 +512,7 @@ INJECTION_PATTERNS = [
     # an opinion of its own, or a clinician's part: "in your own opinion", "you're a doctor now"
     r"\b(your|ur) (own|personal) (opinion|view|take|thoughts|verdict)\b|\bpersonal opinion\b"
     r"|\bi know what the (blog|article|notes|post|piece) says\b"
-    r"|\b(you'?re|you are|ur|u r|be)\s+(now\s+)?(a|an|my)\s+(doctor|physio\w*|gp|nurse|chiropractor|osteopath"
+    r"|\b(you'?re|you are|ur|u r)\s+(now\s+)?(a|an|my)\s+(doctor|physio\w*|gp|nurse|chiropractor|osteopath"
     r"|therapist|medic|pharmacist|dietitian|nutritionist|surgeon|specialist)\b|\bprescribe (me|us|him|her)\b",
     # leave granted by someone who claims the right: "I'm allowing you to…", "you have my permission"
     r"\b(authori[sz]\w*|allow\w*|permit\w*|unlock\w*)\s+(you|u)\s+to\b|\b(you|u) (have|got) (my|our|full) permission\b",
