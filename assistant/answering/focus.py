@@ -100,8 +100,8 @@ REQUEST = re.compile(
 
 # "…; how many reps, roughly?": a count names its thing, so one meaningful word makes an ask of its own.
 COUNTS = re.compile(r"\bhow (many|much)\b", re.IGNORECASE)
-# "…and which shoes are best?", "what mat should I get?": the thing asked for is named, so one
-# meaningful word makes an ask too; not "what happens at 6-6", where the word after "what" is a verb.
+# "…plus which gloves suit it?", "what mat should I buy?": the thing asked for is named, so one
+# meaningful word makes an ask too; not "what happens after that", where "what" is followed by a verb.
 NAMES_A_THING = re.compile(
     r"\bwhich\s+(?!(is|are|was|were|one|ones|of|do|does|would|should|can|will)\b)\w+|\bwhat\s+((kind|sort|type) of\s+)?\w+\s+(is|are|should|do|does|would|will|can)\b",
     re.IGNORECASE,
@@ -110,8 +110,8 @@ NAMES_A_THING = re.compile(
 
 def asks_something(text: str) -> bool:
     """Whether the text asks anything: an asking word or a request, and at least two meaningful words
-    (one, when it asks how many or how much of it, or names the thing it asks for: "and which
-    shoes are best?")."""
+    (one, when it asks how many or how much of it, or names the thing it asks for: "plus which
+    gloves suit it?")."""
     least = 1 if COUNTS.search(text) or NAMES_A_THING.search(text) else MIN_ASK_TERMS
     return bool(ASKING.search(text) or REQUEST.search(text)) and len(content_terms(text)) >= least
 
@@ -327,8 +327,8 @@ class FocusCheck:
     def unknown_ask(self, question: str) -> str | None:
         """The part of the question that asks for a thing the corpus never speaks of
         (`unknown_head`), when the rest asks something the corpus does speak of: another ask
-        ("…, and how long is the session?"), or another sentence that asks in the corpus's words
-        ("Crunches strain my neck, how do I stop that. Next question: best headlamp?"). None when
+        ("…, plus how many sets?"), or another sentence that asks in the corpus's words ("My hips
+        rock on the taps, any fix? Other thing: a good rain jacket?"). None when
         the question asks for no such thing, or for nothing else."""
         head = self.unknown_head(question)
         if head is None:

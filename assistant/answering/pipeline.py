@@ -368,8 +368,8 @@ class Assistant:
             else:  # the passages that answer this ask, when the whole question's search missed them
                 held = {p.node_id for p in passages}
                 passages = passages + [p for p in found[: TUNING.passages_per_ask] if p.node_id not in held]
-        # "Crunches strain my neck, how do I stop that. Next question: best headlamp?": the sentence that
-        # asks for a thing the corpus never speaks of is named as not covered, beside the answer to the rest.
+        # "My hips rock on the taps, any fix? Other thing: a good rain jacket?": the sentence that asks
+        # for a thing the corpus never speaks of is named as not covered, beside the answer to the rest.
         if not uncovered and (unknown := self.focus.unknown_ask(standalone.question)):
             uncovered.append(question_part(unknown) or unknown.strip(" ,;:.?!"))
         # A story before the question sets the scene ("My terrier tugs hard on the lead."):

@@ -506,10 +506,10 @@ INJECTION_PATTERNS = [
     r"\b(what|everything|all) (you|u) (generally |already |actually )?know\b|\bgeneral knowledge\b"
     r"|\b(your|wider|broader)\s+((wider|broader|general|own|other)\s+)?((training|running|fitness|medical)\s+)?knowledge\b"
     r"|\b(check|search|browse|google|look (it |this |that )?up on)\b[^.?!]{0,15}\b(the )?(internet|web|online)\b"
-    # or from beyond the one source: "you know more than one blog post", "the latest research"
+    # or from beyond the one source: "surely you know more than this", "recent studies say"
     r"|\b(you|u)\b[^.?!]{0,20}\bknow (way |much |far |a lot |loads )?more than\b"
     r"|\b(latest|recent|current|newest|up-to-date)\s+(research|studies|science|evidence|literature)\b",
-    # an opinion of its own, or a clinician's part: "in your own opinion", "you're a doctor now"
+    # an opinion of its own, or a clinician's part: "your personal view", "you're my GP now"
     r"\b(your|ur) (own|personal) (opinion|view|take|thoughts|verdict)\b|\bpersonal opinion\b"
     r"|\bi know what the (blog|article|notes|post|piece) says\b"
     r"|\b(you'?re|you are|ur|u r)\s+(now\s+)?(a|an|my)\s+(doctor|physio\w*|gp|nurse|chiropractor|osteopath"
