@@ -1130,3 +1130,11 @@ def test_stiffness_the_morning_after_gets_the_sentence_on_normal_soreness(
     )
     assert answer.text.startswith("Mild muscle soreness a day or two after a new session is normal")
     assert answer.safety_notice is None
+
+
+@BOTH
+def test_asking_which_show_it_comes_from_names_the_show(request: pytest.FixtureRequest, which: str) -> None:
+    """A reader's "show" is the article's "episode": the answer names the programme."""
+    assert "Trainer of the Month Club" in first_sentence(
+        answer_text(request, which, "which show is the workout taken from?")
+    )
