@@ -96,13 +96,23 @@ def test_questions_in_another_sense_of_the_corpus_words_are_declined_by_meaning(
     assert not with_file.answer("how many sets of the core moves are in one session?").abstained
 
 
-def test_the_other_senses_file_is_not_used_without_a_model(tmp_path: Path) -> None:
-    """By words those questions share the corpus's own words and readers' filler, so without a
-    model they are left out: lean answers as if the file were absent."""
-    question = "I've never done it before, where do I begin with the pieces of this session?"
-    lean, bare = with_and_without(tmp_path, SENSES_FILE)
+def test_without_a_model_the_other_senses_file_counts_only_through_words_the_corpus_never_uses(
+    tmp_path: Path,
+) -> None:
+    """By words those questions share the corpus's own words by design: a question that shares only
+    those (and readers' filler) with the file is answered as if the file were absent, while one that
+    names the other thing ("AGM", "washer", "collar") is declined with it and gets through without."""
     assert load_corpus(CORPUS).other_senses, "the shipped corpus has other-senses questions"
-    assert lean.answer(question).text == bare.answer(question).text
+    lean, bare = with_and_without(tmp_path, SENSES_FILE)
+    ordinary = "I've never done it before, where do I begin with the pieces of this session?"
+    assert lean.answer(ordinary).text == bare.answer(ordinary).text
+    for question in [
+        "what should go in the minutes of our club AGM?",
+        "the kitchen tap has a slow drip at the back, do I change the washer?",
+        "my cocker spaniel pulls so hard on runs, what collar helps?",
+    ]:
+        assert lean.answer(question).abstained, question
+        assert not bare.answer(question).abstained, question
 
 
 @pytest.mark.parametrize(

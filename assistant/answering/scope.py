@@ -37,13 +37,14 @@ class Scope:
         other_senses: tuple[str, ...] = (),
     ) -> None:
         """`outside`: questions on runners' other topics; `other_senses`: questions on other things
-        in the corpus's words ("my dog pulls on the lead"). By words those share the corpus's very
-        words and the readers' filler, so they count only by meaning (their vectors follow
-        `outside`'s)."""
+        in the corpus's words ("my dog pulls on the lead"; their vectors follow `outside`'s). By
+        words those share the corpus's very words, so without a model one counts only through a
+        word the corpus never uses ("windscreen", "grout"): see `names_elsewhere`."""
         self.stats = stats
         self.meaning = meaning
         self.outside_terms = [terms for q in outside if (terms := set(content_terms(q)))]
-        self.outside_df = Counter(t for terms in self.outside_terms for t in terms)
+        self.sense_terms = [terms for q in other_senses if (terms := set(content_terms(q)))]
+        self.outside_df = Counter(t for terms in self.outside_terms + self.sense_terms for t in terms)
         rows = meaning.vectors.outside if meaning is not None else None
         expected = len(outside) + len(other_senses)
         self.outside_vectors = rows if rows is not None and len(rows) == expected and len(rows) else None
@@ -74,28 +75,34 @@ class Scope:
             terms_f1(query, terms, self.stats)
             for terms in self.outside_terms
             if self.names_elsewhere(query, terms)
+        ] + [
+            terms_f1(query, terms, self.stats)
+            for terms in self.sense_terms
+            if self.names_elsewhere(query, terms, by_corpus_words=False)
         ]
         return inside - max(outside, default=0.0)
 
-    def names_elsewhere(self, query: AnalyzedQuery, terms: set[str]) -> bool:
-        """Whether an out-of-scope question shares enough with the question to say it is on that
-        topic: a word the corpus never uses ("handstand", "deadlift"), or several words
+    def names_elsewhere(self, query: AnalyzedQuery, terms: set[str], by_corpus_words: bool = True) -> bool:
+        """Whether a question elsewhere shares enough with the question to say it is on that topic:
+        a word the corpus never uses ("handstand", "deadlift"), or several words
         (`Tuning.outside_shared_words`). One word the corpus uses too ("seconds" in "hold a
-        handstand for a few seconds") is no sign of another topic: the corpus speaks of it."""
+        handstand for a few seconds") is no sign of another topic: the corpus speaks of it. A
+        question in another sense of the corpus's words shares those by design, so for one of
+        those (`by_corpus_words=False`) only a word the corpus never uses counts."""
         shared = query.matched(terms)
-        return len(shared) >= TUNING.outside_shared_words or any(
-            not any(self.stats.df.get(alias) for alias in query.aliases[t]) for t in shared
-        )
+        if any(not any(self.stats.df.get(alias) for alias in query.aliases[t]) for t in shared):
+            return True
+        return by_corpus_words and len(shared) >= TUNING.outside_shared_words
 
     def with_outside_words(self, query: AnalyzedQuery) -> AnalyzedQuery:
-        """The question with its words the corpus never uses but the out-of-scope questions do
+        """The question with its words the corpus never uses but the questions elsewhere do
         weighed as the specific words they are there. A word unknown to the corpus weighs little in
         a question (`query.py`: slang and filler say nothing either way), but "ibuprofen", "carbs" or
         "treadmill" are things runners ask about elsewhere: such a word weighs like the rarest corpus
-        word, scaled by how rare it is among the out-of-scope questions (one used by many of them
+        word, scaled by how rare it is among the questions elsewhere (one used by many of them
         says less about which topic a question is on). Everyday English words stay as they are
         (`Tuning.outside_word_rarity`)."""
-        n = len(self.outside_terms)
+        n = len(self.outside_terms) + len(self.sense_terms)
         rarest = math.log(1 + (n + 1) / 0.5)
         spelling = {stem: word for word, stem in content_words(query.text)}
         weights = dict(query.weights)
