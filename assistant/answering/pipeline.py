@@ -342,6 +342,7 @@ class Assistant:
         # A question that asks several things is answerable when one of its asks is: the words of
         # the others ("…and is yoga better?") must not sink the part the corpus answers.
         uncovered = []
+        own_ask_margins = []  # each ask judged alone (see below)
         asks = separate_asks(standalone.question)
         for position, ask in enumerate(asks):
             if points_back(ask):  # "…? Please list them all." asks nothing of its own
@@ -354,6 +355,8 @@ class Assistant:
             ask_score, ask_closeness, ask_margin = self.judge_ask(part, found, ask_vector, words_only=True)
             score = max(score, ask_score)
             closeness, margin = higher(closeness, ask_closeness), higher(margin, ask_margin)
+            if ask_margin is not None:
+                own_ask_margins.append(ask_margin)
             ask_focus = (
                 None
                 if self.meaning is not None
@@ -392,11 +395,14 @@ class Assistant:
         scope_margin = TUNING.follow_up_scope_margin if follows_answer else TUNING.scope_margin
         # "Thanks! Is her book worth buying for my marathon, then?": a follow-up that says enough on its
         # own is judged on its own words too; when those come closer to a question the corpus does not
-        # answer, it has moved on to something else, whatever subject the conversation had.
+        # answer, it has moved on to something else, whatever subject the conversation had. Each of
+        # its asks is judged alone too, as in a fresh chat: "…treadmill easier on the back? Also how
+        # long between sets?" has not moved on with its second ask.
         if standalone.carried and question_vector is not None and says_enough(standalone.question):
             own_margin = self.scope.margin_by_meaning(
                 question_vector, self.meaning.closeness(question_vector)
             )
+            own_margin = max([own_margin, *own_ask_margins]) if own_margin is not None else None
             if own_margin is not None and own_margin < TUNING.scope_margin:
                 margin, scope_margin = own_margin, TUNING.scope_margin
         # "Which warm-up before the core moves?": a question on the routine itself asks something of it
