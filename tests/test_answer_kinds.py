@@ -1138,3 +1138,17 @@ def test_asking_which_show_it_comes_from_names_the_show(request: pytest.FixtureR
     assert "Trainer of the Month Club" in first_sentence(
         answer_text(request, which, "which show is the workout taken from?")
     )
+
+
+@BOTH
+def test_a_follow_up_on_the_hands_means_the_hands_of_the_move_in_the_conversation(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    """No move is named, but "the hands" are those of the move just talked about, not every move's."""
+    text = answer_after(
+        request,
+        which,
+        [{"role": "user", "content": "how do I do crunches?"}],
+        "where should the hands be placed for a beginner?",
+    )
+    assert "behind your head" in text.split("[1]")[0]

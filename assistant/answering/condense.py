@@ -29,7 +29,9 @@ REFERRING = re.compile(
     r"|she|her|hers|he|him|his)\b"
     r"|^\s*(and|what about|how about|also|ok|okay|so|then)\b"
     # "how many each round, then?", "how much is enough?": a quantity of something said before
-    r"|\bhow (many|much)\s+(should|can|could|do|does|did|would|will|must|is|are|per|each|in|at|a|an|every)\b",
+    r"|\bhow (many|much)\s+(should|can|could|do|does|did|would|will|must|is|are|per|each|in|at|a|an|every)\b"
+    # "where do the hands go?" with no move named: the hands of the move the conversation is on
+    r"|\bthe (hands?|feet|foot|arms?|legs?|knees?|elbows?|head|chin)\b",
     re.IGNORECASE,
 )
 ORDINALS = {
