@@ -396,8 +396,8 @@ class Assistant:
         # "Thanks! Is her book worth buying for my marathon, then?": a follow-up that says enough on its
         # own is judged on its own words too; when those come closer to a question the corpus does not
         # answer, it has moved on to something else, whatever subject the conversation had. Each of
-        # its asks is judged alone too, as in a fresh chat: "…treadmill easier on the back? Also how
-        # long between sets?" has not moved on with its second ask.
+        # its asks is judged alone too, as in a fresh chat: "…are trail shoes kinder to my knees? And the
+        # rest between rounds?" has not moved on with its second ask.
         if standalone.carried and question_vector is not None and says_enough(standalone.question):
             own_margin = self.scope.margin_by_meaning(
                 question_vector, self.meaning.closeness(question_vector)
