@@ -1152,3 +1152,14 @@ def test_a_follow_up_on_the_hands_means_the_hands_of_the_move_in_the_conversatio
         "where should the hands be placed for a beginner?",
     )
     assert "behind your head" in text.split("[1]")[0]
+
+
+def test_the_second_ask_gets_the_sentence_closest_to_it_not_to_the_whole_question(
+    request: pytest.FixtureRequest,
+) -> None:
+    """With a model, the sentence for "what is meant by core" is chosen by how close that ask comes to
+    it: the whole question's closeness is mostly the first ask's (another sport)."""
+    text = answer_text(
+        request, "local_assistant", "Does this carry over to tennis? And what exactly is meant by core?"
+    )
+    assert "obliques" in text or "wraps all the way" in text

@@ -6,6 +6,7 @@ the answer is the corpus's own.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
@@ -277,13 +278,12 @@ def compose_extractive(
     `uncovered`: the asks the answer says it does not cover (`focus.question_part`); none is quoted for."""
     if not query.weights or not passages:
         return []
-    similarities = [
-        Signals(
-            meaning.sentence_similarities(vector, p) if meaning is not None and vector is not None else [],
-            routes.sentence_scores(query, p, vector) if routes is not None else {},
-        )
-        for p in passages
-    ]
+    similarities = signals_for(query, passages, meaning, vector, routes)
+
+    def signals_of_ask(part: AnalyzedQuery) -> list[Signals]:
+        ask_vector = meaning.embed(part.asked) if meaning is not None and vector is not None else None
+        return signals_for(part, passages, meaning, ask_vector, routes)
+
     headings = [frozenset(query.matched(set(content_terms(p.topic)))) for p in passages]
     owned = set().union(*headings)
     subjects = subjects_asked(query, passages, headings)
@@ -295,7 +295,7 @@ def compose_extractive(
         ordinary = choose(candidates_for(query, passages, owned, similarities), listing=True)[:1]
         lead = [c for c in ordinary if not instructs_a_move(passages[c.passage_rank].text)]
         chosen = lead + [c for c in every_move if not repeats(c, lead)]
-        chosen = with_each_ask(chosen, query, passages, owned, similarities, uncovered)
+        chosen = with_each_ask(chosen, query, passages, owned, signals_of_ask, uncovered)
     elif subjects:
         chosen = []  # in the order the question names the subjects
         for subject in subjects:
@@ -305,7 +305,7 @@ def compose_extractive(
         listing = is_list_question(query.text)
         chosen = choose(candidates_for(query, passages, owned, similarities), listing)
         chosen = in_answer_order(chosen)
-        chosen = with_each_ask(chosen, query, passages, owned, similarities, uncovered)
+        chosen = with_each_ask(chosen, query, passages, owned, signals_of_ask, uncovered)
     if asks_whole_move(query.asked or query.text) and not every_move:
         chosen = with_whole_move(chosen, passages, query.asked or query.text)
     elif steps_asked(query.asked or query.text)[:1] == [PROCEDURE_STEPS] and not every_move:
@@ -352,22 +352,41 @@ def with_everyone_named(chosen: list[Candidate], passages: list[Passage]) -> lis
     return result
 
 
+def signals_for(
+    query: AnalyzedQuery,
+    passages: list[Passage],
+    meaning: Meaning | None,
+    vector: np.ndarray | None,
+    routes: QuestionRoutes | None,
+) -> list[Signals]:
+    """Each passage's `Signals` for the question (or one of its asks)."""
+    return [
+        Signals(
+            meaning.sentence_similarities(vector, p) if meaning is not None and vector is not None else [],
+            routes.sentence_scores(query, p, vector) if routes is not None else {},
+        )
+        for p in passages
+    ]
+
+
 def with_each_ask(
     chosen: list[Candidate],
     query: AnalyzedQuery,
     passages: list[Passage],
     owned: set[str],
-    similarities: list[Signals],
+    signals_of_ask: Callable[[AnalyzedQuery], list[Signals]],
     uncovered: tuple[str, ...],
 ) -> list[Candidate]:
     """ "Is it timed, and is a mat needed?": each ask gets the sentence that leads its own answer
-    (of the shape it asks for, see `choose`). An ask the answer says it does not cover gets none,
-    and one about every move is answered by the moves already quoted."""
+    (of the shape it asks for, see `choose`), judged by how close that ask alone comes to each
+    sentence and to the questions it answers: the whole question's closeness is mostly the other
+    asks'. An ask the answer says it does not cover gets none, and one about every move is answered
+    by the moves already quoted."""
     for ask in listed_asks(query.asked or query.text):
         part = for_ask(query, ask)
         if question_part(ask) in uncovered or asks_of_every_move(ask) or points_back(ask) or not part.weights:
             continue
-        best = choose(candidates_for(part, passages, owned, similarities))[:1]
+        best = choose(candidates_for(part, passages, owned, signals_of_ask(part)))[:1]
         chosen = chosen + [c for c in best if c not in chosen and not repeats(c, chosen)]
     return chosen
 
