@@ -278,3 +278,12 @@ def test_without_a_model_a_remark_after_the_question_does_not_decide_whether_it_
     answer = assistant.answer(question)
     assert answer.abstained is declined
     assert declined or answer.citations
+
+
+def test_without_a_model_everyday_words_the_corpus_uses_in_passing_do_not_keep_a_question_on_topic(
+    assistant: Assistant,
+) -> None:
+    """ "quick", "post" and "need" appear in the corpus once or in passing; they say nothing of what a
+    question about cooking asks, so they must not outweigh "simmer", "lentil" and "soup"."""
+    answer = assistant.answer("How long do I simmer lentil soup so it thickens? Need a quick post-run lunch")
+    assert answer.abstained and answer.citations == []

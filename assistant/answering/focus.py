@@ -361,17 +361,30 @@ class FocusCheck:
         return None
 
     def unknown_words(self, text: str) -> list[str]:
-        """`text`'s rare words the corpus never uses, when they outnumber the words it does use."""
+        """`text`'s rare words the corpus never uses, when they outnumber the words it does use. An
+        everyday word the corpus uses only in passing ("quick", "post", "minutes") is on neither
+        side, as an everyday word it never uses is not: "boil an egg… quick post-run brekkie" is
+        about eggs, whatever words it shares with the article."""
         unknown: set[str] = set()
         known: set[str] = set()
         for word, stem in content_words(text):
             if self.stats.df.get(stem, 0) or stem in self.glossary_terms or stem in self.named:
-                known.add(stem)
-            elif not NUMBER.match(word) and english_rarity(word) >= TUNING.outside_word_rarity:
+                if (
+                    self.stats.df.get(stem, 0) >= NAMED_DF
+                    or stem in self.glossary_terms
+                    or self.is_specific(word)
+                ):
+                    known.add(stem)
+            elif not NUMBER.match(word) and self.is_specific(word):
                 unknown.add(word.lower())
         if len(unknown) >= TUNING.unknown_things_min and len(unknown) > len(known):
             return sorted(unknown)
         return []
+
+    @staticmethod
+    def is_specific(word: str) -> bool:
+        """Rare enough in English to name a thing rather than fill a sentence (`Tuning.outside_word_rarity`)."""
+        return english_rarity(word) >= TUNING.outside_word_rarity
 
     def unknown_things(self, question: str) -> list[str]:
         """The question's specific words the corpus never speaks of ("stretches", "vest"): not its
@@ -383,7 +396,7 @@ class FocusCheck:
             if not self.speaks_of(stem)
             and stem not in self.glossary_terms
             and not NUMBER.match(word)
-            and english_rarity(word) >= TUNING.outside_word_rarity
+            and self.is_specific(word)
         ]
 
     def speaks_of(self, stem: str) -> bool:
