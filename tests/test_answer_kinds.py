@@ -1163,3 +1163,13 @@ def test_the_second_ask_gets_the_sentence_closest_to_it_not_to_the_whole_questio
         request, "local_assistant", "Does this carry over to tennis? And what exactly is meant by core?"
     )
     assert "obliques" in text or "wraps all the way" in text
+
+
+@BOTH
+def test_a_slogan_that_opens_a_paragraph_comes_with_the_sentence_that_explains_it(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    """ "…is about control, not a six-pack." alone tells a reader what it is not: the next sentence
+    says what the control is for."""
+    text = answer_text(request, which, "what is core training for runners really about?")
+    assert "steady and engaged" in text

@@ -313,6 +313,7 @@ def compose_extractive(
     if WHO[0].search(query.asked or query.text) and SEVERAL_PEOPLE.search(query.text):
         chosen = with_everyone_named(chosen, passages)
     chosen = with_paragraph_rest(with_the_point(with_antecedents(chosen, passages), passages), passages)
+    chosen = with_elaboration(chosen, passages)
     return once_each([(c.passage_rank, sentence_with_list(c, passages)) for c in chosen])
 
 
@@ -549,6 +550,26 @@ def with_the_point(chosen: list[Candidate], passages: list[Passage]) -> list[Can
             ):
                 result.append(Candidate(candidate.passage_rank, later, candidate.score, frozenset(), False))
     return result
+
+
+def with_elaboration(chosen: list[Candidate], passages: list[Passage]) -> list[Candidate]:
+    """An answer led by a paragraph's short opening sentence ("Core training is about control, not a
+    six-pack.") goes on with the sentence after it, which says what the slogan means."""
+    if not chosen:
+        return chosen
+    lead = chosen[0]
+    text = passages[lead.passage_rank].text
+    sentences = split_sentences(text)
+    index = lead.sentence.index
+    opens = index == 0 or "\n\n" in text[sentences[index - 1].start : lead.sentence.start]
+    if not opens or len(lead.sentence.text.split()) > T.slogan_words or index + 1 >= len(sentences):
+        return chosen
+    later = sentences[index + 1]
+    if "\n\n" in text[lead.sentence.start : later.start] or INSTRUCTION.match(later.text):
+        return chosen
+    if any(c.passage_rank == lead.passage_rank and c.sentence.index == later.index for c in chosen):
+        return chosen
+    return [lead, Candidate(lead.passage_rank, later, lead.score, frozenset(), False), *chosen[1:]]
 
 
 def with_paragraph_rest(chosen: list[Candidate], passages: list[Passage]) -> list[Candidate]:

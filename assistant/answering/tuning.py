@@ -113,6 +113,9 @@ class Tuning:
 
     # ---- extractive answers ----------------------------------------------------------------
     max_sentences: int = 3
+    # A paragraph's opening sentence this short is a slogan ("…is about control, not a six-pack."):
+    # an answer it leads goes on with the next sentence (`extractive.with_elaboration`).
+    slogan_words: int = 12
     list_max_sentences: int = 5  # a list of moves needs one sentence per section
     max_words: int = 110
     list_max_words: int = 150
