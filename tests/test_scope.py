@@ -287,3 +287,14 @@ def test_without_a_model_everyday_words_the_corpus_uses_in_passing_do_not_keep_a
     question about cooking asks, so they must not outweigh "simmer", "lentil" and "soup"."""
     answer = assistant.answer("How long do I simmer lentil soup so it thickens? Need a quick post-run lunch")
     assert answer.abstained and answer.citations == []
+
+
+@pytest.mark.parametrize(
+    "question", ["what's the aim of core work for a runner?", "what's the aim of ab work for runners?"]
+)
+def test_without_a_model_asking_what_something_is_for_asks_about_that_thing(
+    assistant: Assistant, question: str
+) -> None:
+    """ "The aim of core work" is about core work: a word for what something is for names no topic."""
+    answer = assistant.answer(question)
+    assert not answer.abstained and answer.citations

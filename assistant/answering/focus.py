@@ -40,6 +40,8 @@ LIGHT = {
     "problem", "issue", "time", "part", "bit", "lowdown", "tip", "tips", "advice", "option",
     "diff", "gist", "rundown", "summary", "overview", "list", "recap", "breakdown", "everything",
     "detail", "details",
+    # What something is for: "what's the aim of core work?" asks about the core work.
+    "aim", "aims", "purpose", "goal", "goals", "objective", "objectives",
 }  # fmt: skip
 # Pronouns that stand for a thing already named ("yes, mine do that too"): they name none.
 POSSESSIVES = {"mine", "yours", "hers", "his", "ours", "theirs"}
