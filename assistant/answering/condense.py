@@ -30,7 +30,7 @@ REFERRING = re.compile(
     r"|^\s*(and|what about|how about|also|ok|okay|so|then)\b"
     # "how many each round, then?", "how much is enough?": a quantity of something said before
     r"|\bhow (many|much)\s+(should|can|could|do|does|did|would|will|must|is|are|per|each|in|at|a|an|every)\b"
-    # "and the feet, how wide?" with no move named: the feet of the move the conversation is on
+    # "and the elbows?" with no move named: the elbows of the move the conversation is on
     r"|\bthe (hands?|feet|foot|arms?|legs?|knees?|elbows?|head|chin)\b",
     re.IGNORECASE,
 )

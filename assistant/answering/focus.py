@@ -365,8 +365,8 @@ class FocusCheck:
     def unknown_words(self, text: str) -> list[str]:
         """`text`'s rare words the corpus never uses, when they outnumber the words it does use. An
         everyday word the corpus uses only in passing ("quick", "post", "minutes") is on neither
-        side, as an everyday word it never uses is not: "boil an egg… quick post-run brekkie" is
-        about eggs, whatever words it shares with the article."""
+        side, as an everyday word it never uses is not: a question on simmering lentil soup for a
+        post-run lunch is about soup, whatever words it shares with the article."""
         unknown: set[str] = set()
         known: set[str] = set()
         for word, stem in content_words(text):
