@@ -8,6 +8,7 @@ wrecked" ~ "a sore lower back"; meaning is fused with the word scores wherever b
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -16,6 +17,8 @@ from assistant.answer import Passage
 from assistant.corpus.index import SentenceVectors, unit_rows
 
 log = logging.getLogger(__name__)
+# How many recent questions and asks keep their vector (`Meaning.embed`).
+QUERY_VECTORS_KEPT = 256
 
 
 class Meaning:
@@ -25,14 +28,23 @@ class Meaning:
         # Every sentence and written question of the corpus, stacked: what `closeness` compares with.
         rows = [r for table in (vectors.sentences, vectors.questions) for r in table.values() if len(r)]
         self.everything = np.vstack(rows) if rows else None
+        # One answer embeds the same text more than once: an ask is judged in `gather_evidence` and
+        # its sentence chosen in `compose_extractive`. Recent texts keep their vector; a failure is
+        # not kept, so the next question tries the model again.
+        self.query_vector = lru_cache(maxsize=QUERY_VECTORS_KEPT)(self.fresh_query_vector)
 
     def embed(self, text: str) -> np.ndarray | None:
         """The question's unit vector; None when the model fails (answers go on by words alone)."""
         try:
-            return unit_rows(np.array(self.embed_model.get_query_embedding(text), dtype=np.float32))
+            return self.query_vector(text)
         except Exception as error:  # a remote embedding API can fail; meaning is an extra signal
             log.warning("Could not embed the question (%s); judging by words alone", error)
             return None
+
+    def fresh_query_vector(self, text: str) -> np.ndarray:
+        vector = unit_rows(np.array(self.embed_model.get_query_embedding(text), dtype=np.float32))
+        vector.setflags(write=False)  # shared by every caller that asks for this text
+        return vector
 
     def embed_many(self, texts: list[str]) -> np.ndarray:
         return unit_rows(np.array(self.embed_model.get_text_embedding_batch(texts), dtype=np.float32))
