@@ -378,6 +378,35 @@ def test_a_request_for_every_step_of_a_move_gets_the_whole_move_in_order(
 
 
 @BOTH
+def test_a_question_on_good_form_gets_every_part_of_the_move_but_not_how_to_make_it_harder(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(request, which, "what does clean technique on the dead bug look like?")
+    # where to start, how to move, what to feel for, and what goes wrong, in the corpus's order
+    parts = ["straight up toward the ceiling", "hovers just above", "connected to the floor", "arch off"]
+    assert all(part in text for part in parts), text
+    assert [text.index(part) for part in parts] == sorted(text.index(part) for part in parts)
+    assert "opposite arm overhead" not in text
+
+
+@BOTH
+def test_form_cues_for_a_move_include_its_set_up_and_the_fix_for_its_mistake(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(request, which, "any pointers on proper form for bear walks? total beginner here")
+    assert "hands and knees" in text and "tabletop" in text, text
+
+
+@BOTH
+def test_a_form_question_that_names_what_goes_wrong_leads_with_the_mistake(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    question = "want to do shoulder taps properly this time, but my hips sway every tap. what's off?"
+    text = answer_text(request, which, question)
+    assert "hips rock" in first_sentence(text.removeprefix("Shoulder taps. ")), text
+
+
+@BOTH
 def test_how_to_do_a_move_with_an_adverb_gets_the_set_up_and_the_movement(
     request: pytest.FixtureRequest, which: str
 ) -> None:

@@ -21,8 +21,10 @@ from assistant.answering.steps import (
     EACH_MOVE,
     INSTRUCTION,
     PROCEDURE_STEPS,
+    PROGRESSION_STEPS,
     SET_UP_ONLY,
     SET_UP_STEP,
+    asks_good_form,
     asks_of_every_move,
     asks_whole_move,
     instructs_a_move,
@@ -306,11 +308,13 @@ def compose_extractive(
         chosen = choose(candidates_for(query, passages, owned, similarities), listing)
         chosen = in_answer_order(chosen)
         chosen = with_each_ask(chosen, query, passages, owned, signals_of_ask, uncovered)
-    if asks_whole_move(query.asked or query.text) and not every_move:
-        chosen = with_whole_move(chosen, passages, query.asked or query.text)
-    elif steps_asked(query.asked or query.text)[:1] == [PROCEDURE_STEPS] and not every_move:
+    asked = query.asked or query.text
+    if (asks_whole_move(asked) or asks_good_form(asked)) and not every_move:
+        harder = asks_whole_move(asked) or PROGRESSION_STEPS in steps_asked(asked)
+        chosen = with_whole_move(chosen, passages, asked, with_progression=harder)
+    elif steps_asked(asked)[:1] == [PROCEDURE_STEPS] and not every_move:
         chosen = with_whole_procedure(chosen, passages)
-    if WHO[0].search(query.asked or query.text) and SEVERAL_PEOPLE.search(query.text):
+    if WHO[0].search(asked) and SEVERAL_PEOPLE.search(query.text):
         chosen = with_everyone_named(chosen, passages)
     chosen = with_paragraph_rest(with_the_point(with_antecedents(chosen, passages), passages), passages)
     chosen = with_elaboration(chosen, passages)
@@ -499,11 +503,14 @@ def with_whole_procedure(chosen: list[Candidate], passages: list[Passage]) -> li
     return result
 
 
-def with_whole_move(chosen: list[Candidate], passages: list[Passage], question: str) -> list[Candidate]:
+def with_whole_move(
+    chosen: list[Candidate], passages: list[Passage], question: str, with_progression: bool = True
+) -> list[Candidate]:
     """ "Walk me through the dead bug": a move quoted at all is quoted whole, every labelled step in
     the corpus's order (set-up, movement, cue, mistake, progression), where it was first chosen. A
     move the question names is quoted whole though only the article's story of it was chosen
-    ("everything I need to know about the dead bug")."""
+    ("everything I need to know about the dead bug"). A question on good form leaves out how to make
+    the move harder (`with_progression`)."""
     named = [
         Candidate(rank, split_sentences(p.text)[0], 0.0, frozenset(), True)
         for rank, p in enumerate(passages)
@@ -520,7 +527,8 @@ def with_whole_move(chosen: list[Candidate], passages: list[Passage], question: 
             continue
         whole.add(rank)
         for sentence in split_sentences(passages[rank].text):
-            if is_labelled_step(tidy(sentence.text)):
+            step = tidy(sentence.text)
+            if is_labelled_step(step) and (with_progression or not PROGRESSION_STEPS.match(step)):
                 twin = [c for c in chosen if c.passage_rank == rank and c.sentence == sentence]
                 result.append(twin[0] if twin else replace(candidate, sentence=sentence))
     return result

@@ -64,6 +64,8 @@ STEP_KINDS = (
 
 PROCEDURE_STEPS = STEP_KINDS[0][1]
 MISTAKE_STEPS = STEP_KINDS[1][1]
+PROGRESSION_STEPS = STEP_KINDS[2][1]
+ASKS_MISTAKE = STEP_KINDS[1][0]
 # A move done properly, correctly, in good form.
 DONE_PROPERLY = re.compile(
     r"\b(properly|correctly|the right way|right form|proper form|good form|safely)\b", re.IGNORECASE
@@ -182,6 +184,26 @@ def steps_asked(question: str) -> list[re.Pattern[str]]:
 def asks_whole_move(question: str) -> bool:
     """Whether the question asks for every step of a move ("walk me through the dead bug")."""
     return bool(WHOLE_MOVE.search(question))
+
+
+# "What's good form on the bear walk?", "form cues for it?": a move's form is every part of how it is
+# done (where to start, how to move, what to feel for, what goes wrong and how to fix it); not how to
+# make it harder, nor the one part a narrower question names ("the key point of technique", "what
+# am I getting wrong?", "proper form, my hips keep rocking": the mistake leads those answers).
+GOOD_FORM = re.compile(
+    r"\b(good|proper|correct|right|perfect|clean|solid|best|strict|decent) (form|technique)\b"
+    r"|\b(form|technique) (cues?|tips?|pointers?|check|points?)\b"
+    r"|\b(properly|correctly)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_good_form(question: str) -> bool:
+    """Whether the question asks how a move is done well, as a whole (`GOOD_FORM`), rather than for
+    one of its steps alone."""
+    if not GOOD_FORM.search(question) or asks_of_every_move(question) or ASKS_MISTAKE.search(question):
+        return False
+    return all(step in (PROCEDURE_STEPS, MISTAKE_STEPS) for step in steps_asked(question))
 
 
 def is_labelled_step(sentence: str) -> bool:
