@@ -407,6 +407,20 @@ def test_a_form_question_that_names_what_goes_wrong_leads_with_the_mistake(
 
 
 @BOTH
+@pytest.mark.parametrize(
+    ("question", "fix"),
+    [
+        ("if I only remember one thing on the bear walk, what should it be?", "tabletop"),
+        ("crunches: the main thing to focus on?", "size of a fist"),
+    ],
+)
+def test_the_key_point_of_a_move_with_no_cue_of_its_own_is_the_fix_for_its_mistake(
+    request: pytest.FixtureRequest, which: str, question: str, fix: str
+) -> None:
+    assert fix in first_sentence(answer_text(request, which, question))
+
+
+@BOTH
 def test_how_to_do_a_move_with_an_adverb_gets_the_set_up_and_the_movement(
     request: pytest.FixtureRequest, which: str
 ) -> None:

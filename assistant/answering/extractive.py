@@ -18,8 +18,10 @@ from assistant.answering.meaning import Meaning, scaled
 from assistant.answering.query import AnalyzedQuery
 from assistant.answering.routing import QuestionRoutes
 from assistant.answering.steps import (
+    CUE_STEPS,
     EACH_MOVE,
     INSTRUCTION,
+    MISTAKE_STEPS,
     PROCEDURE_STEPS,
     PROGRESSION_STEPS,
     SET_UP_ONLY,
@@ -785,6 +787,24 @@ def asked_steps_of(
     return steps
 
 
+def cue_stand_ins(passage: Passage) -> set[int]:
+    """ "What's the one thing to remember on bear walks?": a move with no "Cue:" of its own is cued by
+    the fix that ends its mistake's paragraph ("Keep your back flat like a tabletop…"), the one
+    thing its notes tell the reader to do. The indexes of those sentences; none for a move with a cue."""
+    sentences = split_sentences(passage.text)
+    if not instructs_a_move(passage.text) or any(CUE_STEPS.match(tidy(s.text)) for s in sentences):
+        return set()
+    fixes = set()
+    for sentence in sentences:
+        if MISTAKE_STEPS.match(tidy(sentence.text)):
+            paragraph = [
+                s for s in sentences[sentence.index :] if "\n\n" not in passage.text[sentence.start : s.start]
+            ]
+            if len(paragraph) > 1:
+                fixes.add(paragraph[-1].index)
+    return fixes
+
+
 def score_sentences(
     query: AnalyzedQuery,
     rank: int,
@@ -802,6 +822,7 @@ def score_sentences(
     shapes = answer_shapes(query.asked or query.text)
     terse = len(query.own or query.weights) <= T.short_question_terms
     steps = steps_asked(query.asked or query.text)
+    stand_ins = cue_stand_ins(passage) if CUE_STEPS in steps else set()
     named = query.matched(set(content_terms(passage.topic)))  # the reader's words or the context's
     heading = named
     passing = owned - heading
@@ -857,7 +878,7 @@ def score_sentences(
         if (
             steps
             and (named or (terms and not move_named))
-            and any(step.match(tidy(sentence.text)) for step in steps)
+            and (any(step.match(tidy(sentence.text)) for step in steps) or sentence.index in stand_ins)
         ):
             score *= T.step_boost
             shaped = True  # the step asked for is the shape of answer asked for
