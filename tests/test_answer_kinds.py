@@ -421,6 +421,18 @@ def test_the_key_point_of_a_move_with_no_cue_of_its_own_is_the_fix_for_its_mista
 
 
 @BOTH
+def test_a_cue_asked_of_every_move_quotes_one_for_each_even_where_the_notes_give_none_by_name(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    text = answer_text(request, which, "could I get a single form reminder for each exercise?")
+    # the dead bug's own cue, and for the other moves the fix for their mistake, in the notes' order
+    cues = ["connected to the floor", "size of a fist", "hips stay still", "tabletop"]
+    assert all(cue in text for cue in cues), text
+    assert [text.index(cue) for cue in cues] == sorted(text.index(cue) for cue in cues)
+    assert "Set-up:" not in text
+
+
+@BOTH
 def test_how_to_do_a_move_with_an_adverb_gets_the_set_up_and_the_movement(
     request: pytest.FixtureRequest, which: str
 ) -> None:

@@ -427,7 +427,9 @@ def from_every_move(
             continue
         step = step_opening(candidate, passage)
         if not any(label.match(tidy(step.sentence.text)) for label in steps):
-            continue
+            if CUE_STEPS not in steps or candidate.sentence.index not in cue_stand_ins(passage):
+                continue
+            step = candidate  # "one cue per move": the fix, for a move with no cue of its own
         quotes.setdefault(passage.topic, step)
         best = fitting.get(passage.topic)
         if best is None or (fit_of(candidate), candidate.score) > (fit_of(best), best.score):
@@ -1049,7 +1051,8 @@ def names_subject(text: str, subject: str) -> bool:
 
 def professional_lead(passages: list[Passage], chosen: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """For a question with warning signs: the corpus's see-a-professional sentence (with its list of
-    warning signs) first, then at most one chosen sentence that is not an exercise instruction."""
+    warning signs) first, then at most one chosen sentence that is not an exercise instruction, nor
+    any other line of a move's section (a move's fix is an instruction too)."""
     lead: list[tuple[int, str]] = []
     for rank, passage in enumerate(passages):
         sentences = split_sentences(passage.text)
@@ -1062,7 +1065,11 @@ def professional_lead(passages: list[Passage], chosen: list[tuple[int, str]]) ->
             break
     if not lead:
         return chosen
-    rest = [(r, t) for r, t in chosen if r != lead[0][0] and not INSTRUCTION.match(t)]
+    rest = [
+        (r, t)
+        for r, t in chosen
+        if r != lead[0][0] and not INSTRUCTION.match(t) and not instructs_a_move(passages[r].text)
+    ]
     return lead + rest[:1]
 
 

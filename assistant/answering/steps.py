@@ -53,7 +53,7 @@ STEP_KINDS = (
     ),
     (
         re.compile(
-            r"\b(most important|key|#1|number one|main thing|cue|focus on|remember|get right|matters? most|one thing"
+            r"\b(most important|key|#1|number one|main thing|cue|focus on|remember|reminders?|get right|matters? most|one thing"
             r"|rules?|dos and don'?ts|do'?s and don'?ts)\b"
             r"|\b(she|he|they|trainer|coach)('s| is| are)? (really )?after\b",  # "what is she after in it?"
             re.IGNORECASE,
@@ -143,7 +143,9 @@ SET_UP_STEP = re.compile(r"^(set-?up|starting position|position)\b", re.IGNORECA
 
 # "Form faults", "form tips": "form" says which faults, it does not ask for the technique; nor does
 # "the main point of technique", which asks for the one cue.
-FORM_MODIFIER = re.compile(r"\b(?:form|technique) (faults?|mistakes?|errors?|cues?|tips?)\b", re.IGNORECASE)
+FORM_MODIFIER = re.compile(
+    r"\b(?:form|technique) (faults?|mistakes?|errors?|cues?|tips?|reminders?)\b", re.IGNORECASE
+)
 # "Breathing cues", "hip tips", "neck instructions": the word before says what is asked about; it
 # does not ask for a move's "Cue:" or its instructions.
 PROPERTY_MODIFIER = re.compile(
