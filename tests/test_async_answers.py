@@ -40,9 +40,18 @@ def comparable(answer: Answer) -> tuple:
         "Just do some planks, they are great.",
         "NOT_COVERED",
         "No, keep your whole back on the floor [1].",
+        "WARNING_SIGNS\nLie on your back with your arms straight up [1].",
         Fault.stream_stall(after_chunks=2, seconds=5.0),
     ],
-    ids=["cited", "bad-marker", "uncited", "not-covered", "starts-like-not-covered", "stalled"],
+    ids=[
+        "cited",
+        "bad-marker",
+        "uncited",
+        "not-covered",
+        "starts-like-not-covered",
+        "warning-seen",
+        "stalled",
+    ],
 )
 def test_async_stream_gives_the_same_answer_and_deltas_as_the_sync_one(
     llm_assistant: Assistant, fake_openai: FakeOpenAI, script: str | Fault

@@ -82,6 +82,42 @@ def test_not_covered_from_the_model_is_an_abstention(
     assert events[-1].abstained and events[-1].mode == "llm"
 
 
+# The broad net of wordings misses this one ("feels far away" for numbness); a model may not.
+MISSED_SIGN = (
+    "my back's been weird since the weekend and my left foot feels kind of far away, ok to do dead bugs?"
+)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["WARNING_SIGNS\nLie on your back and lower one foot [1].", "WARNING_SIGNS\nNOT_COVERED"],
+    ids=["then-a-workout", "then-not-covered"],
+)
+def test_a_warning_sign_the_model_sees_gets_the_notice_and_the_professional_advice_first(
+    llm_assistant: Assistant, fake_openai: FakeOpenAI, reply: str
+) -> None:
+    assert llm_assistant.answer(MISSED_SIGN, use_llm=False).safety_notice is None  # the net alone
+    fake_openai.queue(reply)
+    events = list(llm_assistant.stream(MISSED_SIGN))
+    answer = events[-1]
+    assert not [e for e in events if isinstance(e, TextDelta)]  # the model's workout is never shown
+    assert answer.safety_notice and not answer.abstained
+    assert answer.text.startswith("If your back pain comes with any of these warning signs"), answer.text
+    assert "WARNING_SIGNS" not in answer.text and "Lie on your back" not in answer.text
+    assert invalid_citations(answer.citations, llm_assistant.corpus) == []
+    system = fake_openai.requests[-1]["json"]["messages"][0]["content"]
+    assert "WARNING_SIGNS" in system  # the model is asked for its opinion
+
+
+def test_the_marker_is_dropped_when_the_notice_is_already_shown(
+    llm_assistant: Assistant, fake_openai: FakeOpenAI
+) -> None:
+    fake_openai.queue("WARNING_SIGNS\nPlease stop and see a doctor or a physiotherapist first [1].")
+    answer = llm_assistant.answer("pins and needles in my foot and a sore back after runs, keep training?")
+    assert answer.safety_notice and answer.mode == "llm"
+    assert answer.text.startswith("Please stop") and "WARNING_SIGNS" not in answer.text
+
+
 @pytest.mark.parametrize(
     "fault",
     [

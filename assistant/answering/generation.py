@@ -21,6 +21,9 @@ from assistant.answer import Passage
 from assistant.answering.prompts import Prompts
 
 NOT_COVERED = "NOT_COVERED"
+# The model's second opinion on warning signs: a reply that opens with it is not shown (see
+# `Assistant.settle_model_reply`).
+WARNING_SIGNS_SEEN = "WARNING_SIGNS"
 timeout_at = getattr(asyncio, "timeout_at", None)  # Python 3.11+
 _DONE = object()
 T = TypeVar("T")
@@ -93,7 +96,8 @@ def within_deadline(produce: Callable[[Callable[[object], None]], None], deadlin
 
 class HeldBackReply:
     """A model reply as it streams. A reply that may still turn out to be NOT_COVERED is held back,
-    so a reader never sees the marker flash up before the "not covered" answer replaces it."""
+    so a reader never sees the marker flash up before the "not covered" answer replaces it; so is
+    one that opens with WARNING_SIGNS, which is replaced by the professional advice."""
 
     def __init__(self) -> None:
         self.pieces: list[str] = []
@@ -102,7 +106,8 @@ class HeldBackReply:
     def add(self, delta: str) -> str:
         """Take one delta; returns the text to show now ("" while held back)."""
         self.pieces.append(delta)
-        if NOT_COVERED.startswith(self.text.strip()[: len(NOT_COVERED)]):
+        opening = self.text.strip()
+        if any(marker.startswith(opening[: len(marker)]) for marker in (NOT_COVERED, WARNING_SIGNS_SEEN)):
             return ""
         fresh, self.shown = "".join(self.pieces[self.shown :]), len(self.pieces)
         return fresh
@@ -110,6 +115,12 @@ class HeldBackReply:
     @property
     def text(self) -> str:
         return "".join(self.pieces)
+
+    @property
+    def warned(self) -> bool:
+        """Whether the model says the question describes a warning sign (anywhere in its reply: a
+        notice costs little, a miss a lot)."""
+        return WARNING_SIGNS_SEEN in self.text
 
 
 async def astream_reply(llm: LLM, messages: list[ChatMessage], deadline_s: float) -> AsyncIterator[str]:

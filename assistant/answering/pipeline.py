@@ -38,6 +38,7 @@ from assistant.answering.focus import (
 )
 from assistant.answering.generation import (
     NOT_COVERED,
+    WARNING_SIGNS_SEEN,
     GenerationFailed,
     HeldBackReply,
     astream_reply,
@@ -290,15 +291,22 @@ class Assistant:
         return "min_evidence", self.settings.min_evidence
 
     def gather_evidence(
-        self, question: str, history: Sequence[Turn | dict] | None, use_llm: bool = True
+        self,
+        question: str,
+        history: Sequence[Turn | dict] | None,
+        use_llm: bool = True,
+        model_saw_warning: bool = False,
     ) -> Evidence:
+        """Everything the answer rests on. `model_saw_warning`: the model's second opinion found a
+        warning sign in the question (`settle_model_reply`)."""
         text = clean_question(question, self.settings.max_question_chars)
         turns = clean_history(history, self.settings.max_history_turns)
         question_vector = self.meaning.embed(text) if self.meaning is not None else None
         # A warning sign told earlier in the conversation still stands: "is the plank fine for me then?";
         # after the warning signs were listed, "who should I see, a physio?" asks for the notice itself.
         warned = (
-            self.warning_signs(text, question_vector)
+            model_saw_warning
+            or self.warning_signs(text, question_vector)
             or any(has_warning_signs(turn.content) for turn in turns if turn.role == "user")
             or told_in_pieces([turn.content for turn in turns if turn.role == "user"] + [text])
             or (asks_about_a_professional(text) and any(has_warning_signs(turn.content) for turn in turns))
@@ -608,6 +616,9 @@ class Assistant:
             )
         raw = reply.strip()
         usage = usage_for(prompt, raw, self.settings.model, *self.prices())
+        if turn.reply.warned and evidence.safety_notice is None:
+            return self.seen_warning(evidence, usage)
+        raw = raw.replace(WARNING_SIGNS_SEEN, "").strip()  # the notice is shown already
         if raw.startswith(NOT_COVERED):
             return self.abstention(evidence, mode="llm", usage=usage)
         text, citations = repair_citations(raw, passages)
@@ -615,6 +626,15 @@ class Assistant:
             log.warning("Model answer cited no passage; answering extractively")
             return self.extractive(evidence, "uncited answer", usage)
         return cited_answer(evidence, text, citations, "llm", usage, passages)
+
+    def seen_warning(self, evidence: Evidence, usage: Usage) -> Answer:
+        """The model saw a warning sign in the question: a second opinion beside the broad net, which
+        may have missed it. Its reply was written as an answer to the question, maybe a workout, so
+        it is not shown: the answer is the notice and the corpus's professional advice, led by it, as
+        for any warning sign the net catches."""
+        log.info("The model saw a warning sign the broad net missed")
+        warned = self.gather_evidence(evidence.standalone, None, use_llm=False, model_saw_warning=True)
+        return self.extractive(warned, "the model saw a warning sign", usage)
 
     def prices(self) -> tuple[float, float]:
         return self.settings.price_prompt_per_mtok, self.settings.price_completion_per_mtok
