@@ -433,6 +433,23 @@ def test_a_cue_asked_of_every_move_quotes_one_for_each_even_where_the_notes_give
 
 
 @BOTH
+@pytest.mark.parametrize(
+    "question",
+    [
+        "list what people get wrong, exercise by exercise",
+        "Nobody checks my technique at the gym. Which errors should I look out for in each of these moves?",
+    ],
+)
+def test_mistakes_asked_move_by_move_quote_every_moves_mistake_and_no_set_up(
+    request: pytest.FixtureRequest, which: str, question: str
+) -> None:
+    text = answer_text(request, which, question)
+    mistakes = ["arch off", "pulling on your neck", "hips rock", "pike up"]
+    assert all(mistake in text for mistake in mistakes), text
+    assert "Set-up:" not in text
+
+
+@BOTH
 def test_how_to_do_a_move_with_an_adverb_gets_the_set_up_and_the_movement(
     request: pytest.FixtureRequest, which: str
 ) -> None:

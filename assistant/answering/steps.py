@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.answering.focus import separate_asks
+from assistant.answering.focus import SENTENCE_END, question_part, separate_asks
 
 # Exercise instructions come as labelled steps ("Set-up:", "How to do it:", "Common mistake:",
 # "Cue:", "Make it harder:"). What a question asks for decides which step answers it: "what's the
@@ -96,7 +96,9 @@ SESSION = r"(circuit|routine|session|workout)"
 # but "how long is each move?" asks one quantity the session plan gives for all of them, and "a
 # pause after every exercise?" asks when, not something of each move.
 EACH_MOVE = re.compile(
-    rf"(?<!\bafter )(?<!\bbefore )(?<!\bbetween )(?<!\bper )\b(each|every|each and every)( single| last| individual)?( ?one)?( of the)? {MOVE}\b"
+    rf"(?<!\bafter )(?<!\bbefore )(?<!\bbetween )(?<!\bper )\b(each|every|each and every)( single| last| individual)?( ?one)?( of (the|these|those|her|the five))? {MOVE}\b"
+    # "move by move", "exercise by exercise", "for them one by one"
+    rf"|\b(move by move|exercise by exercise|movement by movement)\b"
     # "a single tip per move", "a cue per exercise": a step of each move (not "half a minute per move")
     rf"|\b(reminders?|cues?|tips?|pointers?|mistakes?|faults?|fix(es)?|set-?ups?|notes?|key points?) (per|for each|for every) {MOVE}\b",
     re.IGNORECASE,
@@ -164,7 +166,22 @@ def names_a_property(question: str) -> bool:
 
 
 def steps_asked(question: str) -> list[re.Pattern[str]]:
-    """The labels of the instruction steps the question asks for (see `STEP_KINDS`)."""
+    """The labels of the instruction steps the question asks for (see `STEP_KINDS`). "Form" in a
+    story before the question is the reader's context, not an ask for the technique ("Nobody watches
+    my form. What mistakes should I check for?" asks for the mistakes); what else a story names
+    still counts ("Dead bugs are too easy now. How do I make them heavier?")."""
+    asked = named_steps(question)
+    sentences = SENTENCE_END.split(question.strip())
+    asking = " ".join(sentence for sentence in sentences if question_part(sentence))
+    if PROCEDURE_STEPS in asked and asking and len(asking) < len(question.strip()):
+        own = named_steps(asking)
+        if own and PROCEDURE_STEPS not in own:
+            asked.remove(PROCEDURE_STEPS)
+    return asked
+
+
+def named_steps(question: str) -> list[re.Pattern[str]]:
+    """`steps_asked` in all of the question's words."""
     question = PROPERTY_MODIFIER.sub(r"\1", question)
     question = KEY_POINT.sub("key", FORM_MODIFIER.sub(r"\1", question))
     asked = [label for asks, label in STEP_KINDS if asks.search(question)]
