@@ -237,6 +237,19 @@ ASKING_INSIDE = re.compile(
 )
 
 
+# An asking word inside a sentence that does not open with one: "I wonder how long the session is."
+ASKS_WITHIN = re.compile(r"\b(how|what|whats|why|when|which|where|who|whether)\b", re.IGNORECASE)
+
+
+def leaves_a_question(rest: str) -> bool:
+    """Whether what is left of a message once a request to change the rules is taken out still asks
+    something: a sentence that reads as a question or a request, or asks within it ("I wonder how long
+    the session is."); not a line the reader wanted finished ("'Pain behind the knee is a sure sign
+    of…'"), nor a remark ("This is the editor.")."""
+    sentences = SENTENCE_END.split(rest.strip())
+    return asks_something(rest) and any(question_part(s) or ASKS_WITHIN.search(s) for s in sentences)
+
+
 def is_aside(ask: str, before: list[str]) -> bool:
     """A remark after a question ("…a decent time for a debut half? the whole club seems quicker
     than me"): it says how the reader feels, and asks nothing the answer must cover. A story before

@@ -31,6 +31,7 @@ from assistant.answering.focus import (
     FocusCheck,
     asks_something,
     is_aside,
+    leaves_a_question,
     points_back,
     question_part,
     says_enough,
@@ -315,7 +316,7 @@ class Assistant:
         asked = text
         if looks_like_injection(text):
             # Only a real question left beside the request goes on; nothing of the request does.
-            if not asks_something(rest := without_injection(text)):
+            if not leaves_a_question(rest := without_injection(text)):
                 return self.nothing_asked(text, notice, injection=True)
             asked, question_vector = rest, self.meaning.embed(rest) if self.meaning is not None else None
         # "Explain.", "list them all" as the first message: it points back at nothing, so it asks nothing.
