@@ -23,6 +23,12 @@ def first_sentence(text: str) -> str:
     return re.split(r"(?<=[.?!]) ", text, maxsplit=1)[0]
 
 
+def assert_in_order(text: str, parts: list[str]) -> None:
+    """Every part is quoted, in the order given (the corpus's order)."""
+    assert all(part in text for part in parts), text
+    assert [text.index(part) for part in parts] == sorted(text.index(part) for part in parts), text
+
+
 @BOTH
 def test_a_how_long_question_gets_the_length_of_the_whole_session(
     request: pytest.FixtureRequest, which: str
@@ -372,9 +378,7 @@ def test_a_request_for_every_step_of_a_move_gets_the_whole_move_in_order(
 ) -> None:
     answer = local_assistant.answer("crunches: give me everything, step by step")
     text = answer.text
-    labels = ["Set-up:", "How to do it:", "Common mistake:"]
-    assert all(label in text for label in labels), text
-    assert [text.index(label) for label in labels] == sorted(text.index(label) for label in labels)
+    assert_in_order(text, ["Set-up:", "How to do it:", "Common mistake:"])
 
 
 @BOTH
@@ -383,9 +387,9 @@ def test_a_question_on_good_form_gets_every_part_of_the_move_but_not_how_to_make
 ) -> None:
     text = answer_text(request, which, "what does clean technique on the dead bug look like?")
     # where to start, how to move, what to feel for, and what goes wrong, in the corpus's order
-    parts = ["straight up toward the ceiling", "hovers just above", "connected to the floor", "arch off"]
-    assert all(part in text for part in parts), text
-    assert [text.index(part) for part in parts] == sorted(text.index(part) for part in parts)
+    assert_in_order(
+        text, ["straight up toward the ceiling", "hovers just above", "connected to the floor", "arch off"]
+    )
     assert "opposite arm overhead" not in text
 
 
@@ -426,9 +430,7 @@ def test_a_cue_asked_of_every_move_quotes_one_for_each_even_where_the_notes_give
 ) -> None:
     text = answer_text(request, which, "could I get a single form reminder for each exercise?")
     # the dead bug's own cue, and for the other moves the fix for their mistake, in the notes' order
-    cues = ["connected to the floor", "size of a fist", "hips stay still", "tabletop"]
-    assert all(cue in text for cue in cues), text
-    assert [text.index(cue) for cue in cues] == sorted(text.index(cue) for cue in cues)
+    assert_in_order(text, ["connected to the floor", "size of a fist", "hips stay still", "tabletop"])
     assert "Set-up:" not in text
 
 

@@ -513,7 +513,7 @@ def with_whole_move(
     """ "Walk me through the dead bug": a move quoted at all is quoted whole, every labelled step in
     the corpus's order (set-up, movement, cue, mistake, progression), where it was first chosen. A
     move the question names is quoted whole though only the article's story of it was chosen
-    ("everything I need to know about the dead bug"). A question on good form leaves out how to make
+    ("all there is to know on the dead bug"). A question on good form leaves out how to make
     the move harder (`with_progression`)."""
     named = [
         Candidate(rank, split_sentences(p.text)[0], 0.0, frozenset(), True)
@@ -790,7 +790,7 @@ def asked_steps_of(
 
 
 def cue_stand_ins(passage: Passage) -> set[int]:
-    """ "What's the one thing to remember on bear walks?": a move with no "Cue:" of its own is cued by
+    """ "Which point matters above all on bear walks?": a move with no "Cue:" of its own is cued by
     the fix that ends its mistake's paragraph ("Keep your back flat like a tabletop…"), the one
     thing its notes tell the reader to do. The indexes of those sentences; none for a move with a cue."""
     sentences = split_sentences(passage.text)

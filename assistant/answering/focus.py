@@ -244,8 +244,8 @@ ASKS_WITHIN = re.compile(r"\b(how|what|whats|why|when|which|where|who|whether)\b
 def leaves_a_question(rest: str) -> bool:
     """Whether what is left of a message once a request to change the rules is taken out still asks
     something: a sentence that reads as a question or a request, or asks within it ("I wonder how long
-    the session is."); not a line the reader wanted finished ("'Pain behind the knee is a sure sign
-    of…'"), nor a remark ("This is the editor.")."""
+    the session is."); not a line the reader wanted finished ("'Stiff hips after a run always
+    mean…'"), nor a remark ("Just so you know, I run the club page.")."""
     sentences = SENTENCE_END.split(rest.strip())
     return asks_something(rest) and any(question_part(s) or ASKS_WITHIN.search(s) for s in sentences)
 

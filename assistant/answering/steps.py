@@ -169,7 +169,7 @@ def steps_asked(question: str) -> list[re.Pattern[str]]:
     """The labels of the instruction steps the question asks for (see `STEP_KINDS`). "Form" in a
     story before the question is the reader's context, not an ask for the technique ("Nobody watches
     my form. What mistakes should I check for?" asks for the mistakes); what else a story names
-    still counts ("Dead bugs are too easy now. How do I make them heavier?")."""
+    still counts ("Crunches feel easy these days. How do I load them up?")."""
     asked = named_steps(question)
     sentences = SENTENCE_END.split(question.strip())
     asking = " ".join(sentence for sentence in sentences if question_part(sentence))
@@ -208,8 +208,8 @@ def asks_whole_move(question: str) -> bool:
 
 # "What's good form on the bear walk?", "form cues for it?": a move's form is every part of how it is
 # done (where to start, how to move, what to feel for, what goes wrong and how to fix it); not how to
-# make it harder, nor the one part a narrower question names ("the key point of technique", "what
-# am I getting wrong?", "proper form, my hips keep rocking": the mistake leads those answers).
+# make it harder, nor the one part a narrower question names ("the key point of technique", "where
+# is my technique off?", "proper form, my hips keep rocking": the mistake leads those answers).
 GOOD_FORM = re.compile(
     r"\b(good|proper|correct|right|perfect|clean|solid|best|strict|decent) (form|technique)\b"
     r"|\b(form|technique) (cues?|tips?|pointers?|check|points?)\b"
