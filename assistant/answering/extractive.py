@@ -421,15 +421,17 @@ def from_every_move(
         themselves ("moves", "exercises"), which every move's quote shares."""
         return query.weight_of(set(candidate.terms) - MOVE_WORDS) / total
 
+    # "One cue per move": for a move with no cue of its own, the fix for its mistake.
+    stand_ins = [cue_stand_ins(p) if CUE_STEPS in steps else set() for p in passages]
     for candidate in candidates_for(query, passages, owned, similarities):
         passage = passages[candidate.passage_rank]
         if not instructs_a_move(passage.text):
             continue
         step = step_opening(candidate, passage)
         if not any(label.match(tidy(step.sentence.text)) for label in steps):
-            if CUE_STEPS not in steps or candidate.sentence.index not in cue_stand_ins(passage):
+            if candidate.sentence.index not in stand_ins[candidate.passage_rank]:
                 continue
-            step = candidate  # "one cue per move": the fix, for a move with no cue of its own
+            step = candidate
         quotes.setdefault(passage.topic, step)
         best = fitting.get(passage.topic)
         if best is None or (fit_of(candidate), candidate.score) > (fit_of(best), best.score):

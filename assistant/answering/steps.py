@@ -97,7 +97,7 @@ SESSION = r"(circuit|routine|session|workout)"
 # pause after every exercise?" asks when, not something of each move.
 EACH_MOVE = re.compile(
     rf"(?<!\bafter )(?<!\bbefore )(?<!\bbetween )(?<!\bper )\b(each|every|each and every)( single| last| individual)?( ?one)?( of (the|these|those|her|the five))? {MOVE}\b"
-    # "move by move", "exercise by exercise", "for them one by one"
+    # "move by move", "exercise by exercise"
     rf"|\b(move by move|exercise by exercise|movement by movement)\b"
     # "a single tip per move", "a cue per exercise": a step of each move (not "half a minute per move")
     rf"|\b(reminders?|cues?|tips?|pointers?|mistakes?|faults?|fix(es)?|set-?ups?|notes?|key points?) (per|for each|for every) {MOVE}\b",
