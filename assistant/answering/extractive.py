@@ -515,7 +515,7 @@ def with_whole_move(
     """ "Walk me through the dead bug": a move quoted at all is quoted whole, every labelled step in
     the corpus's order (set-up, movement, cue, mistake, progression), where it was first chosen. A
     move the question names is quoted whole though only the article's story of it was chosen
-    ("all there is to know on the dead bug"). A question on good form leaves out how to make
+    ("tell me the lot about dead bugs"). A question on good form leaves out how to make
     the move harder (`with_progression`)."""
     named = [
         Candidate(rank, split_sentences(p.text)[0], 0.0, frozenset(), True)
