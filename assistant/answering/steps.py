@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from assistant.answering.focus import SENTENCE_END, question_part, separate_asks
 
@@ -166,6 +167,13 @@ def names_a_property(question: str) -> bool:
 
 
 def steps_asked(question: str) -> list[re.Pattern[str]]:
+    """`asked_steps`, as a list of the caller's own."""
+    return list(asked_steps(question))
+
+
+# One answer asks this of the same question for every passage and ask it weighs: kept, not redone.
+@lru_cache(maxsize=256)
+def asked_steps(question: str) -> tuple[re.Pattern[str], ...]:
     """The labels of the instruction steps the question asks for (see `STEP_KINDS`). "Form" in a
     story before the question is the reader's context, not an ask for the technique ("Nobody watches
     my form. What mistakes should I check for?" asks for the mistakes); what else a story names
@@ -177,7 +185,7 @@ def steps_asked(question: str) -> list[re.Pattern[str]]:
         own = named_steps(asking)
         if own and PROCEDURE_STEPS not in own:
             asked.remove(PROCEDURE_STEPS)
-    return asked
+    return tuple(asked)
 
 
 def named_steps(question: str) -> list[re.Pattern[str]]:
