@@ -40,6 +40,8 @@ HURTING = (
     r"(lbp|pain\w*|hurt\w*|ach(e|es|ed|ing|y)|sore\w*|niggl\w*|twing\w*|throb\w*|agony|spasm\w*|symptoms?)"
 )
 WITH_HURT = rf"^(?=[^.?!]*\b{HURTING}\b)[^.?!]*?"
+# Pain a sentence says is over or easing: "two months on, the ache has largely gone".
+IMPROVED = r"((aches?|hurts?) less|less pain|better|improv\w*|eased|easing|faded|fading|settled|cleared|vanished|disappeared|(mostly |largely |almost |all |completely |totally )?gone(?! (on|for|from|up|down|worse)\b))\b"
 LONG_AGO = (
     r"(january|february|march|april|may|june|july|august|september|october|november|december|christmas"
     r"|new year|easter|spring|summer|autumn|winter|the fall|last (month|year|season|spring|summer|autumn|winter)"
@@ -111,7 +113,7 @@ WARNING_SIGNS = [
     r"\b((don'?t|doesn'?t|didn'?t|not|no longer|barely|hardly)\b( really| even)? (touch|help|work|do anything|does anything|make a dent|take the edge)"
     r"|(does|do|did) (nothing|sod all|zilch|zero))",
     rf"{WITH_HURT}(\bno better\b|\bnot (any )?better\b|\b(hasn'?t|has not|haven'?t|have not|not) been right\b|\b(hasn'?t|has not|doesn'?t|does not|didn'?t) let up\b|\banother notch\b)",
-    rf"{WITH_HURT}(\b(\d+|two|three|four|five|six|seven|eight|nine|ten|twelve)\s*(weeks|wks|months)\b(?! (plan|programme|program|block|build|training|of training)\b)|\b(for|over) the (past|last) (month|few weeks|couple of months)\b|\b(started|began|begun)\b[^.?!]{{0,30}}\b{LONG_AGO}\b)",
+    rf"^(?![^.?!]*\b{IMPROVED}){WITH_HURT.lstrip('^')}(\b(\d+|two|three|four|five|six|seven|eight|nine|ten|twelve)\s*(weeks|wks|months)\b(?! (plan|programme|program|block|build|training|of training)\b)|\b(for|over) the (past|last) (month|few weeks|couple of months)\b|\b(started|began|begun)\b[^.?!]{{0,30}}\b{LONG_AGO}\b)",
     r"\b(in|at|during) the night\b[^.?!]{0,60}\b(pain\w*|hurts?|hurting|aches?|aching|throb\w*|sore)\b",
     r"^(?![^.?!]*\b(on purpose|diet\w*|trying to lose|want(ed)? to lose|goal|deliberately|intentional\w*|cutting)\b)[^.?!]*?\b(reduction|drop|fall|loss|decrease) in (my )?(body )?weight\b",
     # bladder and bowel in everyday words
@@ -148,8 +150,9 @@ WARNING_SIGNS = [
     rf"{WITH_HURT}\b(way|much|a lot|loads|far|heaps|even) worse\b|\b(getting|gets|got|growing|becoming)\s+\w+ly\s+worse\b",
     # weight that goes without being lost on purpose
     r"^(?![^.?!]*\b(on purpose|diet\w*|trying to lose|want(ed)? to lose|goal|deliberately|intentional\w*|cutting)\b)[^.?!]*?\b(lost|losing|dropped|dropping|shed|shedding)\b[^.?!]{0,25}\b(weight|kilos?|kg|pounds|lbs|stones?)\b",
-    r"\b(gaunt|wasting away|skin and bones?)\b|\b(thinner|skinnier)\b[^.?!]{0,25}\bwithout (trying|dieting|meaning to|changing)\b",
-    r"\b(unexplained|unintentional|sudden)\s+weight loss\b|\b(lost|losing|dropped|dropping)\b[^.?!]{0,25}\bwithout (trying|dieting|meaning to|changing)\b|\b(clothes|jeans|trousers|pants|shorts|kit|waistband)\b[^.?!]{0,20}\b(loose|baggy|hanging off|falling off)\b",
+    r"\b(gaunt|wasting away|skin and bones?)\b|\b(thinner|skinnier)\b[^.?!]{0,25}\bwithout (me |her |him |them )?(trying|dieting|meaning to|changing)\b",
+    r"\b(unexplained|unintentional|sudden)\s+weight loss\b|\b(lost|losing|dropped|dropping)\b[^.?!]{0,25}\bwithout (me |her |him |them )?(trying|dieting|meaning to|changing)\b"
+    r"|\b(\d+|a few|two|three|four|five|six|several)\s*(kilos?|kg|pounds|lbs|stone)\s+(gone|off)\b[^.?!]{0,30}\bwithout (me |her |him |them )?(trying|dieting|meaning to|changing)\b|\b(clothes|jeans|trousers|pants|shorts|kit|waistband)\b[^.?!]{0,20}\b(loose|baggy|hanging off|falling off)\b",
     # bladder, bowel, the saddle area
     r"\b(bladder|bowels?|incontinen\w*|saddle (area|region)|genitals?|private parts|waterworks)\b",
     # a bike's saddle is a seat ("10 hours a week on the saddle"): where one sits on it is a sign
@@ -195,6 +198,23 @@ WARNING_SIGNS = [
     r"\b(belt|belts)\b[^.?!]{0,20}\b(last|tightest|new|extra|another) (notch|hole)\b"
     r"|\b(down|in) (a|one|two|three|\d+) (belt )?(notch|notches|holes?)\b|\b(shirts?|tops?|dress(es)?|clothes|jeans|trousers)\b[^.?!]{0,15}\bhang(s|ing)? off (me|him|her|them)\b",
     r"\bbunged up\b|\bconstipat\w*|\b(can'?t|cannot|can not|don'?t|do not)\s+(really\s+)?feel\b[^.?!]{0,25}\bdown there\b",
+    # pain told as an image that travels: "a jolt of lightning into the thigh", "a wire pulled from
+    # the bum right to the heel"
+    rf"\b(lightning|bolts?|shocks?|currents?|cords?|wires?|strings?|streaks?|ropes?)\b[^.?!]{{0,40}}\b(down|into|through|all the way to|right to)\b[^.?!]{{0,25}}\b{LIMB}\b",
+    rf"\bfrom (my|the) (lower |low )?(back|backside|spine|buttocks?|bum|butt|bottom|hips?|glutes?)( cheeks?)?\b[^.?!]{{0,15}}\b(all the way|right) (down )?to (my|the) {LIMB}\b",
+    # a knee or leg that fails under one ("knee gives in on a kerb"), a rail held to get downstairs
+    r"\b(knees?|legs?)\b[^.?!]{0,10}\b(gives?|gave|giving|give) (up|in)\b(?! (on|after|at|before|in the|during|halfway|near)\b)"
+    r"|\b(must|have to|had to|need to|needed to) (hold|grab|cling to|hang on to|hold on to|use) (the |a )?(rail|railing|banister|bannister|handrail|wall)\b",
+    # bowel control lost: soiled kit, an urge never felt
+    r"\b(messed|soiled|pooed|pooped|crapped|sharted|shat)\b[^.?!]{0,10}\b(myself|my (\w+ )?(shorts|pants|trousers|tights|leggings|knickers|undies|underwear|boxers))\b"
+    r"|\b(didn'?t|did not|never|couldn'?t|could not) (even )?(feel|felt|sense|notice) (it|them) coming\b",
+    # pain worse day on day in other words: "sharper than the day before", "nastier each morning"
+    rf"{WITH_HURT}\b(nastier|sharper|more (painful|intense|bigger))\b[^.?!]{{0,25}}\b((every|each) (single )?(day|week|run|morning)|than (yesterday|the day before|before|last (week|time)))\b",
+    rf"{WITH_HURT}\b(every|each) (single )?(day|week|morning)\b[^.?!]{{0,25}}\b(nastier|sharper|bigger|more painful|more intense)\b",
+    # severe, told by comparison: with childbirth, kidney stones or a broken bone
+    r"\b(worse than|up there with|on a par with|on par with|like|as bad as|compared to|comparable to)\b[^.?!]{0,15}\b(labou?r|childbirth|giving birth|contractions|kidney stones?|(a )?broken (bone|leg|arm|ankle|wrist)|breaking my (leg|arm|ankle|wrist))\b",
+    # pain that will not let one lie or sleep: "it won't let me settle in bed"
+    r"\b(won'?t|doesn'?t|does not|will not|didn'?t|would not|wouldn'?t) let me (lie|sleep|rest|lie still|lie down|get comfortable|get comfy|settle)\b",
 ]
 # The corpus is English and a question in another language is declined, but the notice still shows
 # for the signs' commonest words in German, Spanish, Portuguese, French and Italian: fever, numbness
@@ -224,10 +244,10 @@ INJURY_SIGNS = [
     # an injury: a fall, a trip, a crash, a knock, something that went; a person slips ("I slipped on
     # the ice"), a thing that slips does not ("the belt keeps slipping", "my form started slipping")
     r"\b(after|since|from|in)\s+(a|an|my|the|that)?\s*(bad\s+|nasty\s+|big\s+)?(fall|crash|accident|collision|injury|tumble|wipe-?out|knock|impact)\b",
-    r"\b(fell(?! behind| asleep| off (a|the) (cliff|wagon|plan)| (races?|racing|runs?|running|runners?|shoes?|season|club|series|routes?|tops?|paths?|walk\w*|league|events?)\b)|fallen(?! behind| asleep| off a cliff)|falling over|(?<!\bbelt )(?<!\bchain )(?<!\bform )(?<!\bpace )(?<!\bkeeps )(?<!\bkept )(?<!\bstarts )(?<!\bstarted )slipp(ed|ing)|\b(keeps|kept|starts|started) slipping (on|over|down|off)\b|tripped(?! up on| me up)|tripping|stumbled|crashed(?! (on|out|in)\b)|collided|wiped out|came off|went flying|landed (hard|badly|awkwardly|on))\b",
+    r"\b(fell(?! behind| asleep| (hard |completely |totally |head over heels )?for\b| off (a|the) (cliff|wagon|plan)| (races?|racing|runs?|running|runners?|shoes?|season|club|series|routes?|tops?|paths?|walk\w*|league|events?)\b)|fallen(?! behind| asleep| off a cliff)|falling over|(?<!\bbelt )(?<!\bchain )(?<!\bform )(?<!\bpace )(?<!\bkeeps )(?<!\bkept )(?<!\bstarts )(?<!\bstarted )slipp(ed|ing)|\b(keeps|kept|starts|started) slipping (on|over|down|off)\b|tripped(?! up on| me up)|tripping|stumbled|crashed(?! (on|out|in)\b)|collided|wiped out|came off|went flying|landed (hard|badly|awkwardly|on))\b",
     r"\b(a|hard|bad|nasty|big|heavy|awkward)\s+(fall|tumble|crash|wipe-?out|spill|landing)\b",
     r"\b(trail|bike|ice|icy|ski|skiing|stair|stairs|ladder|horse|running|cycling)\s+(fall|crash|accident|spill)\b",
-    r"\b(ate it|ate dirt|ate pavement|took a (spill|tumble|fall|hit)|bailed(?! (at|after|early|halfway|half-way|out|on (it|(the|my|that|this|today's) ([\w-]+ )?(run|session|workout|plan|race|rest|intervals|reps|tempo))))|went down hard|hit the (deck|ground|pavement|floor|ice|road|tarmac|concrete|kerb|curb)|face-?plant\w*|wip(e|ed|ing) ?out|stacked it|arse over (tit|elbow)|ass over (tea ?kettle|elbow)|head over heels)\b",
+    r"\b(ate it|ate dirt|ate pavement|took a (spill|tumble|fall|hit)|bailed(?! (at|after|early|halfway|half-way|out|on (it|(the|my|that|this|today's) ([\w-]+ )?(run|session|workout|plan|race|rest|intervals|reps|tempo))))|went down hard|hit the (deck|ground|pavement|floor|ice|road|tarmac|concrete|kerb|curb)|face-?plant\w*|wip(e|ed|ing) ?out|stacked it|arse over (tit|elbow)|ass over (tea ?kettle|elbow)|head over heels(?! (for|in love)\b))\b",
     r"^(?![^.?!]*\blike (i'?ve |i have |i )?(been|got)\b)[^.?!]*?\b(was|got|been|being) (hit|knocked|struck|tackled|rear-ended|kicked|elbowed|kneed|punched)\b|\binjured\b|\baccident(?!al)\b(?<!by accident)|\b(jumped|landed|fell) on (my|me)\b",
     r"\b(banged|bashed|smacked|whacked|hit|jarred|wrenched|twisted)\s+my\s+(lower\s+)?(back|spine|tailbone|coccyx)\b|\blanded (right |hard |smack |flat |heavily |badly )?on (my|her|his|their) (back|bum|butt|backside|tailbone|coccyx|spine)\b|\bwhiplash\b|\bcame a cropper\b",
     r"\b(drove|driven|crashed|ran|reversed|backed) into (my car|me)\b|\b(got|get|getting|was|been) flattened\b|\bbowled (me )?over\b|\bcame down (hard |heavily |badly )?on (my|the) (back|lower back|bum|backside|butt|tailbone|coccyx|hips?|side|ground|floor)\b|\b(horse|pony|bull|bike)\b[^.?!]{0,10}\b(threw|chucked|bucked|flung) (me|him|her|them)\b|\b(hit|struck) from behind\b",
@@ -239,6 +259,9 @@ INJURY_SIGNS = [
     r"|\bwent over on (my|his|her|their|the) (backside|bum|butt|back|side|hip|ankle|tailbone)\b"
     r"|\b(meeting|introduction|date|argument|disagreement|close encounter|appointment) with the (ground|floor|pavement|tarmac|deck|trail|concrete|ice|road)\b",
     r"\b(get|gets|getting)\s+(hit|knocked|tackled|rear-ended|kicked|struck)\b(?!\s+(with|by (a |the )?(wave|wall|bug|virus|cold)))",
+    # a car driven into the reader's, a load that struck the reader's back
+    r"\b(went|drove|ran|crashed|smashed|ploughed|plowed|slammed|backed|reversed) into the (back|side|front) of (my|our|the|his|her) (car|van|bike|truck)\b"
+    r"|\b(hit|struck|smacked|whacked|caught|clipped|knocked|got) me (right |hard |square |full )?(in|on|across) (the|my) (lower |low )?(back|spine|side|hip|tailbone)\b",
     # a bout of shivers is called off like a fall: "soaked and shivering, fine now after a shower"
     r"\bshiver\w*|\bchills\b|\bburning up\b",
     r"\b(something|it|my back)\s+(twang\w*|popped|snapped|went|gave|clicked|tore)\b(?! (on|for|to|up|well|fine|okay|ok|away|after|again|off|back|quickly|straight)\b)|\b(felt|heard)\s+(a|something)\s+(pop|snap|twang|tear|click|crack|go|give)\b|\btwang\w*\b",
@@ -283,6 +306,7 @@ DENIED = re.compile(
     r"|\b(haven'?t|hasn'?t|have not|has not|didn'?t|did not|not) (lost|losing|lose) (any )?weight\b"
     r"|\bno (aches?|pain|soreness|niggles?)( anywhere| at all| whatsoever)?\b"
     r"|\b(my )?back('s| is| feels?)\s+(totally |completely |perfectly |absolutely )?(fine|ok|okay|normal|good|great|solid)\b"
+    r"|\bnothing (weird|odd|wrong|strange|unusual|funny|off|new)\s+(with|w|w/|about|going on with|re)\s+(the |my )?(loo|toilet|bladder|bowels?|waterworks|wee|pee|peeing|weeing)\b"
     r"|\bneuro(logically)? intact\b|\b(sensation|power|reflexes)( and (sensation|power|reflexes))? (are |is )?(normal|intact)\b"
     r"|\b(legs and feet|feet and legs|legs|feet|toilet( stuff| habits)?|loo( habits)?|bladder|bowels?|waterworks)\b"
     r"(\s+and (everything|all)( else)?)?\s+(feel\s+|are\s+|is\s+|all\s+)*(totally |completely |perfectly |absolutely |entirely )?(normal|fine|unchanged|as usual)\b",
@@ -304,6 +328,11 @@ RESOLVED = re.compile(
 EXPLAINED_WEE = re.compile(
     r"\b(nervous (wee|pee)s?|(after|from) (drinking|chugging|downing)|too much (water|coffee|tea|beer)"
     r"|i drink\b[^.?!]{0,30}\b(litres|liters|water)|(toilet|loo) (break|stop)|pit stop|portaloo|(pure |just |race )?nerves)\b",
+    re.IGNORECASE,
+)
+# How one sat explains a foot gone to sleep: a leg asleep after sitting cross-legged.
+SAT_ON_IT = re.compile(
+    r"^(?![^.?!]*\blike\b)[^.?!]*\bcross[- ]?legged\b",
     re.IGNORECASE,
 )
 # Control lost is no drink's doing: "it's the tea, but there have been some leaks" still tells a sign.
@@ -354,8 +383,9 @@ TRAVELS = re.compile(
 ABOUT_SYMPTOMS = re.compile(rf"\b{PAINFUL}|{NERVE}|\btight(ness)?\b", re.IGNORECASE)
 # In a message about pain, pain that wakes one ("then it woke me at 4"), though the sentence says only "it".
 WAKES = re.compile(
-    r"\b(wakes?|woke|waking) me\b|\b(wake|keeps?) me (up|awake)\b"
-    r"|\b(jolt|jolts|jolted|jolting|start|starts|started|starting|bolt|bolts|bolted|bolting|jerk|jerks|jerked|jerking)\s+awake\b",
+    r"^(?![^.?!]*\b(toddler|baby|babies|newborn|kids?|son|daughter|children|twins|dog|puppy|cat|alarm|partner|husband|wife|neighbou?rs?)\b[^.?!]{0,10}\b(wakes?|woke|waking|keeps?)\b)[^.?!]*?"
+    r"(\b(wakes?|woke|waking) me\b|\b(wake|keeps?) me (up|awake)\b"
+    r"|\b(jolt|jolts|jolted|jolting|start|starts|started|starting|bolt|bolts|bolted|bolting|jerk|jerks|jerked|jerking)\s+awake\b)",
     re.IGNORECASE,
 )
 ABOUT_PAIN = re.compile(rf"\b{PAINFUL}", re.IGNORECASE)
@@ -363,7 +393,7 @@ ABOUT_PAIN = re.compile(rf"\b{PAINFUL}", re.IGNORECASE)
 # In a message about pain, no position to sleep in: "can't get comfortable at all",
 # "sleeping upright in a chair", though the sentence does not say what hurts.
 NO_WAY_TO_SLEEP = re.compile(
-    r"\bcan'?t get comfortable\b|\bno comfortable (position|way)\b|\bsleep\w*\s+(sitting up|upright|in (a|the|my|her|his|their) (chair|recliner|armchair))\b",
+    r"\bcan'?t get (comfortable|comfy)\b|\bno comfortable (position|way)\b|\bsleep\w*\s+(sitting up|upright|in (a|the|my|her|his|their) (chair|recliner|armchair))\b",
     re.IGNORECASE,
 )
 # Weight gone, told as two readings ("80 kg at Easter, 73 kg now") or as a body grown thin,
@@ -384,7 +414,7 @@ WEIGHT_GONE = re.compile(
 BODY_WIDE = re.compile(
     "|".join(
         (
-            r"\bthermometer\b|\b(my|a|with a) temp(erature)? (of|was|is|reading|reads|says|hit)\b|\btemp(erature)? (of |at |is |was )?(3[89]|40|10[0-4])\b|\b(3[89]|40)[.,]\d\b(?!\s*(k|km|kms|mi|miles|kg|kilos)\b)|\b10[0-4]([.,]\d)?\s*(°|degrees)?\s*f\b|\b(like (the )?flu|flu-?like|fluey|(have|got|with|feel\w*|coming down with) (the )?flu)\b|\bboiling (then|and) freezing\b|\bhot(,| and| then)\s*cold\b|\bcold(,| and| then)\s*hot\b|🔥\s*🥶|🥶\s*🔥"
+            r"\bthermometer\b|\b(my|a|with a) temp(erature)? (of|was|is|reading|reads|says|hit)\b|\btemp(erature)? (of |at |is |was )?(3[89]|40|10[0-4])\b|\b(3[89]|40)[.,]\d\b(?!\s*(k|km|kms|mi|miles|kg|kilos)\b)|\b10[0-4]([.,]\d)?\s*(°|degrees)?\s*f\b|\b(like (the )?flu|flu-?like|fluey|(have|got|with|feel\w*|coming down with) (the )?flu)\b|\bboiling (then|and) freezing\b|\bhot(,| and| then)\s*cold\b|\bhot\b[^.?!]{0,25}\b(then|and)\b[^.?!]{0,10}\b(shaking|shivering|freezing) cold\b|\bcold(,| and| then)\s*hot\b|🔥\s*🥶|🥶\s*🔥"
             r"|\b(sheets|pillow|bed|pyjamas|pajamas)\b[^.?!]{0,20}\b(soaked|drenched|wet)\b|\b(woke|wake|waking) up (drenched|soaked)\b",
             r"\bfever\w*\b|\bhigh temperature\b|\b(a|running a) temperature\b|\bchills\b|\bnight sweats?\b|\bsweat\w* at night\b",
             r"\b(feel|feeling|felt)\s+(unwell|ill|sick|feverish|rough)\b|\bhot and cold\b|\b(low-?grade|slight|mild) (temp|temperature)\b|\ba temp\b",
@@ -632,12 +662,13 @@ def told_in_pieces(messages: list[str]) -> bool:
 
 def still_current(sentences: list[str]) -> list[str]:
     """The sentences that may tell a sign now: not one the next sentence says is long over, nor a wee
-    that drink or nerves explain."""
+    that drink or nerves explain, nor a foot gone to sleep from how one sat."""
     return [
         sentence
         for i, sentence in enumerate(sentences)
         if not RESOLVED.search(" ".join(sentences[i : i + 2]))
         and not (EXPLAINED_WEE.search(sentence) and not LOST_CONTROL.search(sentence))
+        and not SAT_ON_IT.search(sentence)
     ]
 
 
