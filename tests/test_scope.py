@@ -298,3 +298,45 @@ def test_without_a_model_asking_what_something_is_for_asks_about_that_thing(
     """ "The aim of core work" is about core work: a word for what something is for names no topic."""
     answer = assistant.answer(question)
     assert not answer.abstained and answer.citations
+
+
+@pytest.mark.parametrize("which", ["assistant", "local_assistant"])
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # a sign-off after the question, with words of its own ("club", a name)
+        (
+            "Good evening! How long is the full workout from beginning to end? I sing in a choir at "
+            "eight. Kind regards, Doreen.",
+            "15 to 20 minutes",
+        ),
+        # a story before a question that names "each exercise", not "the moves"
+        (
+            "I'm 71 and came back to running after a hip replacement. How many seconds do I work on "
+            "every exercise before changing?",
+            "30 seconds",
+        ),
+    ],
+)
+def test_the_sentence_that_asks_of_the_routine_keeps_a_question_on_topic_whatever_surrounds_it(
+    request: pytest.FixtureRequest, which: str, question: str, expected: str
+) -> None:
+    """A story before the question or a sign-off after it may come closer to a question elsewhere
+    (a club, an operation); the sentence that asks names the routine, so it is answered."""
+    answer = request.getfixturevalue(which).answer(question)
+    assert not answer.abstained and expected in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("how many secs on every exercise?", "30 seconds"),
+        ("is it fine to do it on one of my days off from running?", "rest day"),
+    ],
+)
+def test_without_a_model_readers_shorthand_finds_the_corpus_words(
+    assistant: Assistant, question: str, expected: str
+) -> None:
+    """ "secs" and "days off" are the notes' "seconds" and "rest day" (`corpus/glossary.yaml`)."""
+    answer = assistant.answer(question)
+    assert not answer.abstained and expected in answer.text

@@ -228,6 +228,18 @@ def question_part(ask: str) -> str | None:
 
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def last_question_part(text: str) -> str | None:
+    """The question the last asking sentence puts (`question_part`), though remarks or a sign-off
+    follow it ("…how long will it take? I have bridge club at four. Many thanks!")."""
+    sentences = SENTENCE_END.split(text.strip())
+    for end in range(len(sentences), 0, -1):
+        if (asking := question_part(" ".join(sentences[:end]))) is not None:
+            return asking
+    return None
+
+
 # A question put without a question mark or an asking word first ("half marathon sunday should i
 # skip the circuit friday"): a verb that asks, then who or what it asks of.
 ASKING_INSIDE = re.compile(

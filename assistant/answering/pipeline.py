@@ -31,6 +31,7 @@ from assistant.answering.focus import (
     FocusCheck,
     asks_something,
     is_aside,
+    last_question_part,
     leaves_a_question,
     points_back,
     question_part,
@@ -393,6 +394,11 @@ class Assistant:
             found = self.retriever.retrieve(part.search_text)
             _, _, ask_margin = self.judge_ask(part, found, ask_vector, words_only=True)
             margin = higher(margin, ask_margin)
+            # Nor do the things the story or sign-off names ("I play in a brass band. Best, Arthur.").
+            if focus is not None:
+                focus = self.focus.unknown_focus(
+                    self.speller.correct(asking), follow_up=bool(standalone.carried)
+                )
         # "How come not just before, then?" after an answer from the corpus goes on with its subject:
         # unless it asks for a thing only questions elsewhere name ("what shoes for that?"), it is
         # about something else only when it comes clearly closer to one of them.
@@ -453,10 +459,11 @@ class Assistant:
         return Evidence(text, text, analyze_query("", {}, self.index.stats), [], 0.0, notice, injection)
 
     def asking_after_story(self, question: str) -> str | None:
-        """The sentence that asks, when sentences before it tell a story and it names the routine or a
-        move and asks something of its own; else None. When the story speaks of routines or moves of
-        its own ("we learnt new dance moves"), the question's "the moves" are those."""
-        asking = question_part(question)
+        """The sentence that asks, when sentences around it tell a story or sign off ("…from start to
+        finish? I have bridge club at four. Many thanks, Margaret.") and it names the routine or a
+        move and asks something of its own; else None. When the story before it speaks of routines
+        or moves of its own ("we learnt new dance moves"), the question's "the moves" are those."""
+        asking = last_question_part(question)
         if asking is None or asking == question.strip().rstrip(" ,;:.?!"):
             return None
         if names_a_routine(question[: question.rfind(asking)]):

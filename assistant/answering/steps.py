@@ -276,7 +276,7 @@ OF_THE_ROUTINE = re.compile(
 # "Could this circuit help…?", "which move…?", "does a dead bug…?": a sentence that names the
 # routine, its moves, or one move.
 NAMES_THE_ROUTINE = re.compile(
-    rf"\b(this|the|these|those|your|her|of)\s+(whole\s+)?(core\s+|ab\s+)?({SESSION}|{MOVE})\b",
+    rf"\b(this|the|these|those|your|her|of|each|every)\s+(whole\s+|complete\s+|full\s+|entire\s+)?(core\s+|ab\s+)?({SESSION}|{MOVE})\b",
     re.IGNORECASE,
 )
 
