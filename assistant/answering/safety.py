@@ -28,7 +28,7 @@ from assistant.text.rarity import english_rarity
 LIMB = r"(legs?|foot|feet|toes?|heels?|buttocks?|butt|bum|glutes?|calf|calves|thighs?|hips?|knees?|shins?|ankles?|hamstrings?|groin)"
 # "I can't feel my abs working" is exercise talk; not feeling a limb or the skin is a nerve sign.
 NOT_FEELING = r"(can't|cannot|can not|couldn't)( really| quite| properly| fully)? feel (my |the |anything|a thing)\s*(?!(abs|core|muscles?|glutes|obliques|stomach)\b)(legs?|foot|feet|toes?|thighs?|calf|calves|hands?|bum|butt|bottom|groin|skin|side|it when|\b)"
-NERVE = rf"(numb(ness|ed|ing|s)?\b|an(a)?esthe(tic|sia)\b|like (at |after |from )?the dentist|dentist'?s? (injection|jab|needle)|novocaine\b|dental injection|tingl\w*|pins (and|n|&) needles|needles|electric\w*|zing\w*|dead leg|{NOT_FEELING}|loss of feeling|no feeling|lost (some |all |the )?(feeling|sensation)|burning (sensation|feeling)|(hot|live|red-hot) wire)"
+NERVE = rf"(numb(ness|ed|ing|s)?\b|an(a)?esthe(tic|sia)\b|like (at |after |from )?the dentist|\b(after|at|from) the dentist\b|dentist'?s? (injection|jab|needle)|novocaine\b|dental injection|tingl\w*|pins (and|n|&) needles|needles|electric\w*|zing\w*|dead leg|{NOT_FEELING}|loss of feeling|no feeling|lost (some |all |the )?(feeling|sensation)|burning (sensation|feeling)|(hot|live|red-hot) wire)"
 SPREAD = r"(shoot\w*|radiat\w*|travel\w*|spread\w*|extends?|extending|referr\w*|zaps?|follows?|following|tracks?|tracking)"
 # Words that make a sentence about pain, for the signs that lie in how the pain goes (how long,
 # since when): "for months" alone is as likely a training plan as a symptom, and "back into
@@ -61,7 +61,7 @@ WARNING_SIGNS = [
     r"\bcauda equina\b|\bred[- ]flags?\b(?=[^.?!]{0,60}\b(back|pain|symptoms?|cauda|doctor|physio|spine|spinal)\b)"
     r"|\b(back|pain|symptoms?|listed|doctor|physio|spine|spinal)\b[^.?!]{0,60}\bred[- ]flags?\b",
     # sensation that is off: "my foot feels fizzy / like cotton wool", "toes kind of fuzzy", "numb down there"
-    r"\b(legs?|foot|feet|toes?|calf|calves|thighs?|buttocks?|bum|butt)\b[^.?!]{0,35}\b(fizz\w*|fuzz\w*|prickl\w*|buzz\w*|cotton wool|cling ?film|(feels?|feeling|felt) (weird|funny|odd|strange))\b",
+    r"\b(legs?|foot|feet|toes?|calf|calves|thighs?|buttocks?|bum|butt)\b[^.?!]{0,35}\b(fizz\w*|fuzz\w*|prickl\w*|buzz\w*|cotton[- ]?wool\w*|cling ?film|(feels?|feeling|felt) (weird|funny|odd|strange))\b",
     r"\bnumb\w*\b[^.?!]{0,20}\bdown (there|below)\b|\b(feeling|sensation)\b[^.?!]{0,15}\bdown below\b",
     # a foot that will not lift or push: "my foot slaps", "I keep catching my toes", "can't go up on my toes"
     r"\b(foot|feet)\b[^.?!]{0,15}\bslap\w*|\b(can'?t|cannot|can not) (lift|raise|pick up) (my )?(foot|feet|toes?)\b|\b(catching|catch|clipping|scuffing|dragging) my (toes?|foot)\b|\b{LIMB}\b[^.?!]{0,15}\b(gives?|gave|giving) out\b".replace(
@@ -90,7 +90,7 @@ WARNING_SIGNS = [
     r"\b(sharp|stabbing|searing|shooting|knife-?like|electric)\b[^.?!]{0,20}\b(pain|ache|twinges?|jolts?|sensation)\b",
     # described rather than named, as readers tell them
     # a limb that is not one's own, sleeps, crawls or will not push
-    rf"\b{LIMB}\b[^.?!]{{0,40}}\b(belongs? to (somebody|someone) else|(is|isn'?t|not) (mine|my own)|sleeping|ants (walking|crawling)|unreliable|flops?|flopping|smacks?|slapp\w*)\b",
+    rf"\b{LIMB}\b[^.?!]{{0,60}}\b(belongs? to (somebody|someone) else|(is|isn'?t|not)( really| quite)? (mine|my own)|sleeping|ants (walking|crawling)|unreliable|flops?|flopping|smacks?|slapp\w*)\b",
     rf"\b(can'?t|cannot|can not|unable to)\s+push off\b|\b{LIMB}\b[^.?!]{{0,60}}\bbuckl\w*",
     # pain that travels, told by where it goes: "from the lower back to the heel", "along the leg"
     rf"\bfrom (my|the) (lower |low )?(back|spine|buttocks?|bum)\b[^.?!]{{0,40}}\b(down|all the way)\b[^.?!]{{0,30}}\b{LIMB}\b",
@@ -174,7 +174,7 @@ WARNING_SIGNS = [
     r"|\b(hasn'?t|has not|haven'?t|have not|never|didn'?t|did not)\s+(really\s+|ever\s+|once\s+)?(let up|eased|settled|cleared)\b",
     r"\bnot (eased|easing|improving|getting better|gone away|going away|letting up)\b|\b(won't|isn't|is not|never) (let|letting) up\b",
     r"\bworse (at night|lying down|when (i'?m )?lying|in bed)\b|\b(leak\w*|dribbl\w*) (urine|pee|wee)\b",
-    rf"^(?![^.?!]*\b((aches?|hurts?) less|less pain|better|improv\w*)\b){WITH_PAIN.lstrip('^')}\bsince\b[^.?!]{{0,25}}\b{LONG_AGO}\b",
+    rf"^(?![^.?!]*\b((aches?|hurts?) less|less pain|better|improv\w*|on purpose|deliberately|counting calories)\b){WITH_PAIN.lstrip('^')}\bsince\b[^.?!]{{0,25}}\b{LONG_AGO}\b",
     r"\b(won't|will not|doesn't|does not|hasn't|has not|isn't|is not|haven't)\s+((go|gone|going)(?! (anywhere|down|into|further|elsewhere|past|beyond|below)\b)|eased?|easing|improv\w*|settled?|getting better|got better|budg\w*|shift\w*|clear\w*)\b",
     rf"{WITH_PAIN}(\b(for|over|past|last|about|nearly|almost)\s+(the\s+)?(several|a few|few|a couple of|couple of|two|three|four|five|six|many|\d+)\s+(weeks|months)\b|\bfor (weeks|months|ages|yonks|forever)\b|\b(weeks|months) now\b|\bover a month\b|\bfor a month\b|\bfortnight\b)",
     r"\b(severe|excruciating|unbearable|agoni[sz]ing|agony|crippling|debilitating|intense|worst)\b[^.?!]{0,15}\b(pain|ache|back)\b"
@@ -197,6 +197,7 @@ WARNING_SIGNS = [
     r"\b(had|have|having) to crawl\b|\bcrawl(ed|ing)? to the (bathroom|toilet|loo|kitchen|bed|car)\b",
     r"\b(belt|belts)\b[^.?!]{0,20}\b(last|tightest|new|extra|another) (notch|hole)\b"
     r"|\b(down|in) (a|one|two|three|\d+) (belt )?(notch|notches|holes?)\b|\b(shirts?|tops?|dress(es)?|clothes|jeans|trousers)\b[^.?!]{0,15}\bhang(s|ing)? off (me|him|her|them)\b",
+    r"\b(lost|losing|lose|no|zero|without) (any )?control (of|over) (my |his |her |their )?(number (ones?|twos?|1s?|2s?)|bum|bottom|pee|wee|poo|poos|toilet|loo|bowels?|bladder|bodily functions?|functions)\b|\bnumber (twos|2s)\b(?=[^.?!]*\b(control|accident|made it|leak\w*|felt|feel|notice\w*)\b)",
     r"\bbunged up\b|\bconstipat\w*|\b(can'?t|cannot|can not|don'?t|do not)\s+(really\s+)?feel\b[^.?!]{0,25}\bdown there\b",
     # pain told as an image that travels: "a jolt of lightning into the thigh", "a wire pulled from
     # the bum right to the heel"
@@ -244,10 +245,10 @@ INJURY_SIGNS = [
     # an injury: a fall, a trip, a crash, a knock, something that went; a person slips ("I slipped on
     # the ice"), a thing that slips does not ("the belt keeps slipping", "my form started slipping")
     r"\b(after|since|from|in)\s+(a|an|my|the|that)?\s*(bad\s+|nasty\s+|big\s+)?(fall|crash|accident|collision|injury|tumble|wipe-?out|knock|impact)\b",
-    r"\b(fell(?! behind| asleep| (hard |completely |totally |head over heels )?for\b| off (a|the) (cliff|wagon|plan)| (races?|racing|runs?|running|runners?|shoes?|season|club|series|routes?|tops?|paths?|walk\w*|league|events?)\b)|fallen(?! behind| asleep| off a cliff)|falling over|(?<!\bbelt )(?<!\bchain )(?<!\bform )(?<!\bpace )(?<!\bkeeps )(?<!\bkept )(?<!\bstarts )(?<!\bstarted )slipp(ed|ing)|\b(keeps|kept|starts|started) slipping (on|over|down|off)\b|tripped(?! up on| me up)|tripping|stumbled|crashed(?! (on|out|in)\b)|collided|wiped out|came off|went flying|landed (hard|badly|awkwardly|on))\b",
+    r"\b(fell(?! behind| asleep| (hard |completely |totally |head over heels )?for\b| off (a|the) (cliff|wagon|plan)| (races?|racing|runs?|running|runners?|shoes?|season|club|series|routes?|tops?|paths?|walk\w*|league|events?)\b)|fallen(?! behind| asleep| off a cliff)|falling over|(?<!\bbelt )(?<!\bchain )(?<!\bform )(?<!\bpace )(?<!\bkeeps )(?<!\bkept )(?<!\bstarts )(?<!\bstarted )slipp(ed|ing)|\b(keeps|kept|starts|started) slipping (on|over|down|off)\b|tripped(?! up on| me up)|tripping|stumbled|crashed(?! (on|out|in)\b)|collided|wiped out(?! (after|from|by)\b)|came off|went flying|landed ((really |very |so |quite )?(hard|badly|awkwardly|heavily)|on))\b",
     r"\b(a|hard|bad|nasty|big|heavy|awkward)\s+(fall|tumble|crash|wipe-?out|spill|landing)\b",
     r"\b(trail|bike|ice|icy|ski|skiing|stair|stairs|ladder|horse|running|cycling)\s+(fall|crash|accident|spill)\b",
-    r"\b(ate it|ate dirt|ate pavement|took a (spill|tumble|fall|hit)|bailed(?! (at|after|early|halfway|half-way|out|on (it|(the|my|that|this|today's) ([\w-]+ )?(run|session|workout|plan|race|rest|intervals|reps|tempo))))|went down hard|hit the (deck|ground|pavement|floor|ice|road|tarmac|concrete|kerb|curb)|face-?plant\w*|wip(e|ed|ing) ?out|stacked it|arse over (tit|elbow)|ass over (tea ?kettle|elbow)|head over heels(?! (for|in love)\b))\b",
+    r"\b(ate it|ate dirt|ate pavement|took a (spill|tumble|fall|hit)|bailed(?! (at|after|early|halfway|half-way|out|on (it|(the|my|that|this|today's) ([\w-]+ )?(run|session|workout|plan|race|rest|intervals|reps|tempo))))|went down hard|hit the (deck|ground|pavement|floor|ice|road|tarmac|concrete|kerb|curb)|face-?plant\w*|wip(e|ed|ing) ?out(?! (after|from|by)\b)|stacked it|arse over (tit|elbow)|ass over (tea ?kettle|elbow)|head over heels(?! (for|in love)\b))\b",
     r"^(?![^.?!]*\blike (i'?ve |i have |i )?(been|got)\b)[^.?!]*?\b(was|got|been|being) (hit|knocked|struck|tackled|rear-ended|kicked|elbowed|kneed|punched)\b|\binjured\b|\baccident(?!al)\b(?<!by accident)|\b(jumped|landed|fell) on (my|me)\b",
     r"\b(banged|bashed|smacked|whacked|hit|jarred|wrenched|twisted)\s+my\s+(lower\s+)?(back|spine|tailbone|coccyx)\b|\blanded (right |hard |smack |flat |heavily |badly )?on (my|her|his|their) (back|bum|butt|backside|tailbone|coccyx|spine)\b|\bwhiplash\b|\bcame a cropper\b",
     r"\b(drove|driven|crashed|ran|reversed|backed) into (my car|me)\b|\b(got|get|getting|was|been) flattened\b|\bbowled (me )?over\b|\bcame down (hard |heavily |badly )?on (my|the) (back|lower back|bum|backside|butt|tailbone|coccyx|hips?|side|ground|floor)\b|\b(horse|pony|bull|bike)\b[^.?!]{0,10}\b(threw|chucked|bucked|flung) (me|him|her|them)\b|\b(hit|struck) from behind\b",
@@ -260,7 +261,7 @@ INJURY_SIGNS = [
     r"|\b(meeting|introduction|date|argument|disagreement|close encounter|appointment) with the (ground|floor|pavement|tarmac|deck|trail|concrete|ice|road)\b",
     r"\b(get|gets|getting)\s+(hit|knocked|tackled|rear-ended|kicked|struck)\b(?!\s+(with|by (a |the )?(wave|wall|bug|virus|cold)))",
     # a car driven into the reader's, a load that struck the reader's back
-    r"\b(went|drove|ran|crashed|smashed|ploughed|plowed|slammed|backed|reversed) into the (back|side|front) of (my|our|the|his|her) (car|van|bike|truck)\b"
+    r"\b(went|drove|ran|crashed|smashed|ploughed|plowed|slammed|backed|reversed|bumped|rolled|shunted|hit) into the (back|side|front|rear) of (my|our|the|his|her) (car|van|bike|truck)\b"
     r"|\b(hit|struck|smacked|whacked|caught|clipped|knocked|got) me (right |hard |square |full )?(in|on|across) (the|my) (lower |low )?(back|spine|side|hip|tailbone)\b",
     # a bout of shivers is called off like a fall: "soaked and shivering, fine now after a shower"
     r"\bshiver\w*|\bchills\b|\bburning up\b",
@@ -308,8 +309,9 @@ DENIED = re.compile(
     r"|\b(my )?back('s| is| feels?)\s+(totally |completely |perfectly |absolutely )?(fine|ok|okay|normal|good|great|solid)\b"
     r"|\bnothing (weird|odd|wrong|strange|unusual|funny|off|new)\s+(with|w|w/|about|going on with|re)\s+(the |my )?(loo|toilet|bladder|bowels?|waterworks|wee|pee|peeing|weeing)\b"
     r"|\bneuro(logically)? intact\b|\b(sensation|power|reflexes)( and (sensation|power|reflexes))? (are |is )?(normal|intact)\b"
-    r"|\b(legs and feet|feet and legs|legs|feet|toilet( stuff| habits)?|loo( habits)?|bladder|bowels?|waterworks)\b"
-    r"(\s+and (everything|all)( else)?)?\s+(feel\s+|are\s+|is\s+|all\s+)*(totally |completely |perfectly |absolutely |entirely )?(normal|fine|unchanged|as usual)\b",
+    r"|\bno (funny|odd|weird|strange|unusual) (feelings?|sensations?)\b"
+    r"|\b(legs and feet|feet and legs|legs|feet|toilet( stuff| habits| department| side( of things)?)?|loo( habits| department| side( of things)?)?|bladder|bowels?|waterworks)\b"
+    r"(\s+and (everything|all)( else)?)?\s+(feel\s+|are\s+|is\s+|all\s+)*(totally |completely |perfectly |absolutely |entirely )?(normal|fine|unchanged|as usual|unremarkable)\b",
     re.IGNORECASE,
 )
 # Signs long over ("a trapped nerve back in 2019 that cleared up"): the sentence that tells them says
@@ -370,6 +372,8 @@ SMALL_HOURS = re.compile(
     r"|\b(wake|wakes|woke|waking)( up)? (at|around|about|by)( like| about| around)? [1-4](:\d\d)?(\s*(am|a\.m\.))?\b(?!\s*(k|km|kms|miles|mi)\b)"
     # (not woken by something else: "thanks to the toddler")
     r"(?![^.?!]{0,20}\b(because of|thanks to|due to|from) (the |a |an |my |our |his |her )?(?!back|pain|lower back)\w+)"
+    r"|\b(up|awake|wake|waking|woken|woke)\b[^.?!]{0,15}\b(\d+(-\d+)?|a few|several|two|three|four|five|many) times (a|per|every|each) night\b"
+    r"|\b(get|got|getting|climb|climbing) out of bed (and|to) (pace|walk|stretch|wander)\b"
     r"|\bmiddle of the night\b|\b(awake|up|sleep|sleeping)\b[^.?!]{0,30}\b(because of|due to|thanks to) (my|the|his|her|their) (back|pain)\b"
     r"|\b(too much|too sore|too painful|too bad) to (sleep|get to sleep|get comfy|lie down)\b",
     re.IGNORECASE,
@@ -430,6 +434,7 @@ WORSE_THAN_BEFORE = re.compile(
     r"(?![^?!]{0,120}\b(better|improv\w*|barely|without|less|easier|stronger|fitter|no longer)\b)"
     r"[^?!]{0,120}\b(now|these days|lately|this week|today)\b"
     r"|\b(last|previous) week\b[^?!]{0,80}\bthis week\b"
+    r"|\bstill (climbing|rising|going up|increasing|creeping up)\b|\beven (when |while )?(just )?(sitting|sat) (at|on|in) (my|the|a)\b"
     r"|\beven (when|while|if) (i'?m |i am |he'?s |she'?s |they'?re )?(just )?(sitting|sat|resting|lying|lying down|still|asleep)\b"
     r"|\b(there|hurts|aches?|sore|present) (even )?on (my |his |her )?rest days( too)?\b"
     r"|\bon a downhill slide\b|\b(it|it'?s|back|back'?s|things|he|she|he'?s|she'?s)\s+(is |are |has |have )?(been )?"
