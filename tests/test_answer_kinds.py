@@ -1247,3 +1247,32 @@ def test_a_slogan_that_opens_a_paragraph_comes_with_the_sentence_that_explains_i
     says what the control is for."""
     text = answer_text(request, which, "what is core training for runners really about?")
     assert "steady and engaged" in text
+
+
+@BOTH
+def test_a_yes_or_no_ask_about_the_routine_keeps_a_two_part_question_answered(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    """ "will it make me faster?" has one meaningful word, but its subject is the routine: it is an
+    ask of its own, so the part the corpus does not cover ("how many weeks…") does not sink it."""
+    answer = request.getfixturevalue(which).answer(
+        "will it make me faster? and how many weeks until i feel the difference"
+    )
+    assert not answer.abstained and "faster miles" in answer.text
+
+
+@BOTH
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        ("what's the diff between crunches and shoulder taps?", ["knees bent and feet flat", "high plank"]),
+        (
+            "how does the dead bug go? first time trying it",
+            ["extend your arms straight up", "hovers just above"],
+        ),
+    ],
+)
+def test_a_move_asked_how_it_goes_or_how_it_differs_gets_its_set_up_and_movement(
+    request: pytest.FixtureRequest, which: str, question: str, parts: list[str]
+) -> None:
+    assert_in_order(answer_text(request, which, question), parts)

@@ -110,11 +110,20 @@ NAMES_A_THING = re.compile(
 )
 
 
+# "will this make me quicker?", "does it help?": a yes-or-no question whose subject points at what
+# is talked about; that subject is its thing, so one meaningful word makes an ask too. Not "is that
+# normal?", which asks about the sentence before it, nor a story that starts "did it for 3 weeks".
+OF_THIS = re.compile(
+    r"^\W*(will|would|does|do|can|could)\s+(this|it|these|they)\s+(?!be\b)\w+",
+    re.IGNORECASE,
+)
+
+
 def asks_something(text: str) -> bool:
     """Whether the text asks anything: an asking word or a request, and at least two meaningful words
-    (one, when it asks how many or how much of it, or names the thing it asks for: "plus which
-    gloves suit it?")."""
-    least = 1 if COUNTS.search(text) or NAMES_A_THING.search(text) else MIN_ASK_TERMS
+    (one, when it asks how many or how much of it, names the thing it asks for: "plus which gloves
+    suit it?", or asks yes or no of what is talked about: "will this make me quicker?")."""
+    least = 1 if COUNTS.search(text) or NAMES_A_THING.search(text) or OF_THIS.search(text) else MIN_ASK_TERMS
     return bool(ASKING.search(text) or REQUEST.search(text)) and len(content_terms(text)) >= least
 
 

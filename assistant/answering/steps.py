@@ -19,7 +19,7 @@ STEP_KINDS = (
     (
         re.compile(
             r"\bhow (do|does|should|can|would|to) (i|you|u|we|one|it|they|this|that)?\s*(even |just |\w+ly )?(do|perform|start|set|get|work|move)\b"
-            r"|\bhow (do|does) (the |a |an |those |these )?[\w-]+( [\w-]+)? work\b"
+            r"|\bhow (do|does) (the |a |an |those |these )?[\w-]+( [\w-]+)? (work|go(?! (wrong|awry|bad|badly)\b))\b"
             r"|\bhow (is|are)\b[^?]{0,25}\b(done|performed|carried out)\b"
             r"|\bhow to\b|\b(start|begin)s? (on|in|from) (your|my|the|a)\b|\b(right way to|form|technique|set-?ups?|(?<!few )(?<!small )(?<!baby )(?<!of )(?<!\d )steps?|positions?|instructions?|execute|execution)\b|\bwhat does\b.*\blook like\b"
             # "what is a crunch?", "not sure how": what the move is, told by the way it is done
@@ -80,7 +80,10 @@ WHOLE_MOVE = re.compile(
     r"|full (rundown|breakdown|instructions|run-?through)|(walk|talk|take) (me|us) (through|thru))\b",
     re.IGNORECASE,
 )
-COMPARING = re.compile(r"\b(differ\w*|difference|compared?|comparison|vs\.?|versus)\b", re.IGNORECASE)
+COMPARING = re.compile(
+    r"\b(diff|differ\w*|difference|compared?|comparison|vs\.?|versus|(sets?|tell) (them|the two|these|those) apart)\b",
+    re.IGNORECASE,
+)
 # "Set-up:", "How to do it:", "Make it harder:": a line that instructs a move.
 INSTRUCTION = re.compile(r"^[\w][\w -]{0,25}:\s")
 # A section that instructs a move has at least two labelled steps on lines of their own.
