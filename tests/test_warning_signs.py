@@ -27,6 +27,7 @@ MESSAGES = [
         "warning-signs-course.yaml",
         "warning-signs-asides.yaml",
         "warning-signs-understated.yaml",
+        "warning-signs-regional.yaml",
     )
     for message in yaml.safe_load((PROJECT_ROOT / "evals" / name).read_text(encoding="utf-8"))
 ]
@@ -435,6 +436,30 @@ def test_signs_told_as_images_and_everyday_events_get_the_notice_in_both_modes(
     ],
 )
 def test_signs_told_in_numbers_second_hand_or_understated_get_the_notice_in_both_modes(
+    request: pytest.FixtureRequest, message: str, sign: bool
+) -> None:
+    assert_notice_in_both_modes(request, message, sign)
+
+
+@pytest.mark.parametrize(
+    ("message", "sign"),
+    [
+        # a hot line into the leg, a foot that flops on every stride
+        ("sore back, and a hot line runs from my glute down into my hamstring on hills. taps ok?", True),
+        ("my right foot has started to flop and slap on the track, and my lower back aches. drills?", True),
+        # falls and crashes in other Englishes, a vehicle into the reader's own
+        ("skited on wet cobbles on Saturday and my back's been sair since. dead bugs?", True),
+        ("a bus bumped my scooter at the lights last week and my lower back aches now. which move?", True),
+        # weight and nights told in a regional voice
+        ("my trousers are hangin' off me and I ain't changed how I eat; back's achy too. crunches?", True),
+        ("I'm up at 4 every night with the back and have to get up and walk it off. bear walks?", True),
+        # ordinary, in the same voices
+        ("wee bit tight in the lower back after hill sprints. normal?", False),
+        ("fell off the pace in the last mile and my back's fine. would core work help me hold on?", False),
+        ("back aches after long runs. no bother with the loo, didn't fall, legs fine. keep going?", False),
+    ],
+)
+def test_signs_told_in_running_jargon_or_regional_english_get_the_notice_in_both_modes(
     request: pytest.FixtureRequest, message: str, sign: bool
 ) -> None:
     assert_notice_in_both_modes(request, message, sign)

@@ -64,7 +64,7 @@ WARNING_SIGNS = [
     r"\b(legs?|foot|feet|toes?|calf|calves|thighs?|buttocks?|bum|butt)\b[^.?!]{0,35}\b(fizz\w*|fuzz\w*|prickl\w*|buzz\w*|cotton[- ]?wool\w*|cling ?film|(feels?|feeling|felt) (weird|funny|odd|strange))\b",
     r"\bnumb\w*\b[^.?!]{0,20}\bdown (there|below)\b|\b(feeling|sensation)\b[^.?!]{0,15}\bdown below\b",
     # a foot that will not lift or push: "my foot slaps", "I keep catching my toes", "can't go up on my toes"
-    r"\b(foot|feet)\b[^.?!]{0,15}\bslap\w*|\b(can'?t|cannot|can not) (lift|raise|pick up) (my )?(foot|feet|toes?)\b|\b(catching|catch|clipping|scuffing|dragging) my (toes?|foot)\b|\b{LIMB}\b[^.?!]{0,15}\b(gives?|gave|giving) out\b".replace(
+    r"\b(foot|feet)\b[^.?!]{0,30}\b(slap\w*|flopp\w*|flops)\b|\b(can'?t|cannot|can not) (lift|raise|pick up) (my )?(foot|feet|toes?)\b|\b(catching|catch|clipping|scuffing|dragging) my (toes?|foot)\b|\b{LIMB}\b[^.?!]{0,15}\b(gives?|gave|giving) out\b".replace(
         "{LIMB}", LIMB
     ),
     r"\b(can'?t|cannot|can not|couldn'?t|could not|unable to|no longer)\b[^.?!]{0,25}\b(tip-?toes?|(on|onto|up on) (my|his|her|their) toes|heels?)\b",
@@ -152,7 +152,7 @@ WARNING_SIGNS = [
     r"^(?![^.?!]*\b(on purpose|diet\w*|trying to lose|want(ed)? to lose|goal|deliberately|intentional\w*|cutting)\b)[^.?!]*?\b(lost|losing|dropped|dropping|shed|shedding)\b[^.?!]{0,25}\b(weight|kilos?|kg|pounds|lbs|stones?)\b",
     r"\b(gaunt|wasting away|skin and bones?)\b|\b(thinner|skinnier)\b[^.?!]{0,25}\bwithout (me |her |him |them )?(trying|dieting|meaning to|changing)\b",
     r"\b(unexplained|unintentional|sudden)\s+weight loss\b|\b(lost|losing|dropped|dropping)\b[^.?!]{0,25}\bwithout (me |her |him |them )?(trying|dieting|meaning to|changing)\b"
-    r"|\b(\d+|a few|two|three|four|five|six|several)\s*(kilos?|kg|pounds|lbs|stone)\s+(gone|off)\b[^.?!]{0,30}\bwithout (me |her |him |them )?(trying|dieting|meaning to|changing)\b|\b(clothes|jeans|trousers|pants|shorts|kit|waistband)\b[^.?!]{0,20}\b(loose|baggy|hanging off|falling off)\b",
+    r"|\b(\d+|a few|two|three|four|five|six|several)\s*(kilos?|kg|pounds|lbs|stone)\s+(gone|off)\b[^.?!]{0,30}\bwithout (me |her |him |them )?(trying|dieting|meaning to|changing)\b|\b(clothes|jeans|trousers|pants|shorts|kit|waistband)\b[^.?!]{0,20}\b(loose|baggy|hang(ing|in'?)? off|fall(ing|in'?) off)(?!\w)",
     # bladder, bowel, the saddle area
     r"\b(bladder|bowels?|incontinen\w*|saddle (area|region)|genitals?|private parts|waterworks)\b",
     # a bike's saddle is a seat ("10 hours a week on the saddle"): where one sits on it is a sign
@@ -195,14 +195,14 @@ WARNING_SIGNS = [
     r"\b(walk\w*|feel\w*|stand\w*)\b[^.?!]{0,25}\b(in|on|through) (thick socks|cotton wool|cushions?|sponges?|pillows?|marshmallows?)\b"
     r"|\b(started|starting|keeps?|now) shuffling\b",
     r"\b(had|have|having) to crawl\b|\bcrawl(ed|ing)? to the (bathroom|toilet|loo|kitchen|bed|car)\b",
-    r"\b(belt|belts)\b[^.?!]{0,20}\b(last|tightest|new|extra|another) (notch|hole)\b"
+    r"\b(belt|belts)\b[^.?!]{0,20}\b(last|tightest|new|extra|another) (notch|hole)\b|\b(new|extra|more) (holes?|notches) (in|on) (my|his|her|the) belts?\b"
     r"|\b(down|in) (a|one|two|three|\d+) (belt )?(notch|notches|holes?)\b|\b(shirts?|tops?|dress(es)?|clothes|jeans|trousers)\b[^.?!]{0,15}\bhang(s|ing)? off (me|him|her|them)\b",
     r"\b(lost|losing|lose|no|zero|without) (any )?control (of|over) (my |his |her |their )?(number (ones?|twos?|1s?|2s?)|bum|bottom|pee|wee|poo|poos|toilet|loo|bowels?|bladder|bodily functions?|functions)\b|\bnumber (twos|2s)\b(?=[^.?!]*\b(control|accident|made it|leak\w*|felt|feel|notice\w*)\b)",
     r"\bbunged up\b|\bconstipat\w*|\b(can'?t|cannot|can not|don'?t|do not)\s+(really\s+)?feel\b[^.?!]{0,25}\bdown there\b",
     # pain told as an image that travels: "a jolt of lightning into the thigh", "a wire pulled from
     # the bum right to the heel"
-    rf"\b(lightning|bolts?|shocks?|currents?|cords?|wires?|strings?|streaks?|ropes?)\b[^.?!]{{0,40}}\b(down|into|through|all the way to|right to)\b[^.?!]{{0,25}}\b{LIMB}\b",
-    rf"\bfrom (my|the) (lower |low )?(back|backside|spine|buttocks?|bum|butt|bottom|hips?|glutes?)( cheeks?)?\b[^.?!]{{0,15}}\b(all the way|right) (down )?to (my|the) {LIMB}\b",
+    rf"\b(lightning|bolts?|shocks?|currents?|cords?|wires?|strings?|streaks?|ropes?|lines?)\b[^.?!]{{0,40}}\b(down|into|through|all the way to|right to)\b[^.?!]{{0,25}}\b{LIMB}\b",
+    rf"\bfrom (my|the) (lower |low )?(back|backside|spine|buttocks?|bum|butt|bottom|hips?|glutes?)( cheeks?)?\b[^.?!]{{0,15}}\b(all the way|right|down) (down )?(to|into) (my|the) {LIMB}\b",
     # a knee or leg that fails under one ("knee gives in on a kerb"), a rail held to get downstairs
     r"\b(knees?|legs?)\b[^.?!]{0,10}\b(gives?|gave|giving|give) (up|in)\b(?! (on|after|at|before|in the|during|halfway|near)\b)"
     r"|\b(must|have to|had to|need to|needed to) (hold|grab|cling to|hang on to|hold on to|use) (the |a )?(rail|railing|banister|bannister|handrail|wall)\b",
@@ -245,8 +245,12 @@ INJURY_SIGNS = [
     # an injury: a fall, a trip, a crash, a knock, something that went; a person slips ("I slipped on
     # the ice"), a thing that slips does not ("the belt keeps slipping", "my form started slipping")
     r"\b(after|since|from|in)\s+(a|an|my|the|that)?\s*(bad\s+|nasty\s+|big\s+)?(fall|crash|accident|collision|injury|tumble|wipe-?out|knock|impact)\b",
-    r"\b(fell(?! behind| asleep| (hard |completely |totally |head over heels )?for\b| off (a|the) (cliff|wagon|plan)| (races?|racing|runs?|running|runners?|shoes?|season|club|series|routes?|tops?|paths?|walk\w*|league|events?)\b)|fallen(?! behind| asleep| off a cliff)|falling over|(?<!\bbelt )(?<!\bchain )(?<!\bform )(?<!\bpace )(?<!\bkeeps )(?<!\bkept )(?<!\bstarts )(?<!\bstarted )slipp(ed|ing)|\b(keeps|kept|starts|started) slipping (on|over|down|off)\b|tripped(?! up on| me up)|tripping|stumbled|crashed(?! (on|out|in)\b)|collided|wiped out(?! (after|from|by)\b)|came off|went flying|landed ((really |very |so |quite )?(hard|badly|awkwardly|heavily)|on))\b",
+    r"\b(fell(?! behind| asleep| (hard |completely |totally |head over heels )?for\b| (right |way |well )?off (a|the) (cliff|wagon|plan|pace|back of)| (races?|racing|runs?|running|runners?|shoes?|season|club|series|routes?|tops?|paths?|walk\w*|league|events?)\b)|fallen(?! behind| asleep| off a cliff)|falling over|(?<!\bbelt )(?<!\bchain )(?<!\bform )(?<!\bpace )(?<!\bkeeps )(?<!\bkept )(?<!\bstarts )(?<!\bstarted )slipp(ed|ing)|\b(keeps|kept|starts|started) slipping (on|over|down|off)\b|tripped(?! up on| me up)|tripping|stumbled|crashed(?! (on|out|in)\b)|collided|wiped out(?! (after|from|by)\b)|came off|went flying|landed ((really |very |so |quite )?(hard|badly|awkwardly|heavily)|on))\b",
     r"\b(a|hard|bad|nasty|big|heavy|awkward)\s+(fall|tumble|crash|wipe-?out|spill|landing)\b",
+    # in other Englishes: "skited on the ice", "went doon hard"; a vehicle that hit the reader's own
+    r"\bskit(ed|ing|e)\b|\bwent doon\b"
+    r"|\b(car|van|bike|cyclist|truck|lorry|bus|taxi|cab|auto|rickshaw|scooter|motorbike|someone|somebody|a driver)\b[^.?!]{0,20}\b(hit|rammed|bumped|struck|clipped|knocked|smashed into|went into|drove into|ran into|crashed into) (me|my (car|bike|scooty|scooter|motorbike|motorcycle|van|bicycle|cycle))\b"
+    r"|\binto the (back|rear|side) of (mine|ours)\b",
     r"\b(trail|bike|ice|icy|ski|skiing|stair|stairs|ladder|horse|running|cycling)\s+(fall|crash|accident|spill)\b",
     r"\b(ate it|ate dirt|ate pavement|took a (spill|tumble|fall|hit)|bailed(?! (at|after|early|halfway|half-way|out|on (it|(the|my|that|this|today's) ([\w-]+ )?(run|session|workout|plan|race|rest|intervals|reps|tempo))))|went down hard|hit the (deck|ground|pavement|floor|ice|road|tarmac|concrete|kerb|curb)|face-?plant\w*|wip(e|ed|ing) ?out(?! (after|from|by)\b)|stacked it|arse over (tit|elbow)|ass over (tea ?kettle|elbow)|head over heels(?! (for|in love)\b))\b",
     r"^(?![^.?!]*\blike (i'?ve |i have |i )?(been|got)\b)[^.?!]*?\b(was|got|been|being) (hit|knocked|struck|tackled|rear-ended|kicked|elbowed|kneed|punched)\b|\binjured\b|\baccident(?!al)\b(?<!by accident)|\b(jumped|landed|fell) on (my|me)\b",
@@ -279,7 +283,8 @@ NO_HARM = re.compile(
 # "A fever of excitement", "cabin fever", a hydration bladder: a sign's word in other senses.
 FIGURATIVE = re.compile(
     r"\b(on pins (and|n|&) needles|pins (and|n|&) needles (waiting|about|over|until|till|before)|accident(?=[^.?!]*\b(spill\w*|knocked|coffee|tea|cup|mug|glass|wine|juice|paint)\b)|happy accidents?|(hydration|water|drinks?) (bladders?|reservoirs?)|fever (of|pitch)|feverish (training|block|build|pace|week|mileage|schedule)|fall (marathon|half|race|races|season|10k|5k|ultra|series|league|term|semester|block|training)|(cabin|race|spring|football|marathon|gold) fever|numb (with|from) (the )?(boredom|cold|fear|shock|grief)"
-    r"|tingl\w* (excited|excitement|with (excitement|anticipation|nerves))|(excited|nervous) tingl\w*)\b",
+    r"|tingl\w* (excited|excitement|with (excitement|anticipation|nerves))|(excited|nervous) tingl\w*"
+    r"|wee (bit|one|ones|while|lad|lass|dram|thing|bairn|hill|walk|jog|run|stiff|sore|achy|tired))\b",
     re.IGNORECASE,
 )
 # Signs the reader says they do not have, as one who has read the list may ("no tingling,
@@ -296,13 +301,14 @@ SIGN_NAMES = (
 )
 DENIED = re.compile(
     r"\b(no|not|nor|without|zero|never had|haven'?t had|hasn'?t had|don'?t have|doesn'?t have|didn'?t have|no sign of"
+    r"|no (dramas|problems|issues|trouble|bother) (with|from)( the| my)?"
     rf"|free of|none of the)\s+(any\s+|real\s+|obvious\s+)?{SIGN_NAMES}(\s*(,|or|and|nor|/)\s*(no\s+|any\s+)?{SIGN_NAMES})*\b"
     r"|\bnothing (radiating|shooting|travelling|traveling|going down|down (my|the) legs?)\b"
     r"|\bnothing (spreads|spreading|goes|going|runs|running|travels|moves|moving|shoots)\s+(down|into)\b"
     r"|\b(doesn'?t|does not|don'?t|do not|never|isn'?t|is not|not)\s+(go|goes|going|travel\w*|spread\w*|shoot\w*|radiat\w*|run|runs|move|moves)"
     r"\s+(down|into|to) (my|the|either|both|his|her)?\s*(legs?|feet|foot|buttocks?|bum)\b"
     r"|\b(didn'?t|did not|never|haven'?t|have not) (take|taken|have|had) a (tumble|fall|knock|spill)\b"
-    r"|\b(haven'?t|hasn'?t|have not|has not|didn'?t|did not|never) (fallen|fell|crashed|been injured|been hurt)\b"
+    r"|\b(haven'?t|hasn'?t|have not|has not|didn'?t|did not|never) (fallen|fell|fall|crashed|crash|been injured|been hurt)\b"
     r"|\b(not|isn'?t|is not|doesn'?t|does not|never) (keeping|keep|keeps|waking|wake|wakes) me( up| awake)?\b"
     r"|\b(haven'?t|hasn'?t|have not|has not|didn'?t|did not|not) (lost|losing|lose) (any )?weight\b"
     r"|\bno (aches?|pain|soreness|niggles?)( anywhere| at all| whatsoever)?\b"
@@ -310,6 +316,7 @@ DENIED = re.compile(
     r"|\bnothing (weird|odd|wrong|strange|unusual|funny|off|new)\s+(with|w|w/|about|going on with|re)\s+(the |my )?(loo|toilet|bladder|bowels?|waterworks|wee|pee|peeing|weeing)\b"
     r"|\bneuro(logically)? intact\b|\b(sensation|power|reflexes)( and (sensation|power|reflexes))? (are |is )?(normal|intact)\b"
     r"|\bno (funny|odd|weird|strange|unusual) (feelings?|sensations?)\b"
+    r"|\bno (dramas|problems|issues|trouble|bother) (with|from) (the |my )?(loo|toilet|bladder|bowels?|waterworks|peeing|weeing|wee|pee)\b"
     r"|\b(legs and feet|feet and legs|legs|feet|toilet( stuff| habits| department| side( of things)?)?|loo( habits| department| side( of things)?)?|bladder|bowels?|waterworks)\b"
     r"(\s+and (everything|all)( else)?)?\s+(feel\s+|are\s+|is\s+|all\s+)*(totally |completely |perfectly |absolutely |entirely )?(normal|fine|unchanged|as usual|unremarkable)\b",
     re.IGNORECASE,
@@ -318,7 +325,7 @@ DENIED = re.compile(
 # nothing of the reader now. Someone else's signs still get the notice: a parent asking for a child
 # needs it as much.
 RESOLVED = re.compile(
-    r"\b(cleared up|all cleared|cleared fully|fully cleared|fully recovered|recovered fully|no symptoms since"
+    r"\b(cleared up|all cleared|cleared fully|fully cleared|fully recovered|recovered fully|no symptoms since|(totally |completely |fully )?over it now"
     r"|all better now|gone now|long gone|came right\b[^.?!]{0,6}\b(after|as soon as|when|once)|(?<!n't )(?<!not )(went|goes|go|gone) away (as soon as|once|when|after) (i|we|my|the|her|his|our) \w+"
     r"|(back to normal|came back|come back|woke up|returned) (in|after|within) (about |around |under )?(a|one|\d+|a few|a couple of) (seconds?|minutes?|moments?)"
     r"|(nothing|not a (twinge|thing|peep|flicker)|(no|zero) ((leg|back|nerve) )?(problems?|issues?|trouble|pain|twinges?|symptoms)|(all )?gone) (ever )?since(?=\s*([,.;!]|$|then\b|i was\b|(19|20)\d\d\b))"
@@ -373,7 +380,8 @@ SMALL_HOURS = re.compile(
     # (not woken by something else: "thanks to the toddler")
     r"(?![^.?!]{0,20}\b(because of|thanks to|due to|from) (the |a |an |my |our |his |her )?(?!back|pain|lower back)\w+)"
     r"|\b(up|awake|wake|waking|woken|woke)\b[^.?!]{0,15}\b(\d+(-\d+)?|a few|several|two|three|four|five|many) times (a|per|every|each) night\b"
-    r"|\b(get|got|getting|climb|climbing) out of bed (and|to) (pace|walk|stretch|wander)\b"
+    r"|\b(get|got|getting|climb|climbing) (out of bed|up) (and|to) (pace|walk|stretch|wander)\b"
+    r"|\bup (at|around|by) [1-5](:\d\d)?\s*(am|a\.m\.)?\s+(every|each|most) (morning|night)\b"
     r"|\bmiddle of the night\b|\b(awake|up|sleep|sleeping)\b[^.?!]{0,30}\b(because of|due to|thanks to) (my|the|his|her|their) (back|pain)\b"
     r"|\b(too much|too sore|too painful|too bad) to (sleep|get to sleep|get comfy|lie down)\b",
     re.IGNORECASE,
@@ -404,13 +412,13 @@ NO_WAY_TO_SLEEP = re.compile(
 # in a message that says the reader is not trying to lose it.
 NOT_TRYING = re.compile(
     r"\b((not|isn'?t|aren'?t|wasn'?t) (dieting|trying|on a diet)|(haven'?t|hasn'?t) (been )?(dieting|trying|changed)|appetite'?s? (is )?(fine|normal|good|the same)"
-    r"|eating (more|the same|normally)|(not|isn'?t|aren'?t) eating (any )?less|same (food|diet|meals)|training less|no (change|changes) (in|to) (my |what i eat|diet))\b",
+    r"|eating (more|(exactly |just )?the same|normally)|(ain'?t|haven'?t|hasn'?t|not) changed (how|what) (i|he|she|they) eat|(not|isn'?t|aren'?t) eating (any )?less|same (food|diet|meals)|training less|no (change|changes) (in|to) (my |what i eat|diet))\b",
     re.IGNORECASE,
 )
 WEIGHT_GONE = re.compile(
     r"\b(got|gotten|getting|grown|become|becoming|gone|went|going|looks?|looking)\s+(really |very |so |quite |a lot |much |too )?(thin|thinner|skinny|skinnier|bony)\b|"
     r"\b\d+(\.\d+)?\s*(kg|kilos?|lbs?|pounds|st|stone)\b[^.?!]{0,60}\b\d+(\.\d+)?\s*(kg|kilos?|lbs?|pounds|st|stone)\b"
-    r"|\b\d+(\.\d+)?\s*(kg|kilos?|lbs?|pounds|st|stone)\s+(lighter|down|less|gone)\b",
+    r"|\b\d+(\.\d+)?\s*(kg|kilos?|lbs?|pounds|st|stone)\s+(lighter|down|less|gone)\b|\bdown (a|one|two|half a|\d+) (stone|kilos?|kg|pounds|lbs)\b",
     re.IGNORECASE,
 )
 # Body-wide signs count along with back pain (the corpus's list says so): "a slight temperature
