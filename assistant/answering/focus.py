@@ -110,7 +110,7 @@ NAMES_A_THING = re.compile(
 )
 
 
-# "will this make me quicker?", "does it help?": a yes-or-no question whose subject points at what
+# "will it make me faster?", "does it help?": a yes-or-no question whose subject points at what
 # is talked about; that subject is its thing, so one meaningful word makes an ask too. Not "is that
 # normal?", which asks about the sentence before it, nor a story that starts "did it for 3 weeks".
 OF_THIS = re.compile(
@@ -241,12 +241,9 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 def last_question_part(text: str) -> str | None:
     """The question the last asking sentence puts (`question_part`), though remarks or a sign-off
-    follow it ("…how long will it take? I have bridge club at four. Many thanks!")."""
+    follow it ("…how many sets? The choir meets at six. Cheers, Pat.")."""
     sentences = SENTENCE_END.split(text.strip())
-    for end in range(len(sentences), 0, -1):
-        if (asking := question_part(" ".join(sentences[:end]))) is not None:
-            return asking
-    return None
+    return next((asking for s in reversed(sentences) if (asking := question_part(s)) is not None), None)
 
 
 # A question put without a question mark or an asking word first ("half marathon sunday should i

@@ -385,10 +385,10 @@ class Assistant:
         # for a thing the corpus never speaks of is named as not covered, beside the answer to the rest.
         if not uncovered and (unknown := self.focus.unknown_ask(standalone.question)):
             uncovered.append(question_part(unknown) or unknown.strip(" ,;:.?!"))
-        # A story before the question sets the scene ("My terrier tugs hard on the lead."):
-        # when the sentence that asks names the routine or a move, that sentence alone may show the
-        # question is on the corpus's subject, whatever the story comes closer to.
-        if (asking := self.asking_after_story(standalone.question)) is not None:
+        # A story before the question sets the scene ("My terrier tugs hard on the lead."), a sign-off
+        # may follow it: when the sentence that asks names the routine or a move, that sentence alone
+        # may show the question is on the corpus's subject, whatever the rest comes closer to.
+        if (asking := self.asking_beside_story(standalone.question)) is not None:
             part = analyze_query(asking, self.glossary, self.index.stats, standalone.carried, self.speller)
             ask_vector = self.meaning.embed(asking) if self.meaning is not None else None
             found = self.retriever.retrieve(part.search_text)
@@ -458,10 +458,10 @@ class Assistant:
         """Evidence for a message that asks nothing to search for: no passages, no signal."""
         return Evidence(text, text, analyze_query("", {}, self.index.stats), [], 0.0, notice, injection)
 
-    def asking_after_story(self, question: str) -> str | None:
-        """The sentence that asks, when sentences around it tell a story or sign off ("…from start to
-        finish? I have bridge club at four. Many thanks, Margaret.") and it names the routine or a
-        move and asks something of its own; else None. When the story before it speaks of routines
+    def asking_beside_story(self, question: str) -> str | None:
+        """The sentence that asks, when sentences around it tell a story or sign off ("…rest between
+        sets? The choir meets at six. Cheers, Pat.") and it names the routine or a move and asks
+        something of its own; else None. When the story before it speaks of routines
         or moves of its own ("we learnt new dance moves"), the question's "the moves" are those."""
         asking = last_question_part(question)
         if asking is None or asking == question.strip().rstrip(" ,;:.?!"):
