@@ -28,7 +28,12 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate = commands.add_parser(
         "calibrate", help="choose the abstain threshold (min_evidence, min_closeness) from the dev sets"
     )
-    evaluate.add_argument("--cases", type=Path, help="case file (default: evals/cases.yaml)")
+    evaluate.add_argument(
+        "--cases",
+        type=Path,
+        nargs="+",
+        help="case files (default: evals/cases.yaml); each gated on NAME-thresholds.yaml beside it",
+    )
     calibrate.add_argument(
         "--cases",
         type=Path,
@@ -38,10 +43,16 @@ def build_parser() -> argparse.ArgumentParser:
     for sub in (evaluate, calibrate):
         sub.add_argument("--mode", choices=["extractive", "llm"], help="force the answer mode")
         sub.add_argument("--embeddings", choices=["auto", "openai", "local", "none"], help="dense vectors")
-    evaluate.add_argument("--report", type=Path, help="folder for report.json, junit.xml and report.md")
+    evaluate.add_argument(
+        "--report",
+        type=Path,
+        help="folder for report.json, junit.xml, report.md (one subfolder per case file)",
+    )
     evaluate.add_argument("--baseline", type=Path, help="earlier report.json: fail on cases it passed")
     evaluate.add_argument("--judge", action="store_true", help="add LLM-judged correctness and faithfulness")
-    evaluate.add_argument("--thresholds", type=Path, help="gates file (default: evals/thresholds.yaml)")
+    evaluate.add_argument(
+        "--thresholds", type=Path, help="gates file for every case file (default: beside each)"
+    )
     evaluate.add_argument("--step-summary", type=Path, help="report.md target; default $GITHUB_STEP_SUMMARY")
     evaluate.add_argument(
         "--aggregate-only",

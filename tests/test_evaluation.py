@@ -296,6 +296,33 @@ def test_eval_writes_reports_with_one_junit_testcase_per_case(tmp_path: Path, ti
 
 
 @pytest.mark.usefixtures("cli_env")
+def test_several_case_files_in_one_run_each_meet_their_own_gates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """CI runs every dev set in one process: each file is gated on the thresholds file beside it
+    and reported in its own folder, and one file short of its gate fails the run."""
+    (tmp_path / "easy.yaml").write_text(CASE.format(id="session", facts="[15 to 20 minutes]"))
+    (tmp_path / "hard.yaml").write_text(CASE.format(id="zebra", facts="[zebra crossing]"))
+    (tmp_path / "easy-thresholds.yaml").write_text("pass_rate: {min: 1.0}\n")
+    (tmp_path / "hard-thresholds.yaml").write_text("pass_rate: {min: 0.0}\n")
+    run = ["eval", "--cases", str(tmp_path / "easy.yaml"), str(tmp_path / "hard.yaml")]
+    assert main([*run, "--report", str(tmp_path / "out")]) == 0
+    assert json.loads((tmp_path / "out" / "hard" / "report.json").read_text())["cases"][0]["id"] == "zebra"
+    assert (tmp_path / "out" / "easy" / "junit.xml").is_file()
+    (tmp_path / "hard-thresholds.yaml").write_text("pass_rate: {min: 0.5}\n")
+    capsys.readouterr()
+    assert main(run) == 1
+    assert "missed: pass_rate" in capsys.readouterr().out
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_a_baseline_belongs_to_one_case_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cases = write_cases(tmp_path, CASE.format(id="session", facts="[15 to 20 minutes]"))
+    assert main(["eval", "--cases", str(cases), str(cases), "--baseline", str(tmp_path / "b.json")]) == 2
+    assert "give one --cases file" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("cli_env")
 def test_case_that_passed_in_the_baseline_and_fails_now_exits_1(
     tmp_path: Path, tiny_run: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -26,7 +26,13 @@ from assistant.evaluation.metrics import summarize
 from assistant.evaluation.reports import append_step_summary, write_reports, write_summary
 from assistant.evaluation.runner import EvalRun, run_cases
 from assistant.evaluation.scoring import CaseResult
-from assistant.evaluation.terminal import aggregate_view, print_calibration, print_run, progress_bar
+from assistant.evaluation.terminal import (
+    aggregate_view,
+    overview_table,
+    print_calibration,
+    print_run,
+    progress_bar,
+)
 from assistant.evaluation.thresholds import DEFAULT_THRESHOLDS, check_thresholds, load_thresholds
 from assistant.settings import Settings, load_settings
 
@@ -34,27 +40,55 @@ JUDGE_TIMEOUT_S = 60.0  # a judge reads a whole answer and its passages; the cha
 
 
 def run_eval(args: argparse.Namespace, console: Console | None = None) -> int:
+    """Every case file in one process, so the index and the embedding model load once; each file
+    is gated on its own thresholds and reported on its own."""
     console = console or Console()
-    cases_path = args.cases or DEFAULT_CASES
+    paths: list[Path] = args.cases or [DEFAULT_CASES]
     try:
-        cases = load_cases(cases_path)
-        bounds = load_thresholds(args.thresholds or DEFAULT_THRESHOLDS)
+        if args.baseline and len(paths) > 1:
+            raise EvalInputError(
+                "--baseline compares one case file with its earlier report; give one --cases file."
+            )
+        sets = [
+            (path, load_cases(path), load_thresholds(args.thresholds or thresholds_beside(path)))
+            for path in paths
+        ]
         baseline = load_baseline(args.baseline) if args.baseline else None
         settings = eval_settings(args.corpus, args.mode, args.embeddings, args.judge)
-        assistant = open_for_cases(settings, cases, cases_path)
+        assistant = Assistant.from_settings(settings)
+        for path, cases, _ in sets:
+            check_sources(cases, {d.doc_id for d in assistant.corpus.documents}, path)
     except EvalInputError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    run = evaluate(assistant, cases, cases_path, args.judge, console)
-    run.checks = check_thresholds(run.summary, bounds)
-    run.regressions = regressions(run.results, baseline) if baseline is not None else []
-    if getattr(args, "aggregate_only", False):  # a blind set is read in aggregate only
-        console.print(aggregate_view(run))
-        if args.report:
-            write_summary(run, args.report)
-        return EXIT_OK if run.ok else EXIT_FAILED
-    publish(run, args.report, args.step_summary or github_step_summary(), console)
-    return EXIT_OK if run.ok else EXIT_FAILED
+    runs = []
+    for path, cases, bounds in sets:
+        run = evaluate(assistant, cases, path, args.judge, console)
+        run.checks = check_thresholds(run.summary, bounds)
+        run.regressions = regressions(run.results, baseline) if baseline is not None else []
+        report = args.report / path.stem if args.report and len(sets) > 1 else args.report
+        if getattr(args, "aggregate_only", False):  # a blind set is read in aggregate only
+            console.print(aggregate_view(run))
+            if report:
+                write_summary(run, report)
+        else:
+            publish(run, report, args.step_summary or github_step_summary(), console)
+        runs.append(run)
+    if len(runs) > 1:
+        console.print(overview_table(runs))
+    return EXIT_OK if all(run.ok for run in runs) else EXIT_FAILED
+
+
+def thresholds_beside(cases_path: Path) -> Path:
+    """The gates a case file brings: `NAME-thresholds.yaml` beside `NAME.yaml`, else the
+    `thresholds.yaml` beside it (the dev set's), else the project's default gates."""
+    for candidate in (
+        cases_path.with_name(f"{cases_path.stem}-thresholds.yaml"),
+        cases_path.with_name("thresholds.yaml"),
+    ):
+        if candidate.is_file():
+            return candidate
+    return DEFAULT_THRESHOLDS
 
 
 def evaluate(
@@ -123,12 +157,6 @@ def eval_settings(corpus: Path | None, mode: str | None, embeddings: str | None,
     if judge and not has_model:
         raise EvalInputError("--judge needs OPENAI_API_KEY or OPENAI_BASE_URL for the judge model.")
     return settings
-
-
-def open_for_cases(settings: Settings, cases: list[EvalCase], cases_path: Path) -> Assistant:
-    assistant = Assistant.from_settings(settings)
-    check_sources(cases, {d.doc_id for d in assistant.corpus.documents}, cases_path)
-    return assistant
 
 
 def add_judge_verdicts(results: list[CaseResult], settings: Settings, console: Console) -> None:

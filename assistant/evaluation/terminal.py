@@ -61,6 +61,19 @@ def aggregate_view(run: EvalRun) -> Group:
     return Group(title, summary_table(run), tag_table(run), *gates, verdict)
 
 
+def overview_table(runs: list[EvalRun]) -> Table:
+    """One row per case file of a many-file run, so the verdicts need no scrolling back."""
+    table = Table(title="Case files", title_justify="left")
+    for column in ("case file", "passed", "cases", "pass rate", "gates"):
+        table.add_column(column, justify="left" if column in ("case file", "gates") else "right")
+    for run in runs:
+        failed = ", ".join(check.metric for check in run.failed_checks) or "none"
+        gates = "[green]met[/]" if run.ok else f"[bold red]missed: {escape(failed)}[/]"
+        s = run.summary
+        table.add_row(run.cases_path.name, str(s.passed), str(s.cases), f"{s.pass_rate:.1%}", gates)
+    return table
+
+
 def summary_table(run: EvalRun) -> Table:
     table = Table(title="Summary", title_justify="left")
     for column in ("metric", "value", "gate", "status"):
