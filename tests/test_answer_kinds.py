@@ -1276,3 +1276,18 @@ def test_a_move_asked_how_it_goes_or_how_it_differs_gets_its_set_up_and_movement
     request: pytest.FixtureRequest, which: str, question: str, parts: list[str]
 ) -> None:
     assert_in_order(answer_text(request, which, question), parts)
+
+
+@BOTH
+def test_a_remark_after_a_question_on_every_move_does_not_make_it_a_question_on_the_session(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    """ "…spare minutes at lunch" after "the common mistake on each move?" speaks of time, but the
+    kind of question is told by the sentence that asks: every move's mistake is quoted."""
+    text = answer_text(
+        request,
+        which,
+        "what's the common mistake on each move? keen to nail it, I only get a few spare minutes at lunch",
+    )
+    for mistake in ("pulling on your neck", "hips rock", "pike up", "arch off the floor"):
+        assert mistake in text

@@ -340,3 +340,33 @@ def test_without_a_model_readers_shorthand_finds_the_corpus_words(
     """ "secs" and "days off" are the notes' "seconds" and "rest day" (`corpus/glossary.yaml`)."""
     answer = assistant.answer(question)
     assert not answer.abstained and expected in answer.text
+
+
+@pytest.mark.parametrize("which", ["assistant", "local_assistant"])
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        ("which trail shoes have the best grip in mud? I want to do fell races", False),
+        ("how much does a sports massage usually cost? I want to book the deep tissue one", False),
+        ("what's the rest between sets? I want to keep it under 20 minutes", True),
+    ],
+)
+def test_what_the_reader_means_to_do_asks_nothing_of_its_own(
+    request: pytest.FixtureRequest, which: str, question: str, answered: bool
+) -> None:
+    """ "I want to do fell races" beside a question says what the reader means to do; taken as an ask
+    of its own, its word "races" kept a question on shoes answered. The question beside it decides."""
+    answer = request.getfixturevalue(which).answer(question)
+    assert answer.abstained is not answered
+    if answered:
+        assert "about a minute" in answer.text
+
+
+def test_without_a_model_two_asks_neither_answered_alone_do_not_add_up_to_an_answer(
+    assistant: Assistant,
+) -> None:
+    """ "…join my running club's committee? can I be the gazette editor": the first ask has words the
+    corpus uses but comes closer to a question elsewhere; the second shares nothing with either side.
+    The words of one and the margin of the other once made an answer neither had alone."""
+    answer = assistant.answer("how do I join the committee of my running club? can I be the gazette editor")
+    assert answer.abstained

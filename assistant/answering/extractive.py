@@ -13,7 +13,7 @@ from itertools import pairwise
 import numpy as np
 
 from assistant.answer import Passage
-from assistant.answering.focus import listed_asks, points_back, question_part
+from assistant.answering.focus import listed_asks, points_back, question_part, up_to_the_question
 from assistant.answering.meaning import Meaning, scaled
 from assistant.answering.query import AnalyzedQuery
 from assistant.answering.routing import QuestionRoutes
@@ -406,7 +406,7 @@ def from_every_move(
     set-up, which says what the move is, when it asks for none). A move whose quote fits the question
     much worse than the best move's is left out ("which moves…" about something only some have).
     Empty unless the question asks of every move and several moves were retrieved."""
-    question = query.asked or query.text
+    question = up_to_the_question(query.asked or query.text)  # not the remarks after it
     if not asks_of_every_move(question):
         return []
     steps = steps_asked(question) or [PROCEDURE_STEPS]

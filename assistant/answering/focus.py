@@ -127,6 +127,24 @@ def asks_something(text: str) -> bool:
     return bool(ASKING.search(text) or REQUEST.search(text)) and len(content_terms(text)) >= least
 
 
+# What the reader means to do is no request of the assistant ("I want to do fell races", "I'd like
+# to be treasurer"), unless it is to know something ("I'd like to know how long…").
+INTENT = re.compile(
+    r"\bi(?:'d| would)? (?:want|need|like|love|hope|plan|mean)s? to (?!(?:know|learn|understand|find|see|hear"
+    r"|check|ask)\b)\w+",
+    re.IGNORECASE,
+)
+
+
+def states_intent(ask: str) -> bool:
+    """Whether an ask only says what the reader means to do ("I want to do fell races"): beside a
+    question it asks nothing of its own, so it cannot make the question one the corpus answers."""
+    if not INTENT.search(ask):
+        return False
+    rest = INTENT.sub(" ", ask)
+    return not (ASKING.search(rest) or REQUEST.search(rest))
+
+
 # A follow-up that asks to do something to what was said ("could I scale it up?", "fine to keep
 # doing them in taper week?"): its subject is the one before, whatever its other words say.
 ACTS_ON_IT = re.compile(
@@ -244,6 +262,17 @@ def last_question_part(text: str) -> str | None:
     follow it ("…how many sets? The choir meets at six. Cheers, Pat.")."""
     sentences = SENTENCE_END.split(text.strip())
     return next((asking for s in reversed(sentences) if (asking := question_part(s)) is not None), None)
+
+
+def up_to_the_question(text: str) -> str:
+    """The text up to the end of its last asking sentence (`question_part`), without the remarks
+    after it ("…the common mistake on each move? keen to nail it, I've only a few spare
+    minutes"); the whole text when no sentence asks."""
+    sentences = SENTENCE_END.split(text.strip())
+    for end in range(len(sentences), 0, -1):
+        if question_part(sentences[end - 1]) is not None:
+            return " ".join(sentences[:end])
+    return text
 
 
 # A question put without a question mark or an asking word first ("half marathon sunday should i

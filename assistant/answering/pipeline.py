@@ -37,6 +37,8 @@ from assistant.answering.focus import (
     question_part,
     says_enough,
     separate_asks,
+    states_intent,
+    up_to_the_question,
 )
 from assistant.answering.generation import (
     NOT_COVERED,
@@ -334,10 +336,10 @@ class Assistant:
         query = analyze_query(
             question_text, self.glossary, self.index.stats, standalone.carried, self.speller
         )
+        # The kind of question (a list, every move) is told by what it asks, not by remarks after it.
+        asking = up_to_the_question(standalone.question)
         passages = self.retriever.retrieve(
-            query.search_text,
-            wide=is_list_question(standalone.question),
-            every_move=asks_of_every_move(standalone.question),
+            query.search_text, wide=is_list_question(asking), every_move=asks_of_every_move(asking)
         )
         score, closeness, margin = self.judge_ask(query, passages, vector)
         # The reader's own words say what is asked about; context carried from earlier turns does not.
@@ -357,16 +359,12 @@ class Assistant:
         for position, ask in enumerate(asks):
             if points_back(ask):  # "…? Please list them all." asks nothing of its own
                 continue
-            if is_aside(ask, asks[:position]):
+            if is_aside(ask, asks[:position]) or states_intent(ask):
                 continue
             part = analyze_query(ask, self.glossary, self.index.stats, standalone.carried, self.speller)
             ask_vector = self.meaning.embed(ask) if self.meaning is not None else None
             found = self.retriever.retrieve(part.search_text)
             ask_score, ask_closeness, ask_margin = self.judge_ask(part, found, ask_vector, words_only=True)
-            score = max(score, ask_score)
-            closeness, margin = higher(closeness, ask_closeness), higher(margin, ask_margin)
-            if ask_margin is not None:
-                own_ask_margins.append(ask_margin)
             ask_focus = (
                 None
                 if self.meaning is not None
@@ -378,7 +376,14 @@ class Assistant:
             if alone.abstains_at(self.threshold_setting()[1]):
                 if asked_part := question_part(ask):
                     uncovered.append(asked_part)
-            else:  # the passages that answer this ask, when the whole question's search missed them
+            else:
+                # Only an ask the corpus answers alone speaks for the question: the word evidence of
+                # one ask and the margin of another, neither answerable alone, must not add up to one.
+                score = max(score, ask_score)
+                closeness, margin = higher(closeness, ask_closeness), higher(margin, ask_margin)
+                if ask_margin is not None:
+                    own_ask_margins.append(ask_margin)
+                # The passages that answer this ask, when the whole question's search missed them.
                 held = {p.node_id for p in passages}
                 passages = passages + [p for p in found[: TUNING.passages_per_ask] if p.node_id not in held]
         # "My hips rock on the taps, any fix? Other thing: a good rain jacket?": the sentence that asks
