@@ -1291,3 +1291,18 @@ def test_a_remark_after_a_question_on_every_move_does_not_make_it_a_question_on_
     )
     for mistake in ("pulling on your neck", "hips rock", "pike up", "arch off the floor"):
         assert mistake in text
+
+
+@BOTH
+def test_asked_for_the_fifth_move_after_counting_four_the_answer_names_every_move(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    """ "…talks about five moves but I've only spotted four?? the 5th one?" asks which the moves are,
+    though the ordinal comes a sentence after the moves are counted."""
+    text = answer_text(
+        request,
+        which,
+        "the write-up talks about five moves but I've only spotted four?? so which is the 5th one",
+    )
+    for move in ("Dead bug", "Crunches", "Shoulder taps", "Bear walks"):
+        assert move in text

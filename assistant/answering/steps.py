@@ -121,9 +121,10 @@ ALL_MOVES = re.compile(
     r"(?! (are|is) (best|better|good|most|least)\b)"
     rf"|\bwhat (are|r|were) (the|they|these|those)( \w+)? {MOVES}\b"
     # "the post mentions five, which are they?", "…but what is the fifth one?"
-    # (and "it names five moves, I see three: what are all five?")
+    # (and "it names five moves, I see three: what are all five?"); the ordinal may come in the
+    # next sentence ("it says 5 moves but I count 4?? what's the 5th one")
     rf"|\b{MOVES}\b[^?]{{0,80}}\bwhat (are|r|were) (they|them|the ones|all (the )?(\d|five|four|six|of them))\b"
-    rf"|\b{MOVES}\b[^?]{{0,60}}\b(\d(st|nd|rd|th)|first|second|third|fourth|fifth|last) (one|{MOVE})\b"
+    rf"|\b{MOVES}\b.{{0,120}}?\b(\d(st|nd|rd|th)|first|second|third|fourth|fifth|last) (one|{MOVE})\b"
     # "list the moves", "name the exercises", "a rundown of the moves", "gimme the exercises", "the full
     # lineup of moves", "group the moves by which are on the floor"
     rf"|\b(list|name|rundown|overview|bullet|gimme|give me|show me|send me|line-?up|line up|sort|group|split)\b[^?]{{0,40}}\b{MOVES}\b"
