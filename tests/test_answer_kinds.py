@@ -1306,3 +1306,27 @@ def test_asked_for_the_fifth_move_after_counting_four_the_answer_names_every_mov
     )
     for move in ("Dead bug", "Crunches", "Shoulder taps", "Bear walks"):
         assert move in text
+
+
+@BOTH
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        (
+            "jot down the names of the exercises for me, no detail needed",
+            ["extend your arms straight up", "knees bent and feet flat", "high plank", "hands and knees"],
+        ),
+        (
+            "I'm drawing a poster of form faults, one per move. What goes wrong most often?",
+            ["arch off the floor", "pulling on your neck", "hips rock", "pike up"],
+        ),
+    ],
+)
+def test_the_names_of_the_moves_or_one_point_per_move_asks_of_every_move(
+    request: pytest.FixtureRequest, which: str, question: str, parts: list[str]
+) -> None:
+    """ "the names of the exercises" and "…, one per move" ask something of every move: each is named
+    and quoted (its set-up, when nothing in particular is asked of it)."""
+    text = answer_text(request, which, question)
+    for part in ["Dead bug", "Crunches", "Shoulder taps", "Bear walks", *parts]:
+        assert part in text

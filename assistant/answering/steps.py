@@ -104,7 +104,9 @@ EACH_MOVE = re.compile(
     # "move by move", "exercise by exercise"
     rf"|\b(move by move|exercise by exercise|movement by movement)\b"
     # "a single tip per move", "a cue per exercise": a step of each move (not "half a minute per move")
-    rf"|\b(reminders?|cues?|tips?|pointers?|mistakes?|faults?|fix(es)?|set-?ups?|notes?|key points?) (per|for each|for every) {MOVE}\b",
+    rf"|\b(reminders?|cues?|tips?|pointers?|mistakes?|faults?|fix(es)?|set-?ups?|notes?|key points?) (per|for each|for every) {MOVE}\b"
+    # "…every form fault, one per move", "one for each exercise please"
+    rf"|\bone (per|for each|for every) {MOVE}\b",
     re.IGNORECASE,
 )
 QUANTITY = re.compile(
@@ -127,7 +129,7 @@ ALL_MOVES = re.compile(
     rf"|\b{MOVES}\b.{{0,120}}?\b(\d(st|nd|rd|th)|first|second|third|fourth|fifth|last) (one|{MOVE})\b"
     # "list the moves", "name the exercises", "a rundown of the moves", "gimme the exercises", "the full
     # lineup of moves", "group the moves by which are on the floor"
-    rf"|\b(list|name|rundown|overview|bullet|gimme|give me|show me|send me|line-?up|line up|sort|group|split)\b[^?]{{0,40}}\b{MOVES}\b"
+    rf"|\b(list|names?|rundown|overview|bullet|gimme|give me|show me|send me|line-?up|line up|sort|group|split)\b[^?]{{0,40}}\b{MOVES}\b"
     # what the session is made of: "what's in the circuit?", "what does the routine consist of?",
     # "walk me through the workout", "what goes into the session?"
     rf"|\bwhat('?s| is| are)? (in|inside) (the |this |that |her |your )?(core )?{SESSION}\b"
