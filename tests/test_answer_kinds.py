@@ -1278,55 +1278,33 @@ def test_a_move_asked_how_it_goes_or_how_it_differs_gets_its_set_up_and_movement
     assert_in_order(answer_text(request, which, question), parts)
 
 
-@BOTH
-def test_a_remark_after_a_question_on_every_move_does_not_make_it_a_question_on_the_session(
-    request: pytest.FixtureRequest, which: str
-) -> None:
-    """ "…spare minutes at lunch" after "the common mistake on each move?" speaks of time, but the
-    kind of question is told by the sentence that asks: every move's mistake is quoted."""
-    text = answer_text(
-        request,
-        which,
-        "what's the common mistake on each move? keen to nail it, I only get a few spare minutes at lunch",
-    )
-    for mistake in ("pulling on your neck", "hips rock", "pike up", "arch off the floor"):
-        assert mistake in text
-
-
-@BOTH
-def test_asked_for_the_fifth_move_after_counting_four_the_answer_names_every_move(
-    request: pytest.FixtureRequest, which: str
-) -> None:
-    """ "…talks about five moves but I've only spotted four?? the 5th one?" asks which the moves are,
-    though the ordinal comes a sentence after the moves are counted."""
-    text = answer_text(
-        request,
-        which,
-        "the write-up talks about five moves but I've only spotted four?? so which is the 5th one",
-    )
-    for move in ("Dead bug", "Crunches", "Shoulder taps", "Bear walks"):
-        assert move in text
+MISTAKES = ["arch off the floor", "pulling on your neck", "hips rock", "pike up"]
 
 
 @BOTH
 @pytest.mark.parametrize(
     ("question", "parts"),
     [
+        # a remark after the question speaks of time ("…spare minutes"): the sentence that asks decides
+        (
+            "what's the common mistake on each move? keen to nail it, I only get a few spare minutes at lunch",
+            MISTAKES,
+        ),
+        # the moves counted in one sentence, "the 5th one" asked in the next
+        ("the write-up talks about five moves but I've only spotted four?? so which is the 5th one", []),
+        # "the names of the exercises": each move's set-up, since nothing in particular is asked of it
         (
             "jot down the names of the exercises for me, no detail needed",
             ["extend your arms straight up", "knees bent and feet flat", "high plank", "hands and knees"],
         ),
-        (
-            "I'm drawing a poster of form faults, one per move. What goes wrong most often?",
-            ["arch off the floor", "pulling on your neck", "hips rock", "pike up"],
-        ),
+        ("I'm drawing a poster of form faults, one per move. What goes wrong most often?", MISTAKES),
     ],
 )
-def test_the_names_of_the_moves_or_one_point_per_move_asks_of_every_move(
+def test_questions_that_ask_something_of_every_move_quote_every_move(
     request: pytest.FixtureRequest, which: str, question: str, parts: list[str]
 ) -> None:
-    """ "the names of the exercises" and "…, one per move" ask something of every move: each is named
-    and quoted (its set-up, when nothing in particular is asked of it)."""
+    """Each of these asks something of every move, in words the question kinds once missed: every move
+    is named, and what is asked of each is quoted."""
     text = answer_text(request, which, question)
     for part in ["Dead bug", "Crunches", "Shoulder taps", "Bear walks", *parts]:
         assert part in text
