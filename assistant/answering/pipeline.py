@@ -337,9 +337,11 @@ class Assistant:
             question_text, self.glossary, self.index.stats, standalone.carried, self.speller
         )
         # The kind of question (a list, every move) is told by what it asks, not by remarks after it.
-        asking = up_to_the_question(standalone.question)
+        up_to_question = up_to_the_question(standalone.question)
         passages = self.retriever.retrieve(
-            query.search_text, wide=is_list_question(asking), every_move=asks_of_every_move(asking)
+            query.search_text,
+            wide=is_list_question(up_to_question),
+            every_move=asks_of_every_move(up_to_question),
         )
         score, closeness, margin = self.judge_ask(query, passages, vector)
         # The reader's own words say what is asked about; context carried from earlier turns does not.
