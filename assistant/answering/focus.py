@@ -257,22 +257,33 @@ def question_part(ask: str) -> str | None:
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
+def last_asking_sentence(text: str) -> tuple[list[str], int] | None:
+    """The text's sentences and the index of the last one that asks (`question_part`); None when
+    none does."""
+    sentences = SENTENCE_END.split(text.strip())
+    return next(
+        (
+            (sentences, i)
+            for i in range(len(sentences) - 1, -1, -1)
+            if question_part(sentences[i]) is not None
+        ),
+        None,
+    )
+
+
 def last_question_part(text: str) -> str | None:
     """The question the last asking sentence puts (`question_part`), though remarks or a sign-off
     follow it ("…how many sets? The choir meets at six. Cheers, Pat.")."""
-    sentences = SENTENCE_END.split(text.strip())
-    return next((asking for s in reversed(sentences) if (asking := question_part(s)) is not None), None)
+    found = last_asking_sentence(text)
+    return question_part(found[0][found[1]]) if found else None
 
 
 def up_to_the_question(text: str) -> str:
-    """The text up to the end of its last asking sentence (`question_part`), without the remarks
-    after it ("…the common mistake on each move? keen to nail it, I've only a few spare
-    minutes"); the whole text when no sentence asks."""
-    sentences = SENTENCE_END.split(text.strip())
-    for end in range(len(sentences), 0, -1):
-        if question_part(sentences[end - 1]) is not None:
-            return " ".join(sentences[:end])
-    return text
+    """The text up to the end of its last asking sentence, without the remarks after it ("…the
+    common mistake on each move? keen to nail it, I've only a few spare minutes"); the whole text
+    when no sentence asks."""
+    found = last_asking_sentence(text)
+    return " ".join(found[0][: found[1] + 1]) if found else text
 
 
 # A question put without a question mark or an asking word first ("half marathon sunday should i
